@@ -1,0 +1,52 @@
+//! The one error type every operation returns.
+
+/// What can go wrong when soft deleting or restoring.
+///
+/// A row that is already in the requested state is **not** an error: deleting a tombstoned row
+/// or restoring a live one succeeds and says so in its [`Report`](crate::Report).
+///
+/// ```
+/// use soft_delete_core::Error;
+///
+/// let error = Error::NotFound { table: "repos", key: "42".into() };
+/// assert_eq!(error.to_string(), "no row in `repos` has the key 42");
+/// assert!(error.is_not_found());
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No row, live or tombstoned, has the key that was asked for.
+    #[error("no row in `{table}` has the key {key}")]
+    NotFound {
+        /// The table, as named in the Diesel schema.
+        table: &'static str,
+        /// The key that was asked for, as written by its `Debug` impl.
+        key: String,
+    },
+    /// The database refused a statement; nothing the operation wrote was kept.
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+}
+
+impl Error {
+    /// Whether this is [`Error::NotFound`].
+    ///
+    /// ```
+    /// # use soft_delete_core::Error;
+    /// assert!(!Error::Database(diesel::result::Error::NotFound).is_not_found());
+    /// ```
+    #[must_use]
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Error::NotFound { .. })
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+///
+/// ```
+/// fn check() -> soft_delete_core::Result<()> {
+///     Ok(())
+/// }
+/// # check().unwrap();
+/// ```
+pub type Result<T, E = Error> = core::result::Result<T, E>;

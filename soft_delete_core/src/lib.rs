@@ -1,0 +1,229 @@
+//! Soft delete for Diesel: rows are tombstoned, not removed, and every read can tell.
+//!
+//! `#[derive(SoftDelete)]` reads a model's Diesel attributes and its own, and gives the model
+//! filter scopes that are ordinary Diesel queries, plus soft delete and restore operations
+//! that each run in one transaction and return a [`Report`].
+//!
+//! ```
+//! use chrono::NaiveDateTime;
+//! use diesel::prelude::*;
+//! use soft_delete_core::{Outcome, SoftDelete};
+//!
+//! diesel::table! {
+//!     repos (id) {
+//!         id -> Integer,
+//!         slug -> Text,
+//!         deleted_at -> Nullable<Timestamp>,
+//!         deleted_by -> Nullable<Integer>,
+//!     }
+//! }
+//!
+//! #[derive(Debug, Queryable, Selectable, SoftDelete)]
+//! #[diesel(table_name = repos)]
+//! #[soft_delete(deleted_by = deleted_by)]
+//! pub struct Repo {
+//!     pub id: i32,
+//!     pub slug: String,
+//!     pub deleted_at: Option<NaiveDateTime>,
+//!     pub deleted_by: Option<i32>,
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let conn = &mut SqliteConnection::establish(":memory:")?;
+//! diesel::sql_query(
+//!     "CREATE TABLE repos (id INTEGER PRIMARY KEY, slug TEXT NOT NULL,
+//!                          deleted_at TIMESTAMP, deleted_by INTEGER)",
+//! )
+//! .execute(conn)?;
+//! diesel::insert_into(repos::table)
+//!     .values(&vec![(repos::id.eq(1), repos::slug.eq("api")), (repos::id.eq(2), repos::slug.eq("web"))])
+//!     .execute(conn)?;
+//!
+//! let report = Repo::soft_delete_by(conn, 1, 42)?;          // tombstone repo 1, actor 42
+//! assert_eq!(report.rows_in("repos"), 1);
+//!
+//! let live: Vec<Repo> = Repo::active().load(conn)?;         // WHERE deleted_at IS NULL
+//! assert_eq!(live.len(), 1);
+//! let trash: Vec<Repo> = Repo::only_deleted().load(conn)?;
+//! assert_eq!(trash[0].deleted_by, Some(42));
+//!
+//! // Deleting again changes nothing and keeps the first stamp.
+//! assert_eq!(Repo::soft_delete(conn, 1)?.outcome, Outcome::AlreadyDeleted);
+//!
+//! Repo::restore(conn, 1)?;
+//! assert_eq!(Repo::active().count().get_result::<i64>(conn)?, 2);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # The derive
+//!
+//! `#[derive(SoftDelete)]` goes on a struct with named fields that maps a Diesel table. It
+//! reads Diesel's own attributes, with Diesel's defaults:
+//!
+//! | attribute | meaning | default |
+//! |---|---|---|
+//! | `#[diesel(table_name = path::to::table)]` | the table the model maps | the struct's name in `snake_case` plus `s` (`IssueComment` → `issue_comments`) |
+//! | `#[diesel(primary_key(id))]` | the key column; exactly one | `id` |
+//! | `#[diesel(column_name = name)]` on a field | the field's column | the field's name |
+//!
+//! and its own, on the struct:
+//!
+//! | attribute | meaning | default |
+//! |---|---|---|
+//! | `#[soft_delete(field)]` | the tombstone field; its kind follows its type: `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a timestamp, `NULL` while live) or `bool` (a flag, `false` while live) | the field named `deleted_at` |
+//! | `#[soft_delete(timestamp = field)]` | a timestamp tombstone, checked to be `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` | as above |
+//! | `#[soft_delete(flag = field)]` | a boolean tombstone, checked to be `bool` | none |
+//! | `#[soft_delete(deleted_by = field)]` | an `Option<T>` field recording who deleted the row; set by `soft_delete_by`, `NULL` after `soft_delete`, cleared by `restore` | no actor column |
+//! | `#[soft_delete(crate = path)]` | where to find this crate, if it was renamed in `Cargo.toml` | `::soft_delete_core` |
+//!
+//! Fields are named by their Rust names; keys may be combined in one attribute or spread over
+//! several. A composite primary key is refused at compile time.
+//!
+//! # What a model gets
+//!
+//! | item | what it is |
+//! |---|---|
+//! | `Model::active()` | the live rows: `table.filter(deleted_at.is_null())`, a Diesel query to keep chaining |
+//! | `Model::only_deleted()` | the tombstoned rows |
+//! | `Model::with_deleted()` | every row: the bare table, for the places that mean it |
+//! | `Model::is_active()` / `Model::is_deleted()` | the predicates, to filter joined tables |
+//! | `Model::soft_delete(conn, id)` / `Model::soft_delete_by(conn, id, actor)` | tombstone one row; idempotent; [`Error::NotFound`] for an unknown key |
+//! | `Model::restore(conn, id)` | clear one row's tombstone and actor |
+//! | `Model::soft_delete_where(conn, predicate)` / `..._where_by` | tombstone every live row a predicate selects, in one statement |
+//! | `model.soft_delete_record(conn)`, `..._record_by`, `model.restore_record(conn)` | the same, on a loaded row |
+//!
+//! `soft_delete_by` variants exist only for models with a `deleted_by` column. Every operation
+//! runs in one transaction (a savepoint inside the caller's) and returns a [`Report`].
+//!
+//! # Semantics
+//!
+//! - The scopes are the SQL a careful person writes by hand; nothing is added at run time.
+//! - One operation writes one stamp: [`ops::now_stamp`], UTC, whole microseconds.
+//! - Deleting a tombstoned row succeeds, changes nothing, keeps the original stamp and says
+//!   [`Outcome::AlreadyDeleted`]; an unknown key is [`Error::NotFound`].
+//! - Every value is bound as a parameter and every identifier is quoted by Diesel for the
+//!   backend at hand.
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `derive` | yes | re-exports `#[derive(SoftDelete)]` |
+//! | `sqlite` | yes | SQLite, with a bundled `libsqlite3` |
+//! | `postgres` | no | PostgreSQL (needs `libpq`) |
+//! | `mysql` | no | MySQL and MariaDB (needs the MySQL client library) |
+
+mod backend;
+mod error;
+mod model;
+pub mod ops;
+mod report;
+pub mod scope;
+mod sql;
+
+pub use backend::{SoftDeleteOn, SupportedBackend};
+pub use error::{Error, Result};
+pub use model::{
+    Actor, ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Stamp, Timestamp, Tombstone,
+    TombstoneKind,
+};
+pub use report::{Operation, Outcome, Report, TableChange};
+
+/// Derives [`SoftDelete`] for a Diesel model; see the [crate docs](crate#the-derive) for its
+/// attributes.
+#[cfg(feature = "derive")]
+pub use soft_delete_derive::SoftDelete;
+
+/// What the derive's expansion names. Not public API: anything here may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::backend::SoftDeleteOn;
+    pub use crate::model::{ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Timestamp};
+    pub use crate::ops::{restore, soft_delete, soft_delete_where};
+    pub use crate::scope::{
+        Active, IsActive, IsDeleted, OnlyDeleted, WithDeleted, active, is_active, is_deleted,
+        only_deleted, with_deleted,
+    };
+    pub use crate::{Error, Report, SupportedBackend};
+    pub use core::convert::Into;
+    pub use core::option::Option::{None, Some};
+    pub use core::result::Result;
+    pub use diesel::connection::LoadConnection;
+    pub use diesel::expression::{AppearsOnTable, Expression};
+    pub use diesel::query_builder::QueryFragment;
+    pub use diesel::sql_types::BoolOrNullableBool;
+}
+
+/// The schema and models the rustdoc examples use. Not public API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __doc_fixture {
+    () => {
+        ::diesel::table! {
+            repos (id) {
+                id -> Integer,
+                slug -> Text,
+                deleted_at -> Nullable<Timestamp>,
+                deleted_by -> Nullable<Integer>,
+            }
+        }
+
+        ::diesel::table! {
+            issue_comments (id) {
+                id -> Integer,
+                body -> Text,
+                is_deleted -> Bool,
+            }
+        }
+
+        #[derive(Debug, ::diesel::Queryable, ::diesel::Selectable, $crate::SoftDelete)]
+        #[diesel(table_name = repos)]
+        #[soft_delete(deleted_by = deleted_by)]
+        pub struct Repo {
+            pub id: i32,
+            pub slug: String,
+            pub deleted_at: Option<::chrono::NaiveDateTime>,
+            pub deleted_by: Option<i32>,
+        }
+
+        #[derive(Debug, ::diesel::Queryable, ::diesel::Selectable, $crate::SoftDelete)]
+        #[diesel(table_name = issue_comments)]
+        #[soft_delete(flag = is_deleted)]
+        pub struct IssueComment {
+            pub id: i32,
+            pub body: String,
+            pub is_deleted: bool,
+        }
+
+        /// Repos 1 `demo-one` and 2 `demo-two` are live, 3 `old` is tombstoned.
+        #[allow(dead_code)]
+        fn fixture() -> ::diesel::sqlite::SqliteConnection {
+            use ::diesel::{Connection, RunQueryDsl};
+            let mut conn = ::diesel::sqlite::SqliteConnection::establish(":memory:").unwrap();
+            ::diesel::sql_query(
+                "CREATE TABLE repos (id INTEGER PRIMARY KEY, slug TEXT NOT NULL, \
+                 deleted_at TIMESTAMP, deleted_by INTEGER)",
+            )
+            .execute(&mut conn)
+            .unwrap();
+            ::diesel::sql_query(
+                "CREATE TABLE issue_comments (id INTEGER PRIMARY KEY, body TEXT NOT NULL, \
+                 is_deleted BOOLEAN NOT NULL DEFAULT FALSE)",
+            )
+            .execute(&mut conn)
+            .unwrap();
+            ::diesel::sql_query(
+                "INSERT INTO repos (id, slug, deleted_at) VALUES (1, 'demo-one', NULL), \
+                 (2, 'demo-two', NULL), (3, 'old', '2026-01-01 00:00:00')",
+            )
+            .execute(&mut conn)
+            .unwrap();
+            conn
+        }
+    };
+}
+
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -1,0 +1,255 @@
+//! What `#[derive(SoftDelete)]` says about a model: its table, key, tombstone and actor.
+//!
+//! The derive only fills in these facts; everything that acts on them lives in this crate.
+
+use core::fmt::Debug;
+use core::marker::PhantomData;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl;
+use diesel::expression::Expression;
+use diesel::sql_types::{Bool, SingleValue};
+use diesel::{Column, ExpressionMethods, Table};
+
+/// A model whose rows are soft deleted: tombstoned instead of removed.
+///
+/// Implement it with `#[derive(SoftDelete)]`, which also adds the model's scopes
+/// (`active()`, `only_deleted()`, `with_deleted()`, `is_active()`, `is_deleted()`) and its
+/// operations (`soft_delete`, `restore`, ...). Writing an impl by hand is possible but the
+/// derive checks the facts against the struct for you.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::SoftDelete;
+///
+/// assert_eq!(<Repo as SoftDelete>::TABLE, "repos");
+/// assert_eq!(<Repo as SoftDelete>::MODEL, "Repo");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a soft-deletable model",
+    label = "add `#[derive(SoftDelete)]` to `{Self}`"
+)]
+pub trait SoftDelete: Sized + 'static {
+    /// The Diesel table (`repos::table`).
+    type Table: Table + Default;
+    /// The primary key column (`repos::id`).
+    type Key: Column<Table = Self::Table> + Default;
+    /// The Rust type of the primary key (`i32`, `i64`, `String`, ...).
+    type Id: Debug + Clone + 'static;
+    /// The tombstone: [`Timestamp`] or [`Flag`], with its column.
+    type Tombstone: Tombstone<Table = Self::Table>;
+    /// The column recording who deleted a row: [`ActorColumn`], or [`NoActor`].
+    type Actor: Actor;
+
+    /// The model's name, for messages.
+    const MODEL: &'static str;
+    /// The table's name as written in the Diesel schema, for reports and messages.
+    const TABLE: &'static str;
+
+    /// This row's primary key.
+    fn id(&self) -> &Self::Id;
+}
+
+/// How a row is marked as deleted.
+///
+/// Implemented by [`Timestamp`] and [`Flag`]; the derive picks one from the field's type.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{SoftDelete, Tombstone, TombstoneKind};
+///
+/// assert_eq!(<Repo as SoftDelete>::Tombstone::KIND, TombstoneKind::Timestamp);
+/// assert_eq!(<Repo as SoftDelete>::Tombstone::COLUMN, "deleted_at");
+/// ```
+pub trait Tombstone: 'static {
+    /// The table the column belongs to.
+    type Table: Table;
+    /// The tombstone column.
+    type Column: Column<Table = Self::Table> + Default;
+    /// The predicate "this row is live".
+    type IsActive: Expression<SqlType = Bool> + Clone;
+    /// The predicate "this row is tombstoned".
+    type IsDeleted: Expression<SqlType = Bool> + Clone;
+    /// Timestamp or flag.
+    const KIND: TombstoneKind;
+    /// The column's name.
+    const COLUMN: &'static str = <Self::Column as Column>::NAME;
+
+    /// `deleted_at IS NULL`, or `is_deleted = false`.
+    fn is_active() -> Self::IsActive;
+    /// `deleted_at IS NOT NULL`, or `is_deleted = true`.
+    fn is_deleted() -> Self::IsDeleted;
+}
+
+/// The kind of a [`Tombstone`], for code that walks models at run time.
+///
+/// ```
+/// use soft_delete_core::TombstoneKind;
+///
+/// assert_eq!(TombstoneKind::Flag.to_string(), "boolean flag");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TombstoneKind {
+    /// A nullable timestamp: `NULL` while live, the deletion time once tombstoned.
+    Timestamp,
+    /// A boolean: `false` while live, `true` once tombstoned.
+    Flag,
+}
+
+impl core::fmt::Display for TombstoneKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            TombstoneKind::Timestamp => "nullable timestamp",
+            TombstoneKind::Flag => "boolean flag",
+        })
+    }
+}
+
+/// A nullable timestamp tombstone in column `C`, read into Rust as `Option<T>`.
+///
+/// `T` is [`NaiveDateTime`] (UTC by convention) or [`DateTime<Utc>`].
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use chrono::NaiveDateTime;
+/// use soft_delete_core::{Timestamp, Tombstone};
+///
+/// type RepoTombstone = Timestamp<repos::deleted_at, NaiveDateTime>;
+/// let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&RepoTombstone::is_active()).to_string();
+/// assert_eq!(sql, r#"(`repos`.`deleted_at` IS NULL) -- binds: []"#);
+/// ```
+pub struct Timestamp<C, T>(PhantomData<fn() -> (C, T)>);
+
+/// A boolean tombstone in column `C`: `false` while live, `true` once tombstoned.
+///
+/// A flag cannot tell when a row was deleted; reports still carry the operation's time.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Flag, Tombstone};
+///
+/// let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(
+///     &Flag::<issue_comments::is_deleted>::is_active(),
+/// )
+/// .to_string();
+/// assert_eq!(sql, r#"(`issue_comments`.`is_deleted` = ?) -- binds: [false]"#);
+/// ```
+pub struct Flag<C>(PhantomData<fn() -> C>);
+
+impl<C, T> Tombstone for Timestamp<C, T>
+where
+    C: Column + Default + Clone + 'static,
+    C::SqlType: SingleValue,
+    T: Stamp,
+{
+    type Table = C::Table;
+    type Column = C;
+    type IsActive = dsl::IsNull<C>;
+    type IsDeleted = dsl::IsNotNull<C>;
+    const KIND: TombstoneKind = TombstoneKind::Timestamp;
+
+    fn is_active() -> Self::IsActive {
+        C::default().is_null()
+    }
+
+    fn is_deleted() -> Self::IsDeleted {
+        C::default().is_not_null()
+    }
+}
+
+impl<C> Tombstone for Flag<C>
+where
+    C: Column<SqlType = Bool> + Default + Clone + 'static,
+{
+    type Table = C::Table;
+    type Column = C;
+    type IsActive = dsl::Eq<C, bool>;
+    type IsDeleted = dsl::Eq<C, bool>;
+    const KIND: TombstoneKind = TombstoneKind::Flag;
+
+    fn is_active() -> Self::IsActive {
+        C::default().eq(false)
+    }
+
+    fn is_deleted() -> Self::IsDeleted {
+        C::default().eq(true)
+    }
+}
+
+/// A Rust timestamp type a tombstone can hold.
+///
+/// ```
+/// use chrono::{DateTime, NaiveDateTime, Utc};
+/// use soft_delete_core::Stamp;
+///
+/// let now = chrono::Utc::now().naive_utc();
+/// assert_eq!(NaiveDateTime::from_utc_stamp(now), now);
+/// assert_eq!(DateTime::<Utc>::from_utc_stamp(now).naive_utc(), now);
+/// ```
+pub trait Stamp: Clone + 'static {
+    /// The timestamp for a UTC instant.
+    fn from_utc_stamp(stamp: NaiveDateTime) -> Self;
+}
+
+impl Stamp for NaiveDateTime {
+    fn from_utc_stamp(stamp: NaiveDateTime) -> Self {
+        stamp
+    }
+}
+
+impl Stamp for DateTime<Utc> {
+    fn from_utc_stamp(stamp: NaiveDateTime) -> Self {
+        stamp.and_utc()
+    }
+}
+
+/// Who deleted a row, if the model records it.
+///
+/// Implemented by [`ActorColumn`] and [`NoActor`].
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Actor, SoftDelete};
+///
+/// assert_eq!(<Repo as SoftDelete>::Actor::COLUMN, Some("deleted_by"));
+/// ```
+pub trait Actor: 'static {
+    /// The Rust type identifying an actor (`i32`, `String`, ...). Uninhabited for [`NoActor`].
+    type Value;
+    /// The actor column's name, if there is one.
+    const COLUMN: Option<&'static str>;
+}
+
+/// The model records no actor. `soft_delete_by` is not generated for it.
+///
+/// ```
+/// use soft_delete_core::{Actor, NoActor};
+///
+/// assert_eq!(NoActor::COLUMN, None);
+/// ```
+pub struct NoActor;
+
+/// The actor is recorded in nullable column `C`, read into Rust as `Option<T>`: set on soft
+/// delete (to `NULL` when no actor is given), cleared on restore.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Actor, ActorColumn};
+///
+/// assert_eq!(ActorColumn::<repos::deleted_by, i32>::COLUMN, Some("deleted_by"));
+/// ```
+pub struct ActorColumn<C, T>(PhantomData<fn() -> (C, T)>);
+
+impl Actor for NoActor {
+    type Value = core::convert::Infallible;
+    const COLUMN: Option<&'static str> = None;
+}
+
+impl<C: Column + 'static, T: 'static> Actor for ActorColumn<C, T> {
+    type Value = T;
+    const COLUMN: Option<&'static str> = Some(C::NAME);
+}
+
+/// The Rust type of a model's actor.
+pub type ActorOf<M> = <<M as SoftDelete>::Actor as Actor>::Value;

@@ -1,0 +1,149 @@
+//! What an operation did, returned by every soft delete and restore.
+
+use chrono::NaiveDateTime;
+
+/// Which operation a [`Report`] describes.
+///
+/// ```
+/// use soft_delete_core::Operation;
+///
+/// assert_eq!(Operation::SoftDelete.to_string(), "soft delete");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    /// Rows were tombstoned.
+    SoftDelete,
+    /// Tombstones were cleared.
+    Restore,
+}
+
+impl core::fmt::Display for Operation {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Operation::SoftDelete => "soft delete",
+            Operation::Restore => "restore",
+        })
+    }
+}
+
+/// How the row an operation was aimed at stood when the operation ran.
+///
+/// ```
+/// use soft_delete_core::Outcome;
+///
+/// assert!(Outcome::AlreadyDeleted.is_noop());
+/// assert!(!Outcome::Changed.is_noop());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The operation changed the target (for a bulk operation: at least one row).
+    Changed,
+    /// A soft delete found the target already tombstoned and left it, and its stamp, alone.
+    AlreadyDeleted,
+    /// A restore found the target live and left it alone.
+    AlreadyActive,
+    /// A bulk operation's filter selected no row that needed changing.
+    NothingMatched,
+}
+
+impl Outcome {
+    /// Whether the operation left the database as it found it.
+    #[must_use]
+    pub fn is_noop(self) -> bool {
+        !matches!(self, Outcome::Changed)
+    }
+}
+
+/// Rows one operation changed in one table.
+///
+/// ```
+/// use soft_delete_core::TableChange;
+///
+/// let change = TableChange { table: "repos", rows: 1 };
+/// assert_eq!(change.to_string(), "repos: 1 row");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableChange {
+    /// The table, as named in the Diesel schema.
+    pub table: &'static str,
+    /// How many of its rows the operation changed.
+    pub rows: usize,
+}
+
+impl core::fmt::Display for TableChange {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let noun = if self.rows == 1 { "row" } else { "rows" };
+        write!(f, "{}: {} {noun}", self.table, self.rows)
+    }
+}
+
+/// What one soft delete or restore did.
+///
+/// Every row an operation tombstones gets the same [`stamp`](Report::stamp) (and actor); rows
+/// that were already tombstoned keep theirs and are not counted.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Operation, Outcome};
+///
+/// # let conn = &mut fixture();
+/// let report = Repo::soft_delete(conn, 1)?;
+/// assert_eq!(report.operation, Operation::SoftDelete);
+/// assert_eq!(report.outcome, Outcome::Changed);
+/// assert_eq!(report.rows_in("repos"), 1);
+/// assert_eq!(report.total_rows(), 1);
+/// assert!(report.to_string().ends_with("UTC: repos: 1 row"));
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Report {
+    /// The operation.
+    pub operation: Operation,
+    /// How the target stood: changed, or already in the requested state.
+    pub outcome: Outcome,
+    /// The operation's time in UTC, to the microsecond: the value written to every timestamp
+    /// tombstone this operation set.
+    pub stamp: NaiveDateTime,
+    /// Rows changed, per table, the target's table first. Empty when nothing changed.
+    pub changes: Vec<TableChange>,
+}
+
+impl Report {
+    /// Rows this operation changed in `table` (as named in the Diesel schema).
+    #[must_use]
+    pub fn rows_in(&self, table: &str) -> usize {
+        self.changes
+            .iter()
+            .filter(|change| change.table == table)
+            .map(|change| change.rows)
+            .sum()
+    }
+
+    /// Rows this operation changed in all tables.
+    #[must_use]
+    pub fn total_rows(&self) -> usize {
+        self.changes.iter().map(|change| change.rows).sum()
+    }
+}
+
+impl core::fmt::Display for Report {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} at {} UTC: ", self.operation, self.stamp)?;
+        match self.outcome {
+            Outcome::AlreadyDeleted => return f.write_str("already deleted, nothing changed"),
+            Outcome::AlreadyActive => return f.write_str("already active, nothing changed"),
+            Outcome::NothingMatched => return f.write_str("no row matched, nothing changed"),
+            Outcome::Changed => {}
+        }
+        for (index, change) in self.changes.iter().enumerate() {
+            if index > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{change}")?;
+        }
+        Ok(())
+    }
+}

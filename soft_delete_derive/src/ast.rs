@@ -1,0 +1,272 @@
+//! The model as the derive understands it: fields resolved, Diesel's defaults applied.
+
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use syn::{Data, DeriveInput, Fields, Ident, Path, Type};
+
+use crate::attr::{self, DeclaredKind, TombstoneAttr};
+use crate::errors::Errors;
+
+/// A field and the column it maps to.
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) column: Ident,
+    pub(crate) ty: &'a Type,
+}
+
+/// A field the user named (or a default picked), with what to point errors at.
+pub(crate) struct Named<'a> {
+    pub(crate) field: &'a Field<'a>,
+    /// Where the name came from: the attribute, or the struct's name for a default.
+    pub(crate) origin: TokenStream,
+}
+
+/// The tombstone field and how it was declared.
+pub(crate) struct TombstoneField<'a> {
+    pub(crate) named: Named<'a>,
+    pub(crate) declared: DeclaredKind,
+}
+
+/// Everything the derive needs to know about the struct.
+pub(crate) struct Model<'a> {
+    pub(crate) ident: &'a Ident,
+    /// The path of the `table!` module: `repos`, or `crate::schema::repos`.
+    pub(crate) table: Path,
+    /// Its last segment, the table's name in the schema.
+    pub(crate) table_name: String,
+    pub(crate) key: Named<'a>,
+    pub(crate) tombstone: TombstoneField<'a>,
+    pub(crate) actor: Option<Named<'a>>,
+    pub(crate) krate: Path,
+}
+
+/// The default tombstone field.
+const DEFAULT_TOMBSTONE: &str = "deleted_at";
+/// Diesel's default primary key.
+const DEFAULT_KEY: &str = "id";
+
+/// The struct's named fields, or an error saying what to write instead.
+pub(crate) fn fields<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<Vec<Field<'a>>> {
+    let named = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => named,
+            Fields::Unnamed(unnamed) => {
+                errors.at(
+                    unnamed,
+                    format!(
+                        "SoftDelete needs named fields to find the key and tombstone columns; \
+                         write `struct {} {{ id: i32, deleted_at: Option<NaiveDateTime>, .. }}`",
+                        input.ident
+                    ),
+                );
+                return None;
+            }
+            Fields::Unit => {
+                errors.at(
+                    &input.ident,
+                    format!(
+                        "SoftDelete cannot be derived for a unit struct: a model needs at least a key \
+                         and a tombstone; write `struct {} {{ id: i32, deleted_at: Option<NaiveDateTime> }}`",
+                        input.ident
+                    ),
+                );
+                return None;
+            }
+        },
+        Data::Enum(data) => {
+            errors.at(
+                data.enum_token,
+                "SoftDelete can only be derived for a struct with named fields that maps a Diesel \
+                 table, not for an enum",
+            );
+            return None;
+        }
+        Data::Union(data) => {
+            errors.at(
+                data.union_token,
+                "SoftDelete can only be derived for a struct with named fields that maps a Diesel \
+                 table, not for a union",
+            );
+            return None;
+        }
+    };
+    let fields = named
+        .named
+        .iter()
+        .filter_map(|field| {
+            let ident = field.ident.as_ref()?;
+            let column = attr::field_column(&field.attrs, errors).unwrap_or_else(|| ident.clone());
+            Some(Field {
+                ident,
+                column,
+                ty: &field.ty,
+            })
+        })
+        .collect();
+    Some(fields)
+}
+
+impl<'a> Model<'a> {
+    /// Resolves the attributes against the fields, applying Diesel's and our defaults.
+    pub(crate) fn from_syn(input: &'a DeriveInput, fields: &'a [Field<'a>], errors: &mut Errors) -> Option<Self> {
+        if !input.generics.params.is_empty() {
+            errors.at(
+                &input.generics,
+                "SoftDelete does not support generic models; derive it on a struct without type or \
+                 lifetime parameters (the one you load rows into)",
+            );
+        }
+        let (diesel, ours) = attr::struct_attrs(&input.attrs, errors);
+        let ident = &input.ident;
+
+        let table = diesel.table_name.unwrap_or_else(|| {
+            let inferred = format_ident!("{}", infer_table_name(&ident.to_string()), span = ident.span());
+            Path::from(inferred)
+        });
+        let table_name = table
+            .segments
+            .last()
+            .map_or_else(String::new, |segment| segment.ident.to_string());
+
+        let key = resolve_key(diesel.primary_key, ident, fields, errors);
+        let tombstone = resolve_tombstone(ours.tombstone, ident, fields, errors);
+        let actor = ours.deleted_by.and_then(|name| {
+            let origin = quote!(deleted_by = #name);
+            find(fields, &name, origin, errors, "the actor column")
+        });
+        let krate = ours.krate.unwrap_or_else(|| syn::parse_quote!(::soft_delete_core));
+
+        Some(Model {
+            ident,
+            table,
+            table_name,
+            key: key?,
+            tombstone: tombstone?,
+            actor,
+            krate,
+        })
+    }
+}
+
+fn resolve_key<'a>(
+    primary_key: Option<(Vec<Ident>, TokenStream)>,
+    ident: &Ident,
+    fields: &'a [Field<'a>],
+    errors: &mut Errors,
+) -> Option<Named<'a>> {
+    match primary_key {
+        None => {
+            let name = Ident::new(DEFAULT_KEY, ident.span());
+            let found = fields.iter().find(|field| *field.ident == name);
+            if found.is_none() {
+                errors.at(
+                    ident,
+                    format!(
+                        "`{ident}` has no field `id`, Diesel's default primary key; add `id: i32` \
+                         or name the key with `#[diesel(primary_key(your_key))]`"
+                    ),
+                );
+            }
+            found.map(|field| Named {
+                field,
+                origin: ident.to_token_stream(),
+            })
+        }
+        Some((columns, tokens)) => match columns.as_slice() {
+            [single] => find(fields, single, tokens, errors, "the primary key"),
+            [] => {
+                errors.at(tokens, "`primary_key()` is empty; name the key field: `primary_key(id)`");
+                None
+            }
+            _ => {
+                errors.at(
+                    tokens,
+                    "composite primary keys are not supported by SoftDelete: cascades and restores \
+                     find rows through one key column; add a single-column key (e.g. `id`) and keep \
+                     these columns unique with an index",
+                );
+                None
+            }
+        },
+    }
+}
+
+fn resolve_tombstone<'a>(
+    declared: Option<TombstoneAttr>,
+    ident: &Ident,
+    fields: &'a [Field<'a>],
+    errors: &mut Errors,
+) -> Option<TombstoneField<'a>> {
+    if let Some(TombstoneAttr { kind, field, tokens }) = declared {
+        let named = find(fields, &field, tokens, errors, "the tombstone")?;
+        return Some(TombstoneField { named, declared: kind });
+    }
+    let Some(field) = fields.iter().find(|field| field.ident == DEFAULT_TOMBSTONE) else {
+        errors.at(
+            ident,
+            format!(
+                "`{ident}` has no tombstone: add a field `deleted_at: Option<NaiveDateTime>`, or name \
+                 yours with `#[soft_delete(timestamp = removed_at)]` (nullable timestamp) or \
+                 `#[soft_delete(flag = is_deleted)]` (bool)"
+            ),
+        );
+        return None;
+    };
+    Some(TombstoneField {
+        named: Named {
+            field,
+            origin: ident.to_token_stream(),
+        },
+        declared: DeclaredKind::Inferred,
+    })
+}
+
+/// The field called `name`, or an error at `origin` listing the fields there are.
+fn find<'a>(
+    fields: &'a [Field<'a>],
+    name: &Ident,
+    origin: TokenStream,
+    errors: &mut Errors,
+    role: &str,
+) -> Option<Named<'a>> {
+    if let Some(field) = fields.iter().find(|field| field.ident == name) {
+        return Some(Named { field, origin });
+    }
+    let known: Vec<String> = fields.iter().map(|field| format!("`{}`", field.ident)).collect();
+    errors.at(
+        origin,
+        format!(
+            "no field `{name}` for {role}; name one of the struct's fields: {}",
+            known.join(", ")
+        ),
+    );
+    None
+}
+
+/// Diesel's inferred table name: the struct's name in `snake_case` with an `s`.
+fn infer_table_name(name: &str) -> String {
+    let mut table = String::with_capacity(name.len() + 4);
+    for (index, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() {
+            if index > 0 {
+                table.push('_');
+            }
+            table.extend(ch.to_lowercase());
+        } else {
+            table.push(ch);
+        }
+    }
+    table.push('s');
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::infer_table_name;
+
+    #[test]
+    fn infers_like_diesel() {
+        assert_eq!(infer_table_name("Repo"), "repos");
+        assert_eq!(infer_table_name("IssueComment"), "issue_comments");
+    }
+}

@@ -1,0 +1,266 @@
+//! Reading the raw attributes: Diesel's (`table_name`, `primary_key`, `column_name`) and ours.
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::ext::IdentExt;
+use syn::meta::ParseNestedMeta;
+use syn::{Attribute, Ident, LitStr, Path, Token};
+
+use crate::errors::Errors;
+
+/// Our attribute.
+pub(crate) const SOFT_DELETE: &str = "soft_delete";
+/// Diesel's attribute.
+const DIESEL: &str = "diesel";
+
+/// Our keys.
+pub(crate) const TIMESTAMP: &str = "timestamp";
+pub(crate) const FLAG: &str = "flag";
+pub(crate) const DELETED_BY: &str = "deleted_by";
+pub(crate) const CRATE: &str = "crate";
+const KEYS: [&str; 4] = [TIMESTAMP, FLAG, DELETED_BY, CRATE];
+
+/// What `#[diesel(...)]` on the struct says that the derive needs.
+#[derive(Default)]
+pub(crate) struct DieselAttrs {
+    /// `table_name = path`.
+    pub(crate) table_name: Option<Path>,
+    /// `primary_key(a, b)`, with the tokens to point errors at.
+    pub(crate) primary_key: Option<(Vec<Ident>, TokenStream)>,
+}
+
+/// How the tombstone was declared.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum DeclaredKind {
+    /// `#[soft_delete(field)]`: the kind follows the field's type.
+    Inferred,
+    /// `#[soft_delete(timestamp = field)]`.
+    Timestamp,
+    /// `#[soft_delete(flag = field)]`.
+    Flag,
+}
+
+/// A tombstone named in `#[soft_delete(...)]`.
+pub(crate) struct TombstoneAttr {
+    pub(crate) kind: DeclaredKind,
+    pub(crate) field: Ident,
+    /// The whole `key = field` (or bare field), for errors.
+    pub(crate) tokens: TokenStream,
+}
+
+/// What `#[soft_delete(...)]` on the struct says.
+#[derive(Default)]
+pub(crate) struct SoftDeleteAttrs {
+    pub(crate) tombstone: Option<TombstoneAttr>,
+    pub(crate) deleted_by: Option<Ident>,
+    pub(crate) krate: Option<Path>,
+}
+
+/// Reads the struct's `#[diesel(...)]` and `#[soft_delete(...)]` attributes.
+pub(crate) fn struct_attrs(attrs: &[Attribute], errors: &mut Errors) -> (DieselAttrs, SoftDeleteAttrs) {
+    let mut diesel = DieselAttrs::default();
+    let mut ours = SoftDeleteAttrs::default();
+    for attr in attrs {
+        if attr.path().is_ident(DIESEL) {
+            let result = attr.parse_nested_meta(|meta| diesel_key(&mut diesel, &meta));
+            errors.ok(result);
+        } else if attr.path().is_ident(SOFT_DELETE) {
+            if matches!(attr.meta, syn::Meta::Path(_)) {
+                errors.at(
+                    attr,
+                    "`#[soft_delete]` needs arguments; write `#[soft_delete(deleted_at)]` to name \
+                     the tombstone field, or drop the attribute to use the field `deleted_at`",
+                );
+                continue;
+            }
+            let result = attr.parse_nested_meta(|meta| soft_delete_key(&mut ours, &meta));
+            errors.ok(result);
+        }
+    }
+    (diesel, ours)
+}
+
+/// The column a field maps to: `#[diesel(column_name = x)]`, or the field's own name.
+pub(crate) fn field_column(attrs: &[Attribute], errors: &mut Errors) -> Option<Ident> {
+    let mut column = None;
+    for attr in attrs {
+        if attr.path().is_ident(SOFT_DELETE) {
+            errors.at(
+                attr,
+                "`#[soft_delete]` belongs on the struct, not on a field; \
+                 write `#[soft_delete(timestamp = field)]` or `#[soft_delete(flag = field)]` above the struct",
+            );
+        } else if attr.path().is_ident(DIESEL) {
+            let result = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("column_name") {
+                    column = Some(ident_or_string(&meta)?);
+                    Ok(())
+                } else {
+                    skip_value(&meta)
+                }
+            });
+            errors.ok(result);
+        }
+    }
+    column
+}
+
+fn diesel_key(diesel: &mut DieselAttrs, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.path.is_ident("table_name") {
+        diesel.table_name = Some(meta.value()?.parse()?);
+    } else if meta.path.is_ident("primary_key") {
+        let mut columns = Vec::new();
+        let content;
+        syn::parenthesized!(content in meta.input);
+        let tokens: TokenStream = content.fork().parse()?;
+        let list = content.parse_terminated(Ident::parse_any, Token![,])?;
+        columns.extend(list);
+        let mut spanned = meta.path.to_token_stream();
+        spanned.extend(quote::quote!((#tokens)));
+        diesel.primary_key = Some((columns, spanned));
+    } else {
+        skip_value(meta)?;
+    }
+    Ok(())
+}
+
+fn soft_delete_key(ours: &mut SoftDeleteAttrs, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    let path = &meta.path;
+    if path.is_ident(CRATE) {
+        let krate = if meta.input.peek(Token![=]) {
+            let value = meta.value()?;
+            if value.peek(LitStr) {
+                value.parse::<LitStr>()?.parse()?
+            } else {
+                value.parse()?
+            }
+        } else {
+            return Err(meta.error("expected `crate = path`, e.g. `#[soft_delete(crate = my_soft_delete)]`"));
+        };
+        set_once(&mut ours.krate, krate, meta, CRATE)
+    } else if path.is_ident(DELETED_BY) {
+        let field = field_value(meta, DELETED_BY)?;
+        set_once(&mut ours.deleted_by, field, meta, DELETED_BY)
+    } else if path.is_ident(TIMESTAMP) || path.is_ident(FLAG) {
+        let (key, kind) = if path.is_ident(TIMESTAMP) {
+            (TIMESTAMP, DeclaredKind::Timestamp)
+        } else {
+            (FLAG, DeclaredKind::Flag)
+        };
+        let field = field_value(meta, key)?;
+        let tokens = quote::quote!(#path = #field);
+        set_tombstone(ours, TombstoneAttr { kind, field, tokens }, meta)
+    } else if meta.input.is_empty() || meta.input.peek(Token![,]) {
+        let Some(field) = path.get_ident().cloned() else {
+            return Err(meta.error("expected the name of the tombstone field, e.g. `#[soft_delete(deleted_at)]`"));
+        };
+        let tokens = field.to_token_stream();
+        set_tombstone(
+            ours,
+            TombstoneAttr { kind: DeclaredKind::Inferred, field, tokens },
+            meta,
+        )
+    } else {
+        let name = path.to_token_stream().to_string().replace(' ', "");
+        let hint = closest(&name, &KEYS).map_or_else(String::new, |key| format!("; did you mean `{key}`?"));
+        Err(meta.error(format!(
+            "unknown key `{name}` in #[soft_delete(...)]{hint}\n\
+             expected one of: a tombstone field (`#[soft_delete(deleted_at)]`), `timestamp = field`, \
+             `flag = field`, `deleted_by = field`, `crate = path`"
+        )))
+    }
+}
+
+/// `key = field`, with a message that shows the right form.
+fn field_value(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<Ident> {
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(format!("expected `{key} = field`, e.g. `#[soft_delete({key} = {})]`", example(key))));
+    }
+    ident_or_string(meta)
+}
+
+fn example(key: &str) -> &'static str {
+    match key {
+        FLAG => "is_deleted",
+        DELETED_BY => "deleted_by",
+        _ => "deleted_at",
+    }
+}
+
+/// `= ident` or `= "ident"`.
+fn ident_or_string(meta: &ParseNestedMeta<'_>) -> syn::Result<Ident> {
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        value.parse::<LitStr>()?.parse()
+    } else {
+        Ident::parse_any(value)
+    }
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T, meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<()> {
+    if slot.is_some() {
+        return Err(meta.error(format!("duplicate `{key}`; give it once")));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+fn set_tombstone(ours: &mut SoftDeleteAttrs, tombstone: TombstoneAttr, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if let Some(first) = &ours.tombstone {
+        return Err(meta.error(format!(
+            "a model has one tombstone, and `{}` was already named; keep one of them",
+            first.tokens
+        )));
+    }
+    ours.tombstone = Some(tombstone);
+    Ok(())
+}
+
+/// Consumes the value of a key the derive does not read (`= value` or `(...)`).
+fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        content.parse::<TokenStream>()?;
+    }
+    Ok(())
+}
+
+/// The known key closest to a misspelt one, if any is close.
+fn closest<'k>(name: &str, keys: &[&'k str]) -> Option<&'k str> {
+    keys.iter()
+        .map(|key| (distance(name, key), *key))
+        .filter(|(distance, key)| *distance <= key.len() / 3 + 1)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, key)| key)
+}
+
+/// Levenshtein distance.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb { previous } else { 1 + previous.min(row[j]).min(current) };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        assert_eq!(closest("deleted_bye", &KEYS), Some(DELETED_BY));
+        assert_eq!(closest("flg", &KEYS), Some(FLAG));
+        assert_eq!(closest("table_name", &KEYS), None);
+    }
+}

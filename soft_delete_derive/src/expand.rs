@@ -1,0 +1,306 @@
+//! Emits the model's description (`impl SoftDelete`) and its thin, typed entry points.
+//!
+//! Every function emitted here is one call into `soft_delete_core`; the algorithms live there.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Path};
+
+use crate::ast::{self, Model};
+use crate::errors::Errors;
+use crate::valid::{self, Shape, TombstoneShape};
+
+/// parse → resolve → check → expand; on failure, every error found.
+pub(crate) fn derive(input: TokenStream) -> TokenStream {
+    syn::parse2::<DeriveInput>(input)
+        .and_then(|input| try_expand(&input))
+        .unwrap_or_else(|error| Errors::into_compile_errors(&error))
+}
+
+fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let mut errors = Errors::default();
+    let fields = ast::fields(input, &mut errors);
+    let model = fields
+        .as_deref()
+        .and_then(|fields| Model::from_syn(input, fields, &mut errors));
+    let shape = model.as_ref().and_then(|model| valid::check(model, &mut errors));
+    errors.finish()?;
+    match (model, shape) {
+        (Some(model), Some(shape)) => Ok(expand(&model, &shape)),
+        _ => unreachable!("a model that failed to resolve recorded an error"),
+    }
+}
+
+fn expand(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
+    let description = describe(model, shape);
+    let scopes = scopes(model);
+    let operations = operations(model, shape);
+    let ident = model.ident;
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            #description
+
+            #[automatically_derived]
+            impl #ident {
+                #scopes
+                #operations
+            }
+        };
+    }
+}
+
+/// `table::column`, spanned at the field so a column missing from `table!` is reported there.
+fn column(table: &Path, field: &ast::Field<'_>) -> TokenStream {
+    let column = &field.column;
+    quote_spanned!(field.ident.span()=> #table::#column)
+}
+
+/// `impl SoftDelete`: the facts the core walks.
+fn describe(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
+    let Model {
+        ident,
+        table,
+        table_name,
+        krate,
+        ..
+    } = model;
+    let private = quote!(#krate::__private);
+    let table_type = quote_spanned!(table.span()=> #table::table);
+    let key = column(table, model.key.field);
+    let key_ident = model.key.field.ident;
+    let key_type = model.key.field.ty;
+    let tombstone_column = column(table, model.tombstone.named.field);
+    let tombstone = match shape.tombstone {
+        TombstoneShape::Timestamp { inner } => quote!(#private::Timestamp<#tombstone_column, #inner>),
+        TombstoneShape::Flag => quote!(#private::Flag<#tombstone_column>),
+    };
+    let actor = match (&model.actor, shape.actor) {
+        (Some(actor), Some(actor_type)) => {
+            let actor_column = column(table, actor.field);
+            quote!(#private::ActorColumn<#actor_column, #actor_type>)
+        }
+        _ => quote!(#private::NoActor),
+    };
+    let model_name = ident.to_string();
+    quote! {
+        #[automatically_derived]
+        impl #private::SoftDelete for #ident {
+            type Table = #table_type;
+            type Key = #key;
+            type Id = #key_type;
+            type Tombstone = #tombstone;
+            type Actor = #actor;
+            const MODEL: &'static str = #model_name;
+            const TABLE: &'static str = #table_name;
+
+            fn id(&self) -> &Self::Id {
+                &self.#key_ident
+            }
+        }
+    }
+}
+
+/// Human-readable tombstone predicates for the docs of the generated functions.
+fn predicates(model: &Model<'_>) -> (String, String) {
+    let table = &model.table_name;
+    let column = &model.tombstone.named.field.column;
+    if model.tombstone.declared == crate::attr::DeclaredKind::Flag
+        || crate::types::is_bool(model.tombstone.named.field.ty)
+    {
+        (format!("`{table}.{column} = false`"), format!("`{table}.{column} = true`"))
+    } else {
+        (format!("`{table}.{column} IS NULL`"), format!("`{table}.{column} IS NOT NULL`"))
+    }
+}
+
+fn scopes(model: &Model<'_>) -> TokenStream {
+    let private = &{
+        let krate = &model.krate;
+        quote!(#krate::__private)
+    };
+    let (live, dead) = predicates(model);
+    let name = model.ident.to_string();
+    let active_doc = format!("Live `{name}` rows, {live}: the scope every read should start from.");
+    let deleted_doc = format!("Tombstoned `{name}` rows, {dead}.");
+    let with_doc = format!("Every `{name}` row, live and tombstoned: the bare table.");
+    let is_active_doc = format!("The predicate {live}, to filter a join by `{name}` being live.");
+    let is_deleted_doc = format!("The predicate {dead}.");
+    quote! {
+        #[doc = #active_doc]
+        #[must_use]
+        pub fn active() -> #private::Active<Self> {
+            #private::active::<Self>()
+        }
+
+        #[doc = #deleted_doc]
+        #[must_use]
+        pub fn only_deleted() -> #private::OnlyDeleted<Self> {
+            #private::only_deleted::<Self>()
+        }
+
+        #[doc = #with_doc]
+        #[must_use]
+        pub fn with_deleted() -> #private::WithDeleted<Self> {
+            #private::with_deleted::<Self>()
+        }
+
+        #[doc = #is_active_doc]
+        #[must_use]
+        pub fn is_active() -> #private::IsActive<Self> {
+            #private::is_active::<Self>()
+        }
+
+        #[doc = #is_deleted_doc]
+        #[must_use]
+        pub fn is_deleted() -> #private::IsDeleted<Self> {
+            #private::is_deleted::<Self>()
+        }
+    }
+}
+
+fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
+    let krate = &model.krate;
+    let private = quote!(#krate::__private);
+    let key_type = model.key.field.ty;
+    let table = &model.table;
+    let table_type = quote!(#table::table);
+    let name = model.ident.to_string();
+    let table_name = &model.table_name;
+    let bounds = quote! {
+        __C: #private::LoadConnection,
+        __C::Backend: #private::SupportedBackend,
+        Self: #private::SoftDeleteOn<__C::Backend>,
+    };
+    let result = quote!(#private::Result<#private::Report, #private::Error>);
+
+    let delete_doc = format!(
+        "Soft deletes the `{name}` whose key is `id` in one transaction. A row already \
+         tombstoned keeps its stamp (`Outcome::AlreadyDeleted`); an unknown key is `Error::NotFound`."
+    );
+    let restore_doc = format!(
+        "Restores the `{name}` whose key is `id`: clears its tombstone{}. A live row is left alone \
+         (`Outcome::AlreadyActive`); an unknown key is `Error::NotFound`.",
+        if model.actor.is_some() { " and actor" } else { "" }
+    );
+    let where_doc = format!(
+        "Soft deletes every live `{name}` that `predicate` selects, in one `UPDATE {table_name}` \
+         statement. There is deliberately no form without a predicate."
+    );
+    let record_doc = format!("Soft deletes this `{name}`; see [`{name}::soft_delete`].");
+    let restore_record_doc = format!("Restores this `{name}`; see [`{name}::restore`].");
+    let no_actor = quote!(#private::None);
+
+    let mut tokens = quote! {
+        #[doc = #delete_doc]
+        pub fn soft_delete<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #result
+        where #bounds
+        {
+            #private::soft_delete::<Self, __C>(conn, #private::Into::into(id), #no_actor)
+        }
+
+        #[doc = #restore_doc]
+        pub fn restore<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #result
+        where #bounds
+        {
+            #private::restore::<Self, __C>(conn, #private::Into::into(id))
+        }
+
+        #[doc = #where_doc]
+        pub fn soft_delete_where<'__p, __C, __P>(conn: &mut __C, predicate: __P) -> #result
+        where
+            #bounds
+            __P: #private::Expression
+                + #private::AppearsOnTable<#table_type>
+                + #private::QueryFragment<__C::Backend>
+                + '__p,
+            __P::SqlType: #private::BoolOrNullableBool,
+        {
+            #private::soft_delete_where::<'__p, Self, __C, __P>(conn, predicate, #no_actor)
+        }
+
+        #[doc = #record_doc]
+        pub fn soft_delete_record<__C>(&self, conn: &mut __C) -> #result
+        where #bounds
+        {
+            let id = <Self as #private::SoftDelete>::id(self).clone();
+            #private::soft_delete::<Self, __C>(conn, id, #no_actor)
+        }
+
+        #[doc = #restore_record_doc]
+        pub fn restore_record<__C>(&self, conn: &mut __C) -> #result
+        where #bounds
+        {
+            let id = <Self as #private::SoftDelete>::id(self).clone();
+            #private::restore::<Self, __C>(conn, id)
+        }
+    };
+
+    if let (Some(actor), Some(actor_type)) = (&model.actor, shape.actor) {
+        let column = &actor.field.column;
+        let by_doc = format!(
+            "Soft deletes the `{name}` whose key is `id`, recording `actor` in `{table_name}.{column}`; \
+             see [`{name}::soft_delete`]."
+        );
+        let where_by_doc = format!(
+            "Soft deletes every live `{name}` that `predicate` selects, recording `actor`; \
+             see [`{name}::soft_delete_where`]."
+        );
+        let record_by_doc = format!("Soft deletes this `{name}`, recording `actor`.");
+        tokens.extend(quote! {
+            #[doc = #by_doc]
+            pub fn soft_delete_by<__C>(
+                conn: &mut __C,
+                id: impl #private::Into<#key_type>,
+                actor: impl #private::Into<#actor_type>,
+            ) -> #result
+            where #bounds
+            {
+                #private::soft_delete::<Self, __C>(
+                    conn,
+                    #private::Into::into(id),
+                    #private::Some(#private::Into::into(actor)),
+                )
+            }
+
+            #[doc = #where_by_doc]
+            pub fn soft_delete_where_by<'__p, __C, __P>(
+                conn: &mut __C,
+                predicate: __P,
+                actor: impl #private::Into<#actor_type>,
+            ) -> #result
+            where
+                #bounds
+                __P: #private::Expression
+                    + #private::AppearsOnTable<#table_type>
+                    + #private::QueryFragment<__C::Backend>
+                    + '__p,
+                __P::SqlType: #private::BoolOrNullableBool,
+            {
+                #private::soft_delete_where::<'__p, Self, __C, __P>(
+                    conn,
+                    predicate,
+                    #private::Some(#private::Into::into(actor)),
+                )
+            }
+
+            #[doc = #record_by_doc]
+            pub fn soft_delete_record_by<__C>(
+                &self,
+                conn: &mut __C,
+                actor: impl #private::Into<#actor_type>,
+            ) -> #result
+            where #bounds
+            {
+                let id = <Self as #private::SoftDelete>::id(self).clone();
+                #private::soft_delete::<Self, __C>(
+                    conn,
+                    id,
+                    #private::Some(#private::Into::into(actor)),
+                )
+            }
+        });
+    }
+    tokens
+}

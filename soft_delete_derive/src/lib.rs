@@ -1,0 +1,34 @@
+//! `#[derive(SoftDelete)]`: the macro behind `soft_delete_core`.
+//!
+//! Depend on `soft_delete_core`, which re-exports this derive and documents its attributes;
+//! this crate only turns a struct into a description of the model. The pipeline is
+//! [`attr`] (read the attributes) → [`ast`] (resolve fields and defaults) → [`valid`] (check
+//! kinds and types) → [`expand`] (emit the impls), with every error collected by [`errors`].
+
+mod ast;
+mod attr;
+mod errors;
+mod expand;
+mod types;
+mod valid;
+
+use proc_macro::TokenStream;
+
+/// Derives `soft_delete_core::SoftDelete` and the model's scopes and operations.
+///
+/// See the `soft_delete_core` crate docs for the attributes:
+///
+/// ```ignore
+/// #[derive(Queryable, Selectable, SoftDelete)]
+/// #[diesel(table_name = repos)]
+/// #[soft_delete(deleted_by = deleted_by)]
+/// pub struct Repo {
+///     pub id: i32,
+///     pub deleted_at: Option<NaiveDateTime>,
+///     pub deleted_by: Option<i32>,
+/// }
+/// ```
+#[proc_macro_derive(SoftDelete, attributes(soft_delete))]
+pub fn derive_soft_delete(input: TokenStream) -> TokenStream {
+    expand::derive(input.into()).into()
+}
