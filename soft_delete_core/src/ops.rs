@@ -126,7 +126,7 @@ where
 /// assert_eq!(report.rows_in("repos"), 2);
 /// # Ok::<(), soft_delete_core::Error>(())
 /// ```
-pub fn soft_delete_where<'a, M, C, P>(
+pub fn soft_delete_where<M, C, P>(
     conn: &mut C,
     predicate: P,
     actor: Option<ActorOf<M>>,
@@ -135,11 +135,11 @@ where
     C: LoadConnection,
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
-    P: Expression + AppearsOnTable<M::Table> + QueryFragment<C::Backend> + 'a,
+    P: Expression + AppearsOnTable<M::Table> + QueryFragment<C::Backend>,
     P::SqlType: BoolOrNullableBool,
 {
     let stamp = now_stamp();
-    let predicate: Fragment<'a, C::Backend> = Box::new(
+    let predicate: Fragment<'_, C::Backend> = Box::new(
         Statement::new()
             .sql("(")
             .fragment(Box::new(predicate))

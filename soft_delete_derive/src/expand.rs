@@ -208,16 +208,15 @@ fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
         }
 
         #[doc = #where_doc]
-        pub fn soft_delete_where<'__p, __C, __P>(conn: &mut __C, predicate: __P) -> #result
+        pub fn soft_delete_where<__C, __P>(conn: &mut __C, predicate: __P) -> #result
         where
             #bounds
             __P: #private::Expression
                 + #private::AppearsOnTable<#table_type>
-                + #private::QueryFragment<__C::Backend>
-                + '__p,
+                + #private::QueryFragment<__C::Backend>,
             __P::SqlType: #private::BoolOrNullableBool,
         {
-            #private::soft_delete_where::<'__p, Self, __C, __P>(conn, predicate, #no_actor)
+            #private::soft_delete_where::<Self, __C, __P>(conn, predicate, #no_actor)
         }
 
         #[doc = #record_doc]
@@ -265,7 +264,7 @@ fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
             }
 
             #[doc = #where_by_doc]
-            pub fn soft_delete_where_by<'__p, __C, __P>(
+            pub fn soft_delete_where_by<__C, __P>(
                 conn: &mut __C,
                 predicate: __P,
                 actor: impl #private::Into<#actor_type>,
@@ -274,11 +273,10 @@ fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
                 #bounds
                 __P: #private::Expression
                     + #private::AppearsOnTable<#table_type>
-                    + #private::QueryFragment<__C::Backend>
-                    + '__p,
+                    + #private::QueryFragment<__C::Backend>,
                 __P::SqlType: #private::BoolOrNullableBool,
             {
-                #private::soft_delete_where::<'__p, Self, __C, __P>(
+                #private::soft_delete_where::<Self, __C, __P>(
                     conn,
                     predicate,
                     #private::Some(#private::Into::into(actor)),

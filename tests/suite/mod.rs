@@ -1,0 +1,28 @@
+// The behaviour suite. Each file in `tests/` includes this inside a module that defines:
+//   type Conn        the backend's connection type
+//   type Db          the backend
+//   type TimestampTz the SQL type of a `DateTime<Utc>` column on that backend
+//   fn connect() -> Conn, a connection with the suite's schema and nothing else
+// so every test body below runs on every backend with concrete types.
+
+mod schema {
+    use super::TimestampTz;
+
+    include!("schema.rs");
+}
+
+mod scopes {
+    use diesel::prelude::*;
+    use super::schema::*;
+    use super::{Db, connect};
+
+    include!("scopes.rs");
+}
+
+mod operations {
+    use diesel::prelude::*;
+    use super::connect;
+    use super::schema::*;
+
+    include!("operations.rs");
+}
