@@ -1,7 +1,7 @@
 //! The model as the derive understands it: fields resolved, Diesel's defaults applied.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::{ToTokens, format_ident};
 use syn::{Data, DeriveInput, Fields, Ident, Path, Type};
 
 use crate::attr::{self, DeclaredKind, TombstoneAttr};
@@ -130,10 +130,9 @@ impl<'a> Model<'a> {
 
         let key = resolve_key(diesel.primary_key, ident, fields, errors);
         let tombstone = resolve_tombstone(ours.tombstone, ident, fields, errors);
-        let actor = ours.deleted_by.and_then(|name| {
-            let origin = quote!(deleted_by = #name);
-            find(fields, &name, origin, errors, "the actor column")
-        });
+        let actor = ours
+            .deleted_by
+            .and_then(|(name, origin)| find(fields, &name, origin, errors, "the actor column"));
         let krate = ours.krate.unwrap_or_else(|| syn::parse_quote!(::soft_delete_core));
 
         Some(Model {

@@ -52,7 +52,8 @@ pub(crate) struct TombstoneAttr {
 #[derive(Default)]
 pub(crate) struct SoftDeleteAttrs {
     pub(crate) tombstone: Option<TombstoneAttr>,
-    pub(crate) deleted_by: Option<Ident>,
+    /// The actor field, and the `deleted_by = field` tokens for errors.
+    pub(crate) deleted_by: Option<(Ident, TokenStream)>,
     pub(crate) krate: Option<Path>,
 }
 
@@ -116,7 +117,7 @@ fn diesel_key(diesel: &mut DieselAttrs, meta: &ParseNestedMeta<'_>) -> syn::Resu
         let list = content.parse_terminated(Ident::parse_any, Token![,])?;
         columns.extend(list);
         let mut spanned = meta.path.to_token_stream();
-        spanned.extend(quote::quote!((#tokens)));
+        spanned.extend(tokens);
         diesel.primary_key = Some((columns, spanned));
     } else {
         skip_value(meta)?;
@@ -140,7 +141,8 @@ fn soft_delete_key(ours: &mut SoftDeleteAttrs, meta: &ParseNestedMeta<'_>) -> sy
         set_once(&mut ours.krate, krate, meta, CRATE)
     } else if path.is_ident(DELETED_BY) {
         let field = field_value(meta, DELETED_BY)?;
-        set_once(&mut ours.deleted_by, field, meta, DELETED_BY)
+        let tokens = quote::quote!(#path = #field);
+        set_once(&mut ours.deleted_by, (field, tokens), meta, DELETED_BY)
     } else if path.is_ident(TIMESTAMP) || path.is_ident(FLAG) {
         let (key, kind) = if path.is_ident(TIMESTAMP) {
             (TIMESTAMP, DeclaredKind::Timestamp)

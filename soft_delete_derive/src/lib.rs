@@ -28,7 +28,7 @@ use proc_macro::TokenStream;
 ///     pub deleted_by: Option<i32>,
 /// }
 /// ```
-#[proc_macro_derive(SoftDelete, attributes(soft_delete))]
+#[proc_macro_derive(SoftDelete, attributes(soft_delete, diesel))]
 pub fn derive_soft_delete(input: TokenStream) -> TokenStream {
     expand::derive(input.into()).into()
 }

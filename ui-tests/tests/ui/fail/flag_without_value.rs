@@ -1,0 +1,20 @@
+use soft_delete_core::SoftDelete;
+
+diesel::table! {
+    repos (id) {
+        id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Integer>,
+        is_deleted -> Bool,
+    }
+}
+
+#[derive(SoftDelete)]
+#[diesel(table_name = repos)]
+#[soft_delete(flag)]
+struct Repo {
+    id: i32,
+    is_deleted: bool,
+}
+
+fn main() {}

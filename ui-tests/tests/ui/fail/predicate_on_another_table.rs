@@ -1,0 +1,31 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use soft_delete_core::SoftDelete;
+
+diesel::table! {
+    repos (id) {
+        id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Integer>,
+        is_deleted -> Bool,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        name -> Text,
+    }
+}
+
+#[derive(SoftDelete)]
+#[diesel(table_name = repos)]
+struct Repo {
+    id: i32,
+    deleted_at: Option<NaiveDateTime>,
+}
+
+fn main() {
+    let conn = &mut SqliteConnection::establish(":memory:").unwrap();
+    let _ = Repo::soft_delete_where(conn, users::name.eq("mallory"));
+}

@@ -1,0 +1,17 @@
+use chrono::NaiveDateTime;
+use soft_delete_core::SoftDelete;
+
+diesel::table! {
+    repos (id) {
+        id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Integer>,
+        is_deleted -> Bool,
+    }
+}
+
+#[derive(SoftDelete)]
+#[diesel(table_name = repos)]
+struct Repo(i32, Option<NaiveDateTime>);
+
+fn main() {}

@@ -1,0 +1,24 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use soft_delete_core::SoftDelete;
+
+diesel::table! {
+    repos (id) {
+        id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<Integer>,
+        is_deleted -> Bool,
+    }
+}
+
+#[derive(Queryable, SoftDelete)]
+#[diesel(table_name = repos)]
+#[soft_delete(deleted_bye = deleted_by)]
+struct Repo {
+    id: i32,
+    deleted_at: Option<NaiveDateTime>,
+    deleted_by: Option<i32>,
+    is_deleted: bool,
+}
+
+fn main() {}
