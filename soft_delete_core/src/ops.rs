@@ -5,12 +5,12 @@
 //! generic code can call them directly.
 
 use chrono::{NaiveDateTime, Timelike, Utc};
+use diesel::RunQueryDsl;
 use diesel::backend::Backend;
 use diesel::connection::LoadConnection;
 use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
 use diesel::sql_types::BoolOrNullableBool;
-use diesel::RunQueryDsl;
 
 use crate::backend::{Assignment, SoftDeleteOn, SupportedBackend};
 use crate::error::{Error, Result};
@@ -65,12 +65,17 @@ where
     conn.transaction(|conn| {
         let mut set = vec![M::set_deleted(stamp)];
         set.extend(M::set_actor(actor));
-        let rows = update::<M, C::Backend>(set, M::key_is(id.clone()), M::active()).execute(conn)?;
+        let rows =
+            update::<M, C::Backend>(set, M::key_is(id.clone()), M::active()).execute(conn)?;
         if rows > 0 {
             return Ok(changed::<M>(Operation::SoftDelete, stamp, rows));
         }
         ensure_exists::<M, C>(conn, id)?;
-        Ok(unchanged(Operation::SoftDelete, Outcome::AlreadyDeleted, stamp))
+        Ok(unchanged(
+            Operation::SoftDelete,
+            Outcome::AlreadyDeleted,
+            stamp,
+        ))
     })
 }
 
@@ -101,7 +106,8 @@ where
     conn.transaction(|conn| {
         let mut set = vec![M::set_active()];
         set.extend(M::set_actor(None));
-        let rows = update::<M, C::Backend>(set, M::key_is(id.clone()), M::deleted()).execute(conn)?;
+        let rows =
+            update::<M, C::Backend>(set, M::key_is(id.clone()), M::deleted()).execute(conn)?;
         if rows > 0 {
             return Ok(changed::<M>(Operation::Restore, stamp, rows));
         }
@@ -152,7 +158,11 @@ where
         if rows > 0 {
             Ok(changed::<M>(Operation::SoftDelete, stamp, rows))
         } else {
-            Ok(unchanged(Operation::SoftDelete, Outcome::NothingMatched, stamp))
+            Ok(unchanged(
+                Operation::SoftDelete,
+                Outcome::NothingMatched,
+                stamp,
+            ))
         }
     })
 }
@@ -167,7 +177,10 @@ where
     DB: Backend + 'static,
     M: SoftDeleteOn<DB>,
 {
-    let mut statement = Statement::new().sql("UPDATE ").fragment(M::table()).sql(" SET ");
+    let mut statement = Statement::new()
+        .sql("UPDATE ")
+        .fragment(M::table())
+        .sql(" SET ");
     for (index, assignment) in assignments.into_iter().enumerate() {
         if index > 0 {
             statement = statement.sql(", ");
@@ -191,13 +204,14 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
-    let found = <C::Backend as SupportedBackend>::count_rows(conn, M::table(), M::key_is(id.clone()))?;
+    let key = format!("{id:?}");
+    let found = <C::Backend as SupportedBackend>::count_rows(conn, M::table(), M::key_is(id))?;
     if found > 0 {
         Ok(())
     } else {
         Err(Error::NotFound {
             table: M::TABLE,
-            key: format!("{id:?}"),
+            key,
         })
     }
 }

@@ -108,7 +108,11 @@ pub(crate) fn fields<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<
 
 impl<'a> Model<'a> {
     /// Resolves the attributes against the fields, applying Diesel's and our defaults.
-    pub(crate) fn from_syn(input: &'a DeriveInput, fields: &'a [Field<'a>], errors: &mut Errors) -> Option<Self> {
+    pub(crate) fn from_syn(
+        input: &'a DeriveInput,
+        fields: &'a [Field<'a>],
+        errors: &mut Errors,
+    ) -> Option<Self> {
         if !input.generics.params.is_empty() {
             errors.at(
                 &input.generics,
@@ -120,7 +124,11 @@ impl<'a> Model<'a> {
         let ident = &input.ident;
 
         let table = diesel.table_name.unwrap_or_else(|| {
-            let inferred = format_ident!("{}", infer_table_name(&ident.to_string()), span = ident.span());
+            let inferred = format_ident!(
+                "{}",
+                infer_table_name(&ident.to_string()),
+                span = ident.span()
+            );
             Path::from(inferred)
         });
         let table_name = table
@@ -133,7 +141,9 @@ impl<'a> Model<'a> {
         let actor = ours
             .deleted_by
             .and_then(|(name, origin)| find(fields, &name, origin, errors, "the actor column"));
-        let krate = ours.krate.unwrap_or_else(|| syn::parse_quote!(::soft_delete_core));
+        let krate = ours
+            .krate
+            .unwrap_or_else(|| syn::parse_quote!(::soft_delete_core));
 
         Some(Model {
             ident,
@@ -174,7 +184,10 @@ fn resolve_key<'a>(
         Some((columns, tokens)) => match columns.as_slice() {
             [single] => find(fields, single, tokens, errors, "the primary key"),
             [] => {
-                errors.at(tokens, "`primary_key()` is empty; name the key field: `primary_key(id)`");
+                errors.at(
+                    tokens,
+                    "`primary_key()` is empty; name the key field: `primary_key(id)`",
+                );
                 None
             }
             _ => {
@@ -196,9 +209,17 @@ fn resolve_tombstone<'a>(
     fields: &'a [Field<'a>],
     errors: &mut Errors,
 ) -> Option<TombstoneField<'a>> {
-    if let Some(TombstoneAttr { kind, field, tokens }) = declared {
+    if let Some(TombstoneAttr {
+        kind,
+        field,
+        tokens,
+    }) = declared
+    {
         let named = find(fields, &field, tokens, errors, "the tombstone")?;
-        return Some(TombstoneField { named, declared: kind });
+        return Some(TombstoneField {
+            named,
+            declared: kind,
+        });
     }
     let Some(field) = fields.iter().find(|field| field.ident == DEFAULT_TOMBSTONE) else {
         errors.at(
@@ -231,7 +252,10 @@ fn find<'a>(
     if let Some(field) = fields.iter().find(|field| field.ident == name) {
         return Some(Named { field, origin });
     }
-    let known: Vec<String> = fields.iter().map(|field| format!("`{}`", field.ident)).collect();
+    let known: Vec<String> = fields
+        .iter()
+        .map(|field| format!("`{}`", field.ident))
+        .collect();
     errors.at(
         origin,
         format!(

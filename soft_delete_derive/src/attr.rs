@@ -58,7 +58,10 @@ pub(crate) struct SoftDeleteAttrs {
 }
 
 /// Reads the struct's `#[diesel(...)]` and `#[soft_delete(...)]` attributes.
-pub(crate) fn struct_attrs(attrs: &[Attribute], errors: &mut Errors) -> (DieselAttrs, SoftDeleteAttrs) {
+pub(crate) fn struct_attrs(
+    attrs: &[Attribute],
+    errors: &mut Errors,
+) -> (DieselAttrs, SoftDeleteAttrs) {
     let mut diesel = DieselAttrs::default();
     let mut ours = SoftDeleteAttrs::default();
     for attr in attrs {
@@ -136,7 +139,8 @@ fn soft_delete_key(ours: &mut SoftDeleteAttrs, meta: &ParseNestedMeta<'_>) -> sy
                 value.parse()?
             }
         } else {
-            return Err(meta.error("expected `crate = path`, e.g. `#[soft_delete(crate = my_soft_delete)]`"));
+            return Err(meta
+                .error("expected `crate = path`, e.g. `#[soft_delete(crate = my_soft_delete)]`"));
         };
         set_once(&mut ours.krate, krate, meta, CRATE)
     } else if path.is_ident(DELETED_BY) {
@@ -151,20 +155,35 @@ fn soft_delete_key(ours: &mut SoftDeleteAttrs, meta: &ParseNestedMeta<'_>) -> sy
         };
         let field = field_value(meta, key)?;
         let tokens = quote::quote!(#path = #field);
-        set_tombstone(ours, TombstoneAttr { kind, field, tokens }, meta)
+        set_tombstone(
+            ours,
+            TombstoneAttr {
+                kind,
+                field,
+                tokens,
+            },
+            meta,
+        )
     } else if meta.input.is_empty() || meta.input.peek(Token![,]) {
         let Some(field) = path.get_ident().cloned() else {
-            return Err(meta.error("expected the name of the tombstone field, e.g. `#[soft_delete(deleted_at)]`"));
+            return Err(meta.error(
+                "expected the name of the tombstone field, e.g. `#[soft_delete(deleted_at)]`",
+            ));
         };
         let tokens = field.to_token_stream();
         set_tombstone(
             ours,
-            TombstoneAttr { kind: DeclaredKind::Inferred, field, tokens },
+            TombstoneAttr {
+                kind: DeclaredKind::Inferred,
+                field,
+                tokens,
+            },
             meta,
         )
     } else {
         let name = path.to_token_stream().to_string().replace(' ', "");
-        let hint = closest(&name, &KEYS).map_or_else(String::new, |key| format!("; did you mean `{key}`?"));
+        let hint = closest(&name, &KEYS)
+            .map_or_else(String::new, |key| format!("; did you mean `{key}`?"));
         Err(meta.error(format!(
             "unknown key `{name}` in #[soft_delete(...)]{hint}\n\
              expected one of: a tombstone field (`#[soft_delete(deleted_at)]`), `timestamp = field`, \
@@ -176,7 +195,10 @@ fn soft_delete_key(ours: &mut SoftDeleteAttrs, meta: &ParseNestedMeta<'_>) -> sy
 /// `key = field`, with a message that shows the right form.
 fn field_value(meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<Ident> {
     if !meta.input.peek(Token![=]) {
-        return Err(meta.error(format!("expected `{key} = field`, e.g. `#[soft_delete({key} = {})]`", example(key))));
+        return Err(meta.error(format!(
+            "expected `{key} = field`, e.g. `#[soft_delete({key} = {})]`",
+            example(key)
+        )));
     }
     ident_or_string(meta)
 }
@@ -199,7 +221,12 @@ fn ident_or_string(meta: &ParseNestedMeta<'_>) -> syn::Result<Ident> {
     }
 }
 
-fn set_once<T>(slot: &mut Option<T>, value: T, meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<()> {
+fn set_once<T>(
+    slot: &mut Option<T>,
+    value: T,
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+) -> syn::Result<()> {
     if slot.is_some() {
         return Err(meta.error(format!("duplicate `{key}`; give it once")));
     }
@@ -207,7 +234,11 @@ fn set_once<T>(slot: &mut Option<T>, value: T, meta: &ParseNestedMeta<'_>, key: 
     Ok(())
 }
 
-fn set_tombstone(ours: &mut SoftDeleteAttrs, tombstone: TombstoneAttr, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+fn set_tombstone(
+    ours: &mut SoftDeleteAttrs,
+    tombstone: TombstoneAttr,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<()> {
     if let Some(first) = &ours.tombstone {
         return Err(meta.error(format!(
             "a model has one tombstone, and `{}` was already named; keep one of them",
@@ -248,7 +279,11 @@ fn distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
             let current = row[j + 1];
-            row[j + 1] = if ca == *cb { previous } else { 1 + previous.min(row[j]).min(current) };
+            row[j + 1] = if ca == *cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(current)
+            };
             previous = current;
         }
     }

@@ -24,7 +24,9 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let model = fields
         .as_deref()
         .and_then(|fields| Model::from_syn(input, fields, &mut errors));
-    let shape = model.as_ref().and_then(|model| valid::check(model, &mut errors));
+    let shape = model
+        .as_ref()
+        .and_then(|model| valid::check(model, &mut errors));
     errors.finish()?;
     match (model, shape) {
         (Some(model), Some(shape)) => Ok(expand(&model, &shape)),
@@ -73,15 +75,16 @@ fn describe(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
     let key_type = model.key.field.ty;
     let tombstone_column = column(table, model.tombstone.named.field);
     let tombstone = match shape.tombstone {
-        TombstoneShape::Timestamp { inner } => quote!(#private::Timestamp<#tombstone_column, #inner>),
+        TombstoneShape::Timestamp { inner } => {
+            quote!(#private::Timestamp<#tombstone_column, #inner>)
+        }
         TombstoneShape::Flag => quote!(#private::Flag<#tombstone_column>),
     };
-    let actor = match (&model.actor, shape.actor) {
-        (Some(actor), Some(actor_type)) => {
-            let actor_column = column(table, actor.field);
-            quote!(#private::ActorColumn<#actor_column, #actor_type>)
-        }
-        _ => quote!(#private::NoActor),
+    let actor = if let (Some(actor), Some(actor_type)) = (&model.actor, shape.actor) {
+        let actor_column = column(table, actor.field);
+        quote!(#private::ActorColumn<#actor_column, #actor_type>)
+    } else {
+        quote!(#private::NoActor)
     };
     let model_name = ident.to_string();
     quote! {
@@ -109,9 +112,15 @@ fn predicates(model: &Model<'_>) -> (String, String) {
     if model.tombstone.declared == crate::attr::DeclaredKind::Flag
         || crate::types::is_bool(model.tombstone.named.field.ty)
     {
-        (format!("`{table}.{column} = false`"), format!("`{table}.{column} = true`"))
+        (
+            format!("`{table}.{column} = false`"),
+            format!("`{table}.{column} = true`"),
+        )
     } else {
-        (format!("`{table}.{column} IS NULL`"), format!("`{table}.{column} IS NOT NULL`"))
+        (
+            format!("`{table}.{column} IS NULL`"),
+            format!("`{table}.{column} IS NOT NULL`"),
+        )
     }
 }
 
@@ -160,29 +169,70 @@ fn scopes(model: &Model<'_>) -> TokenStream {
     }
 }
 
+/// Tokens every generated operation shares.
+struct Shared {
+    /// `path::to::soft_delete_core::__private`.
+    private: TokenStream,
+    /// The model's name, for docs.
+    name: String,
+    /// The `where` bounds that tie the connection to the model.
+    bounds: TokenStream,
+    /// `Result<Report, Error>`.
+    result: TokenStream,
+    /// `path::to::table::table`, for predicate bounds.
+    table_type: TokenStream,
+}
+
 fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
     let krate = &model.krate;
     let private = quote!(#krate::__private);
-    let key_type = model.key.field.ty;
     let table = &model.table;
-    let table_type = quote!(#table::table);
-    let name = model.ident.to_string();
-    let table_name = &model.table_name;
-    let bounds = quote! {
-        __C: #private::LoadConnection,
-        __C::Backend: #private::SupportedBackend,
-        Self: #private::SoftDeleteOn<__C::Backend>,
+    let shared = Shared {
+        name: model.ident.to_string(),
+        bounds: quote! {
+            __C: #private::LoadConnection,
+            __C::Backend: #private::SupportedBackend,
+            Self: #private::SoftDeleteOn<__C::Backend>,
+        },
+        result: quote!(#private::Result<#private::Report, #private::Error>),
+        table_type: quote!(#table::table),
+        private,
     };
-    let result = quote!(#private::Result<#private::Report, #private::Error>);
+    let mut tokens = plain_operations(model, &shared);
+    if let (Some(actor), Some(actor_type)) = (&model.actor, shape.actor) {
+        tokens.extend(actor_operations(
+            model,
+            &shared,
+            &actor.field.column,
+            actor_type,
+        ));
+    }
+    tokens
+}
 
+/// Operations every model gets.
+fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
+    let Shared {
+        private,
+        name,
+        bounds,
+        result,
+        table_type,
+    } = shared;
+    let key_type = model.key.field.ty;
+    let table_name = &model.table_name;
     let delete_doc = format!(
         "Soft deletes the `{name}` whose key is `id` in one transaction. A row already \
          tombstoned keeps its stamp (`Outcome::AlreadyDeleted`); an unknown key is `Error::NotFound`."
     );
+    let cleared = if model.actor.is_some() {
+        " and actor"
+    } else {
+        ""
+    };
     let restore_doc = format!(
-        "Restores the `{name}` whose key is `id`: clears its tombstone{}. A live row is left alone \
-         (`Outcome::AlreadyActive`); an unknown key is `Error::NotFound`.",
-        if model.actor.is_some() { " and actor" } else { "" }
+        "Restores the `{name}` whose key is `id`: clears its tombstone{cleared}. A live row is left \
+         alone (`Outcome::AlreadyActive`); an unknown key is `Error::NotFound`."
     );
     let where_doc = format!(
         "Soft deletes every live `{name}` that `predicate` selects, in one `UPDATE {table_name}` \
@@ -190,14 +240,12 @@ fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
     );
     let record_doc = format!("Soft deletes this `{name}`; see [`{name}::soft_delete`].");
     let restore_record_doc = format!("Restores this `{name}`; see [`{name}::restore`].");
-    let no_actor = quote!(#private::None);
-
-    let mut tokens = quote! {
+    quote! {
         #[doc = #delete_doc]
         pub fn soft_delete<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #result
         where #bounds
         {
-            #private::soft_delete::<Self, __C>(conn, #private::Into::into(id), #no_actor)
+            #private::soft_delete::<Self, __C>(conn, #private::Into::into(id), #private::None)
         }
 
         #[doc = #restore_doc]
@@ -216,7 +264,7 @@ fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
                 + #private::QueryFragment<__C::Backend>,
             __P::SqlType: #private::BoolOrNullableBool,
         {
-            #private::soft_delete_where::<Self, __C, __P>(conn, predicate, #no_actor)
+            #private::soft_delete_where::<Self, __C, __P>(conn, predicate, #private::None)
         }
 
         #[doc = #record_doc]
@@ -224,7 +272,7 @@ fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
         where #bounds
         {
             let id = <Self as #private::SoftDelete>::id(self).clone();
-            #private::soft_delete::<Self, __C>(conn, id, #no_actor)
+            #private::soft_delete::<Self, __C>(conn, id, #private::None)
         }
 
         #[doc = #restore_record_doc]
@@ -234,71 +282,73 @@ fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
             let id = <Self as #private::SoftDelete>::id(self).clone();
             #private::restore::<Self, __C>(conn, id)
         }
-    };
-
-    if let (Some(actor), Some(actor_type)) = (&model.actor, shape.actor) {
-        let column = &actor.field.column;
-        let by_doc = format!(
-            "Soft deletes the `{name}` whose key is `id`, recording `actor` in `{table_name}.{column}`; \
-             see [`{name}::soft_delete`]."
-        );
-        let where_by_doc = format!(
-            "Soft deletes every live `{name}` that `predicate` selects, recording `actor`; \
-             see [`{name}::soft_delete_where`]."
-        );
-        let record_by_doc = format!("Soft deletes this `{name}`, recording `actor`.");
-        tokens.extend(quote! {
-            #[doc = #by_doc]
-            pub fn soft_delete_by<__C>(
-                conn: &mut __C,
-                id: impl #private::Into<#key_type>,
-                actor: impl #private::Into<#actor_type>,
-            ) -> #result
-            where #bounds
-            {
-                #private::soft_delete::<Self, __C>(
-                    conn,
-                    #private::Into::into(id),
-                    #private::Some(#private::Into::into(actor)),
-                )
-            }
-
-            #[doc = #where_by_doc]
-            pub fn soft_delete_where_by<__C, __P>(
-                conn: &mut __C,
-                predicate: __P,
-                actor: impl #private::Into<#actor_type>,
-            ) -> #result
-            where
-                #bounds
-                __P: #private::Expression
-                    + #private::AppearsOnTable<#table_type>
-                    + #private::QueryFragment<__C::Backend>,
-                __P::SqlType: #private::BoolOrNullableBool,
-            {
-                #private::soft_delete_where::<Self, __C, __P>(
-                    conn,
-                    predicate,
-                    #private::Some(#private::Into::into(actor)),
-                )
-            }
-
-            #[doc = #record_by_doc]
-            pub fn soft_delete_record_by<__C>(
-                &self,
-                conn: &mut __C,
-                actor: impl #private::Into<#actor_type>,
-            ) -> #result
-            where #bounds
-            {
-                let id = <Self as #private::SoftDelete>::id(self).clone();
-                #private::soft_delete::<Self, __C>(
-                    conn,
-                    id,
-                    #private::Some(#private::Into::into(actor)),
-                )
-            }
-        });
     }
-    tokens
+}
+
+/// The `_by` operations of a model with an actor column.
+fn actor_operations(
+    model: &Model<'_>,
+    shared: &Shared,
+    column: &syn::Ident,
+    actor_type: &syn::Type,
+) -> TokenStream {
+    let Shared {
+        private,
+        name,
+        bounds,
+        result,
+        table_type,
+    } = shared;
+    let key_type = model.key.field.ty;
+    let table_name = &model.table_name;
+    let by_doc = format!(
+        "Soft deletes the `{name}` whose key is `id`, recording `actor` in `{table_name}.{column}`; \
+         see [`{name}::soft_delete`]."
+    );
+    let where_by_doc = format!(
+        "Soft deletes every live `{name}` that `predicate` selects, recording `actor`; \
+         see [`{name}::soft_delete_where`]."
+    );
+    let record_by_doc = format!("Soft deletes this `{name}`, recording `actor`.");
+    let actor = quote!(#private::Some(#private::Into::into(actor)));
+    quote! {
+        #[doc = #by_doc]
+        pub fn soft_delete_by<__C>(
+            conn: &mut __C,
+            id: impl #private::Into<#key_type>,
+            actor: impl #private::Into<#actor_type>,
+        ) -> #result
+        where #bounds
+        {
+            #private::soft_delete::<Self, __C>(conn, #private::Into::into(id), #actor)
+        }
+
+        #[doc = #where_by_doc]
+        pub fn soft_delete_where_by<__C, __P>(
+            conn: &mut __C,
+            predicate: __P,
+            actor: impl #private::Into<#actor_type>,
+        ) -> #result
+        where
+            #bounds
+            __P: #private::Expression
+                + #private::AppearsOnTable<#table_type>
+                + #private::QueryFragment<__C::Backend>,
+            __P::SqlType: #private::BoolOrNullableBool,
+        {
+            #private::soft_delete_where::<Self, __C, __P>(conn, predicate, #actor)
+        }
+
+        #[doc = #record_by_doc]
+        pub fn soft_delete_record_by<__C>(
+            &self,
+            conn: &mut __C,
+            actor: impl #private::Into<#actor_type>,
+        ) -> #result
+        where #bounds
+        {
+            let id = <Self as #private::SoftDelete>::id(self).clone();
+            #private::soft_delete::<Self, __C>(conn, id, #actor)
+        }
+    }
 }

@@ -16,18 +16,8 @@ use proc_macro::TokenStream;
 
 /// Derives `soft_delete_core::SoftDelete` and the model's scopes and operations.
 ///
-/// See the `soft_delete_core` crate docs for the attributes:
-///
-/// ```ignore
-/// #[derive(Queryable, Selectable, SoftDelete)]
-/// #[diesel(table_name = repos)]
-/// #[soft_delete(deleted_by = deleted_by)]
-/// pub struct Repo {
-///     pub id: i32,
-///     pub deleted_at: Option<NaiveDateTime>,
-///     pub deleted_by: Option<i32>,
-/// }
-/// ```
+/// Use it through `soft_delete_core`, whose crate docs list every attribute with its syntax,
+/// meaning and default, and show a complete model.
 #[proc_macro_derive(SoftDelete, attributes(soft_delete, diesel))]
 pub fn derive_soft_delete(input: TokenStream) -> TokenStream {
     expand::derive(input.into()).into()

@@ -74,9 +74,15 @@ mod tests {
     #[test]
     fn recognises_optional_timestamps() {
         let naive = ty("Option<chrono::NaiveDateTime>");
-        assert_eq!(stamp_type(option_inner(&naive).unwrap()), Some(StampType::Naive));
+        assert_eq!(
+            stamp_type(option_inner(&naive).unwrap()),
+            Some(StampType::Naive)
+        );
         let utc = ty("::core::option::Option<DateTime<chrono::Utc>>");
-        assert_eq!(stamp_type(option_inner(&utc).unwrap()), Some(StampType::Utc));
+        assert_eq!(
+            stamp_type(option_inner(&utc).unwrap()),
+            Some(StampType::Utc)
+        );
     }
 
     #[test]

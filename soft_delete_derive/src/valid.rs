@@ -32,7 +32,7 @@ pub(crate) fn check<'a>(model: &Model<'a>, errors: &mut Errors) -> Option<Shape<
     check_distinct(model, errors);
     Some(Shape {
         tombstone: tombstone?,
-        actor: actor?,
+        actor: actor.ok()?,
     })
 }
 
@@ -42,7 +42,9 @@ fn check_tombstone<'a>(model: &Model<'a>, errors: &mut Errors) -> Option<Tombsto
     let ty = field.ty;
     let timestamp = option_inner(ty).filter(|inner| stamp_type(inner).is_some());
     let shape = match (model.tombstone.declared, timestamp) {
-        (DeclaredKind::Timestamp | DeclaredKind::Inferred, Some(inner)) => TombstoneShape::Timestamp { inner },
+        (DeclaredKind::Timestamp | DeclaredKind::Inferred, Some(inner)) => {
+            TombstoneShape::Timestamp { inner }
+        }
         (DeclaredKind::Flag | DeclaredKind::Inferred, None) if is_bool(ty) => TombstoneShape::Flag,
         (DeclaredKind::Timestamp, None) => {
             let hint = if is_bool(ty) {
@@ -50,7 +52,13 @@ fn check_tombstone<'a>(model: &Model<'a>, errors: &mut Errors) -> Option<Tombsto
             } else {
                 String::new()
             };
-            errors.at(ty, format!("a timestamp tombstone must be {TIMESTAMP_TYPES}, found `{}`{hint}", text(ty)));
+            errors.at(
+                ty,
+                format!(
+                    "a timestamp tombstone must be {TIMESTAMP_TYPES}, found `{}`{hint}",
+                    text(ty)
+                ),
+            );
             return None;
         }
         (DeclaredKind::Flag, _) => {
@@ -61,12 +69,21 @@ fn check_tombstone<'a>(model: &Model<'a>, errors: &mut Errors) -> Option<Tombsto
             } else {
                 String::new()
             };
-            errors.at(ty, format!("a flag tombstone must be `bool`, found `{}`{hint}", text(ty)));
+            errors.at(
+                ty,
+                format!(
+                    "a flag tombstone must be `bool`, found `{}`{hint}",
+                    text(ty)
+                ),
+            );
             return None;
         }
         (DeclaredKind::Inferred, None) => {
             let hint = if option_inner(ty).is_none() && stamp_type(ty).is_some() {
-                format!("; a live row has no deletion time, so make it `Option<{}>`", text(ty))
+                format!(
+                    "; a live row has no deletion time, so make it `Option<{}>`",
+                    text(ty)
+                )
             } else {
                 String::new()
             };
@@ -84,14 +101,14 @@ fn check_tombstone<'a>(model: &Model<'a>, errors: &mut Errors) -> Option<Tombsto
     Some(shape)
 }
 
-/// `Some(None)` without an actor, `Some(Some(T))` with a valid one, `None` after an error.
-fn check_actor<'a>(model: &Model<'a>, errors: &mut Errors) -> Option<Option<&'a Type>> {
+/// `Ok(None)` without an actor, `Ok(Some(T))` with a valid one, `Err` after an error.
+fn check_actor<'a>(model: &Model<'a>, errors: &mut Errors) -> Result<Option<&'a Type>, ()> {
     let Some(actor) = &model.actor else {
-        return Some(None);
+        return Ok(None);
     };
     let ty = actor.field.ty;
     if let Some(inner) = option_inner(ty) {
-        return Some(Some(inner));
+        return Ok(Some(inner));
     }
     errors.at(
         ty,
@@ -102,7 +119,7 @@ fn check_actor<'a>(model: &Model<'a>, errors: &mut Errors) -> Option<Option<&'a 
             text(ty)
         ),
     );
-    None
+    Err(())
 }
 
 fn check_distinct(model: &Model<'_>, errors: &mut Errors) {
@@ -116,7 +133,10 @@ fn check_distinct(model: &Model<'_>, errors: &mut Errors) {
     }
     if let Some(actor) = &model.actor {
         if actor.field.ident == key {
-            errors.at(&actor.origin, format!("`{key}` is the primary key and cannot also be the actor column"));
+            errors.at(
+                &actor.origin,
+                format!("`{key}` is the primary key and cannot also be the actor column"),
+            );
         } else if actor.field.ident == tombstone.field.ident {
             errors.at(
                 &actor.origin,

@@ -12,17 +12,17 @@ mod schema {
 }
 
 mod scopes {
-    use diesel::prelude::*;
     use super::schema::*;
     use super::{Db, connect};
+    use diesel::prelude::*;
 
     include!("scopes.rs");
 }
 
 mod operations {
-    use diesel::prelude::*;
     use super::connect;
     use super::schema::*;
+    use diesel::prelude::*;
 
     include!("operations.rs");
 }

@@ -13,10 +13,18 @@ fn soft_delete_tombstones_the_row_and_keeps_it() {
     assert_eq!(report.operation, Operation::SoftDelete);
     assert_eq!(report.outcome, Outcome::Changed);
     assert_eq!(report.rows_in("repos"), 1);
-    assert_eq!(report.stamp.nanosecond() % 1_000, 0, "stamps are whole microseconds");
+    assert_eq!(
+        report.stamp.nanosecond() % 1_000,
+        0,
+        "stamps are whole microseconds"
+    );
     let rows = all_repos(conn);
     assert_eq!(rows.len(), 2, "a soft delete removes nothing");
-    assert_eq!(rows[0].deleted_at, Some(report.stamp), "the stored stamp is the report's");
+    assert_eq!(
+        rows[0].deleted_at,
+        Some(report.stamp),
+        "the stored stamp is the report's"
+    );
     assert_eq!(rows[0].deleted_by, None);
     assert_eq!(rows[1].deleted_at, None, "other rows are untouched");
     let live: Vec<i32> = Repo::active().select(repos::id).load(conn).unwrap();
@@ -53,7 +61,9 @@ fn unknown_keys_are_not_found_and_change_nothing() {
 
     for error in [&delete, &restore] {
         assert!(error.is_not_found(), "{error:?}");
-        let Error::NotFound { table, key } = error else { unreachable!() };
+        let Error::NotFound { table, key } = error else {
+            unreachable!()
+        };
         assert_eq!((*table, key.as_str()), ("repos", "99"));
     }
     assert_eq!(delete.to_string(), "no row in `repos` has the key 99");
@@ -115,7 +125,10 @@ fn loaded_rows_can_be_deleted_and_restored_themselves() {
 
     loaded[1].restore_record(conn).unwrap();
     assert_eq!(repo(conn, 2).deleted_at, None);
-    assert!(repo(conn, 1).deleted_at.is_some(), "only the row asked for was restored");
+    assert!(
+        repo(conn, 1).deleted_at.is_some(),
+        "only the row asked for was restored"
+    );
 }
 
 #[test]
@@ -136,12 +149,25 @@ fn a_flag_tombstone_is_set_and_cleared() {
             .unwrap()
     };
 
-    assert_eq!(IssueComment::soft_delete(conn, 1).unwrap().outcome, Outcome::Changed);
+    assert_eq!(
+        IssueComment::soft_delete(conn, 1).unwrap().outcome,
+        Outcome::Changed
+    );
     assert_eq!(flags(conn), [true, false]);
-    assert_eq!(IssueComment::soft_delete(conn, 1).unwrap().outcome, Outcome::AlreadyDeleted);
-    assert!(IssueComment::soft_delete(conn, 3).unwrap_err().is_not_found());
+    assert_eq!(
+        IssueComment::soft_delete(conn, 1).unwrap().outcome,
+        Outcome::AlreadyDeleted
+    );
+    assert!(
+        IssueComment::soft_delete(conn, 3)
+            .unwrap_err()
+            .is_not_found()
+    );
 
-    assert_eq!(IssueComment::restore(conn, 1).unwrap().outcome, Outcome::Changed);
+    assert_eq!(
+        IssueComment::restore(conn, 1).unwrap().outcome,
+        Outcome::Changed
+    );
     assert_eq!(flags(conn), [false, false]);
 }
 
@@ -152,7 +178,10 @@ fn a_text_key_with_a_utc_tombstone_and_a_text_actor() {
     diesel::insert_into(accounts::table)
         .values(&vec![
             (accounts::id.eq(id), accounts::email.eq("a@example.test")),
-            (accounts::id.eq("other"), accounts::email.eq("b@example.test")),
+            (
+                accounts::id.eq("other"),
+                accounts::email.eq("b@example.test"),
+            ),
         ])
         .execute(conn)
         .unwrap();
@@ -170,7 +199,9 @@ fn a_text_key_with_a_utc_tombstone_and_a_text_actor() {
     assert_eq!(live, ["other"]);
 
     let missing = Account::soft_delete(conn, "nobody").unwrap_err();
-    assert!(matches!(missing, Error::NotFound { table: "accounts", ref key } if key == "\"nobody\""));
+    assert!(
+        matches!(missing, Error::NotFound { table: "accounts", ref key } if key == "\"nobody\"")
+    );
 
     Account::restore(conn, id.to_owned()).unwrap();
     let row: Account = Account::with_deleted()
@@ -204,25 +235,46 @@ fn a_bigint_key_and_a_renamed_tombstone_column() {
     let live: Vec<i64> = Segment::active().select(segments::id).load(conn).unwrap();
     assert_eq!(live, [1]);
     Segment::restore(conn, big).unwrap();
-    assert_eq!(Segment::active().count().get_result::<i64>(conn).unwrap(), 2);
+    assert_eq!(
+        Segment::active().count().get_result::<i64>(conn).unwrap(),
+        2
+    );
 }
 
 #[test]
 fn bulk_soft_delete_tombstones_exactly_the_live_rows_the_filter_selects() {
     let conn = &mut connect();
-    insert_repos(conn, &[(1, "tmp-a"), (2, "tmp-b"), (3, "keep"), (4, "tmp-old")]);
+    insert_repos(
+        conn,
+        &[(1, "tmp-a"), (2, "tmp-b"), (3, "keep"), (4, "tmp-old")],
+    );
     let old = Repo::soft_delete_by(conn, 4, 1).unwrap();
 
     let report = Repo::soft_delete_where_by(conn, repos::slug.like("tmp-%"), 9).unwrap();
 
     assert_eq!(report.outcome, Outcome::Changed);
-    assert_eq!(report.rows_in("repos"), 2, "the row already tombstoned is not counted");
+    assert_eq!(
+        report.rows_in("repos"),
+        2,
+        "the row already tombstoned is not counted"
+    );
     let rows = all_repos(conn);
     assert_eq!(rows[0].deleted_at, Some(report.stamp));
-    assert_eq!(rows[1].deleted_at, Some(report.stamp), "one stamp for the whole operation");
+    assert_eq!(
+        rows[1].deleted_at,
+        Some(report.stamp),
+        "one stamp for the whole operation"
+    );
     assert_eq!((rows[0].deleted_by, rows[1].deleted_by), (Some(9), Some(9)));
-    assert_eq!(rows[2].deleted_at, None, "rows outside the filter are untouched");
-    assert_eq!(rows[3].deleted_at, Some(old.stamp), "a tombstone keeps its first stamp");
+    assert_eq!(
+        rows[2].deleted_at, None,
+        "rows outside the filter are untouched"
+    );
+    assert_eq!(
+        rows[3].deleted_at,
+        Some(old.stamp),
+        "a tombstone keeps its first stamp"
+    );
     assert_eq!(rows[3].deleted_by, Some(1));
 }
 
@@ -246,7 +298,10 @@ fn an_operation_inside_the_callers_transaction_rolls_back_with_it() {
 
     let outcome: Result<(), Error> = conn.transaction(|conn| {
         Repo::soft_delete(conn, 1)?;
-        assert!(repo(conn, 1).deleted_at.is_some(), "visible inside the transaction");
+        assert!(
+            repo(conn, 1).deleted_at.is_some(),
+            "visible inside the transaction"
+        );
         Err(Error::NotFound {
             table: "repos",
             key: "caller gives up".into(),
@@ -254,7 +309,11 @@ fn an_operation_inside_the_callers_transaction_rolls_back_with_it() {
     });
 
     assert!(outcome.is_err());
-    assert_eq!(repo(conn, 1).deleted_at, None, "the caller's rollback undid the delete");
+    assert_eq!(
+        repo(conn, 1).deleted_at,
+        None,
+        "the caller's rollback undid the delete"
+    );
 }
 
 #[test]
@@ -268,6 +327,9 @@ fn an_operation_inside_the_callers_transaction_commits_with_it() {
         Ok(())
     })
     .unwrap();
-    let states: Vec<bool> = all_repos(conn).iter().map(|r| r.deleted_at.is_some()).collect();
+    let states: Vec<bool> = all_repos(conn)
+        .iter()
+        .map(|r| r.deleted_at.is_some())
+        .collect();
     assert_eq!(states, [false, true]);
 }

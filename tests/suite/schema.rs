@@ -65,7 +65,9 @@ pub struct Repo {
 }
 
 /// No actor column.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDelete)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDelete,
+)]
 #[diesel(table_name = issues, belongs_to(Repo))]
 pub struct Issue {
     pub id: i32,

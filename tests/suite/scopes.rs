@@ -43,7 +43,11 @@ fn is_active_filters_a_join_like_the_hand_written_predicate() {
         .select(issues::id);
     let by_hand = issues::table
         .inner_join(repos::table)
-        .filter(issues::deleted_at.is_null().and(repos::deleted_at.is_null()))
+        .filter(
+            issues::deleted_at
+                .is_null()
+                .and(repos::deleted_at.is_null()),
+        )
         .select(issues::id);
     assert_eq!(sql(&ours), sql(&by_hand));
     assert_eq!(
@@ -93,9 +97,21 @@ fn is_active_hides_rows_under_a_tombstoned_parent_in_a_join() {
     insert_repos(conn, &[(1, "api"), (2, "web")]);
     diesel::insert_into(issues::table)
         .values(&vec![
-            (issues::id.eq(10), issues::repo_id.eq(1), issues::title.eq("a")),
-            (issues::id.eq(11), issues::repo_id.eq(2), issues::title.eq("b")),
-            (issues::id.eq(12), issues::repo_id.eq(1), issues::title.eq("c")),
+            (
+                issues::id.eq(10),
+                issues::repo_id.eq(1),
+                issues::title.eq("a"),
+            ),
+            (
+                issues::id.eq(11),
+                issues::repo_id.eq(2),
+                issues::title.eq("b"),
+            ),
+            (
+                issues::id.eq(12),
+                issues::repo_id.eq(1),
+                issues::title.eq("c"),
+            ),
         ])
         .execute(conn)
         .unwrap();
