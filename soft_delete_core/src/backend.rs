@@ -3,13 +3,20 @@
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
 use diesel::connection::LoadConnection;
+use diesel::deserialize::FromSqlRow;
 use diesel::expression::Expression;
 use diesel::query_builder::QueryFragment;
+use diesel::query_builder::QueryId;
 use diesel::serialize::ToSql;
-use diesel::sql_types::{BigInt, Bool, HasSqlType};
-use diesel::{Column, QueryResult};
+use diesel::sql_types::{BigInt, Bool, HasSqlType, SingleValue, SqlType};
+use diesel::{Column, QueryResult, RunQueryDsl};
 
-use crate::model::{Actor, ActorColumn, Flag, NoActor, SoftDelete, Stamp, Timestamp, Tombstone};
+use crate::cascade::{CascadeOn, ParentsOn, Phase, Walk};
+use crate::ledger;
+use crate::model::{
+    Actor, ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Stamp, Timestamp, Tombstone,
+};
+use crate::rowset::{RowSet, State};
 use crate::sql::{Fragment, Statement, bind};
 
 mod sealed {
@@ -18,6 +25,9 @@ mod sealed {
 
 /// A Diesel backend the engine can run on: SQLite, PostgreSQL and MySQL/MariaDB, each behind
 /// the feature of the same name.
+///
+/// The hidden items are the dialect: what differs between backends is answered here, once,
+/// so the engine itself is written once.
 ///
 /// ```
 /// fn runs_on<DB: soft_delete_core::SupportedBackend>() {}
@@ -28,48 +38,150 @@ mod sealed {
     note = "enable the `sqlite`, `postgres` or `mysql` feature of soft_delete_core for the backend you use"
 )]
 pub trait SupportedBackend: Backend + sealed::Sealed + 'static {
-    /// Counts the rows of `table` that `predicate` selects.
+    /// The type to `CAST` a key to for comparison with text.
     #[doc(hidden)]
-    fn count_rows<C>(
+    const TEXT_TYPE: &'static str;
+
+    /// The DDL of the [flag ledger](crate::ledger) on this backend.
+    #[doc(hidden)]
+    const LEDGER_DDL: &'static str;
+
+    /// A timestamp bound as the SQL type `Timestamp`.
+    #[doc(hidden)]
+    fn bind_stamp<'a>(stamp: NaiveDateTime) -> Fragment<'a, Self>;
+
+    /// Text bound as the SQL type `Text`.
+    #[doc(hidden)]
+    fn bind_text<'a>(text: &'static str) -> Fragment<'a, Self>;
+
+    /// A boolean bound as the SQL type `Bool`.
+    #[doc(hidden)]
+    fn bind_bool<'a>(value: bool) -> Fragment<'a, Self>;
+
+    /// A table's name as this backend renders it, without quotes.
+    #[doc(hidden)]
+    fn table_name<T: QueryFragment<Self> + Default>() -> String;
+
+    /// Runs a query returning one `BIGINT` (a `COUNT(*)`).
+    #[doc(hidden)]
+    fn load_count<C>(conn: &mut C, query: Fragment<'_, Self>) -> QueryResult<i64>
+    where
+        C: LoadConnection<Backend = Self>;
+
+    /// Runs a query returning one nullable `TIMESTAMP` column.
+    #[doc(hidden)]
+    fn load_stamps<C>(
         conn: &mut C,
-        table: Fragment<'_, Self>,
-        predicate: Fragment<'_, Self>,
-    ) -> QueryResult<i64>
+        query: Fragment<'_, Self>,
+    ) -> QueryResult<Vec<Option<NaiveDateTime>>>
+    where
+        C: LoadConnection<Backend = Self>;
+
+    /// Runs a query returning one `BOOLEAN` column.
+    #[doc(hidden)]
+    fn load_flags<C>(conn: &mut C, query: Fragment<'_, Self>) -> QueryResult<Vec<bool>>
     where
         C: LoadConnection<Backend = Self>;
 }
 
 macro_rules! supported_backend {
-    ($feature:literal, $backend:ty) => {
+    ($feature:literal, $backend:ty, text = $text:literal, ledger = $ledger:expr) => {
         #[cfg(feature = $feature)]
         impl sealed::Sealed for $backend {}
 
         #[cfg(feature = $feature)]
         impl SupportedBackend for $backend {
-            fn count_rows<C>(
-                conn: &mut C,
-                table: Fragment<'_, Self>,
-                predicate: Fragment<'_, Self>,
-            ) -> QueryResult<i64>
+            const TEXT_TYPE: &'static str = $text;
+            const LEDGER_DDL: &'static str = $ledger;
+
+            fn bind_stamp<'a>(stamp: NaiveDateTime) -> Fragment<'a, Self> {
+                bind::<diesel::sql_types::Timestamp, _, Self>(stamp)
+            }
+
+            fn bind_text<'a>(text: &'static str) -> Fragment<'a, Self> {
+                bind::<diesel::sql_types::Text, _, Self>(text)
+            }
+
+            fn bind_bool<'a>(value: bool) -> Fragment<'a, Self> {
+                bind::<Bool, _, Self>(value)
+            }
+
+            fn table_name<T: QueryFragment<Self> + Default>() -> String {
+                let rendered = diesel::debug_query::<Self, _>(&T::default()).to_string();
+                let sql = rendered.split(" -- binds").next().unwrap_or(&rendered);
+                sql.chars().filter(|c| !matches!(c, '"' | '`')).collect()
+            }
+
+            fn load_count<C>(conn: &mut C, query: Fragment<'_, Self>) -> QueryResult<i64>
             where
                 C: LoadConnection<Backend = Self>,
             {
-                use diesel::RunQueryDsl;
-                Statement::new()
-                    .sql("SELECT COUNT(*) FROM ")
-                    .fragment(table)
-                    .sql(" WHERE ")
-                    .fragment(predicate)
-                    .returning::<BigInt>()
-                    .get_result(conn)
+                let mut statement = Statement::new();
+                statement.fragment(query);
+                statement.returning::<BigInt>().get_result(conn)
+            }
+
+            fn load_stamps<C>(
+                conn: &mut C,
+                query: Fragment<'_, Self>,
+            ) -> QueryResult<Vec<Option<NaiveDateTime>>>
+            where
+                C: LoadConnection<Backend = Self>,
+            {
+                let mut statement = Statement::new();
+                statement.fragment(query);
+                statement
+                    .returning::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>>()
+                    .load(conn)
+            }
+
+            fn load_flags<C>(conn: &mut C, query: Fragment<'_, Self>) -> QueryResult<Vec<bool>>
+            where
+                C: LoadConnection<Backend = Self>,
+            {
+                let mut statement = Statement::new();
+                statement.fragment(query);
+                statement.returning::<Bool>().load(conn)
             }
         }
     };
 }
 
-supported_backend!("sqlite", diesel::sqlite::Sqlite);
-supported_backend!("postgres", diesel::pg::Pg);
-supported_backend!("mysql", diesel::mysql::Mysql);
+supported_backend!(
+    "sqlite",
+    diesel::sqlite::Sqlite,
+    text = "TEXT",
+    ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
+    table_name VARCHAR(128) NOT NULL,
+    row_key VARCHAR(255) NOT NULL,
+    stamp TIMESTAMP NOT NULL
+);
+CREATE INDEX IF NOT EXISTS soft_delete_flag_stamps_by_stamp
+    ON soft_delete_flag_stamps (table_name, stamp);"
+);
+supported_backend!(
+    "postgres",
+    diesel::pg::Pg,
+    text = "TEXT",
+    ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
+    table_name VARCHAR(128) NOT NULL,
+    row_key VARCHAR(255) NOT NULL,
+    stamp TIMESTAMP NOT NULL
+);
+CREATE INDEX IF NOT EXISTS soft_delete_flag_stamps_by_stamp
+    ON soft_delete_flag_stamps (table_name, stamp);"
+);
+supported_backend!(
+    "mysql",
+    diesel::mysql::Mysql,
+    text = "CHAR",
+    ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
+    table_name VARCHAR(128) NOT NULL,
+    row_key VARCHAR(255) NOT NULL,
+    stamp DATETIME(6) NOT NULL,
+    INDEX soft_delete_flag_stamps_by_stamp (table_name, stamp)
+);"
+);
 
 /// One `column = value` of an `UPDATE`'s `SET` list.
 #[doc(hidden)]
@@ -78,22 +190,41 @@ pub struct Assignment<'a, DB: Backend> {
     pub(crate) value: Fragment<'a, DB>,
 }
 
+/// How a row stood when an operation looked it up by key.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Found {
+    /// No row has the key.
+    Missing,
+    /// The row is live.
+    Live,
+    /// The row is tombstoned; the stamp, when the tombstone records one.
+    Deleted(Option<NaiveDateTime>),
+}
+
 /// The values a tombstone takes, bound for `DB`.
 #[doc(hidden)]
-pub trait TombstoneOn<DB: Backend>: Tombstone {
+pub trait TombstoneOn<DB: SupportedBackend>: Tombstone {
     /// The value that marks a row deleted at `stamp`.
     fn deleted_value<'a>(stamp: NaiveDateTime) -> Fragment<'a, DB>;
     /// The value of a live row.
     fn active_value<'a>() -> Fragment<'a, DB>;
+    /// `deleted_at = stamp`, or `is_deleted = true`: the rows `stamp`'s operation may have set.
+    fn set_at<'a>(stamp: NaiveDateTime) -> Fragment<'a, DB>;
+    /// Reads the tombstone of the rows `from_where` (`FROM table WHERE ...`) selects.
+    fn find<C>(conn: &mut C, from_where: Fragment<'_, DB>) -> QueryResult<Found>
+    where
+        C: LoadConnection<Backend = DB>;
 }
 
 impl<DB, C, T> TombstoneOn<DB> for Timestamp<C, T>
 where
-    Self: Tombstone,
-    DB: Backend + HasSqlType<C::SqlType>,
-    C: Column,
-    T: Stamp,
-    Option<T>: ToSql<C::SqlType, DB>,
+    Self: Tombstone<Column = C>,
+    DB: SupportedBackend + HasSqlType<C::SqlType>,
+    C: Column + Default + QueryFragment<DB> + 'static,
+    C::SqlType: SqlType + SingleValue + QueryId + 'static,
+    T: Stamp + 'static,
+    Option<T>: ToSql<C::SqlType, DB> + FromSqlRow<C::SqlType, DB> + 'static,
 {
     fn deleted_value<'a>(stamp: NaiveDateTime) -> Fragment<'a, DB> {
         bind::<C::SqlType, _, DB>(Some(T::from_utc_stamp(stamp)))
@@ -102,12 +233,40 @@ where
     fn active_value<'a>() -> Fragment<'a, DB> {
         bind::<C::SqlType, Option<T>, DB>(None)
     }
+
+    fn set_at<'a>(stamp: NaiveDateTime) -> Fragment<'a, DB> {
+        let mut statement = Statement::new();
+        statement
+            .push(C::default())
+            .sql(" = ")
+            .fragment(Self::deleted_value(stamp));
+        Box::new(statement)
+    }
+
+    fn find<Conn>(conn: &mut Conn, from_where: Fragment<'_, DB>) -> QueryResult<Found>
+    where
+        Conn: LoadConnection<Backend = DB>,
+    {
+        let mut statement = Statement::new();
+        statement
+            .sql("SELECT ")
+            .push(C::default())
+            .sql(" ")
+            .fragment(from_where);
+        let rows: Vec<Option<T>> = statement.returning::<C::SqlType>().load(conn)?;
+        Ok(match rows.into_iter().next() {
+            None => Found::Missing,
+            Some(None) => Found::Live,
+            Some(Some(stamp)) => Found::Deleted(Some(stamp.to_utc_stamp())),
+        })
+    }
 }
 
 impl<DB, C> TombstoneOn<DB> for Flag<C>
 where
-    Self: Tombstone,
-    DB: Backend + HasSqlType<Bool>,
+    Self: Tombstone<Column = C>,
+    DB: SupportedBackend + HasSqlType<Bool>,
+    C: Column + Default + QueryFragment<DB> + 'static,
     bool: ToSql<Bool, DB>,
 {
     fn deleted_value<'a>(_stamp: NaiveDateTime) -> Fragment<'a, DB> {
@@ -117,17 +276,54 @@ where
     fn active_value<'a>() -> Fragment<'a, DB> {
         bind::<Bool, _, DB>(false)
     }
+
+    fn set_at<'a>(stamp: NaiveDateTime) -> Fragment<'a, DB> {
+        let mut statement = Statement::new();
+        statement
+            .push(C::default())
+            .sql(" = ")
+            .fragment(Self::deleted_value(stamp));
+        Box::new(statement)
+    }
+
+    fn find<Conn>(conn: &mut Conn, from_where: Fragment<'_, DB>) -> QueryResult<Found>
+    where
+        Conn: LoadConnection<Backend = DB>,
+    {
+        let mut statement = Statement::new();
+        statement
+            .sql("SELECT ")
+            .push(C::default())
+            .sql(" ")
+            .fragment(from_where);
+        let flags = DB::load_flags(conn, Box::new(statement))?;
+        Ok(match flags.first() {
+            None => Found::Missing,
+            Some(false) => Found::Live,
+            Some(true) => Found::Deleted(None),
+        })
+    }
 }
+
+/// Re-binds one operation's actor wherever a row of the cascade records an actor.
+pub type ActorBinder<'a, DB> = Box<dyn Fn() -> Fragment<'a, DB> + 'a>;
 
 /// The values an actor column takes, bound for `DB`.
 #[doc(hidden)]
 pub trait ActorOn<DB: Backend>: Actor {
-    /// `deleted_by = actor`, or nothing when the model records no actor.
-    fn assignment<'a>(actor: Option<Self::Value>) -> Option<Assignment<'a, DB>>;
+    /// A binder for `actor`, the operation's actor, to write into every actor column.
+    fn binder<'a>(actor: Self::Value) -> ActorBinder<'a, DB>;
+    /// `deleted_by = <the operation's actor>`, or `= NULL` when it has none; nothing when the
+    /// model records no actor.
+    fn assignment<'a>(actor: Option<&ActorBinder<'a, DB>>) -> Option<Assignment<'a, DB>>;
 }
 
 impl<DB: Backend> ActorOn<DB> for NoActor {
-    fn assignment<'a>(_actor: Option<Self::Value>) -> Option<Assignment<'a, DB>> {
+    fn binder<'a>(actor: Self::Value) -> ActorBinder<'a, DB> {
+        match actor {}
+    }
+
+    fn assignment<'a>(_actor: Option<&ActorBinder<'a, DB>>) -> Option<Assignment<'a, DB>> {
         None
     }
 }
@@ -136,21 +332,166 @@ impl<DB, C, T> ActorOn<DB> for ActorColumn<C, T>
 where
     DB: Backend + HasSqlType<C::SqlType>,
     C: Column + 'static,
-    T: 'static,
+    T: Clone + 'static,
     Option<T>: ToSql<C::SqlType, DB>,
 {
-    fn assignment<'a>(actor: Option<T>) -> Option<Assignment<'a, DB>> {
+    fn binder<'a>(actor: T) -> ActorBinder<'a, DB> {
+        Box::new(move || bind::<C::SqlType, _, DB>(Some(actor.clone())))
+    }
+
+    fn assignment<'a>(actor: Option<&ActorBinder<'a, DB>>) -> Option<Assignment<'a, DB>> {
         Some(Assignment {
             column: C::NAME,
-            value: bind::<C::SqlType, _, DB>(actor),
+            value: actor.map_or_else(
+                || bind::<C::SqlType, Option<T>, DB>(None),
+                |binder| binder(),
+            ),
         })
     }
 }
 
-/// A soft-deletable model whose columns and values can be written on backend `DB`.
+/// A soft-deletable model whose columns and values can be written on backend `DB`: the
+/// model's own facts, without its cascade (see [`SoftDeleteOn`]).
+#[doc(hidden)]
+pub trait ModelOn<DB: SupportedBackend>: SoftDelete {
+    /// The table, for `FROM` and `UPDATE`.
+    fn table<'a>() -> Fragment<'a, DB>;
+    /// The key column, qualified.
+    fn key<'a>() -> Fragment<'a, DB>;
+    /// `key = id`.
+    fn key_is<'a>(id: Self::Id) -> Fragment<'a, DB>;
+    /// The rows in `state`: `deleted_at IS NULL`, `deleted_at = $stamp`, ...
+    fn in_state<'a>(state: State) -> Fragment<'a, DB>;
+    /// The `SET` list that tombstones a row at `stamp` on behalf of `actor`.
+    fn set_deleted<'a>(
+        stamp: NaiveDateTime,
+        actor: Option<&ActorBinder<'a, DB>>,
+    ) -> Vec<Assignment<'a, DB>>;
+    /// The `SET` list that makes a row live again.
+    fn set_active<'a>() -> Vec<Assignment<'a, DB>>;
+    /// A binder for this model's actor type.
+    fn actor<'a>(actor: ActorOf<Self>) -> ActorBinder<'a, DB>;
+    /// How the row with key `id` stands, with its stamp when one is recorded.
+    fn find<C>(conn: &mut C, id: Self::Id) -> QueryResult<Found>
+    where
+        C: LoadConnection<Backend = DB>;
+    /// Runs a query returning keys of this model.
+    fn load_keys<C>(conn: &mut C, query: Fragment<'_, DB>) -> QueryResult<Vec<Self::Id>>
+    where
+        C: LoadConnection<Backend = DB>;
+}
+
+type KeyType<M> = <<M as SoftDelete>::Key as Expression>::SqlType;
+
+impl<M, DB> ModelOn<DB> for M
+where
+    M: SoftDelete,
+    DB: SupportedBackend + HasSqlType<KeyType<M>>,
+    M::Table: QueryFragment<DB>,
+    M::Key: QueryFragment<DB>,
+    KeyType<M>: SqlType + SingleValue + QueryId + 'static,
+    M::Id: ToSql<KeyType<M>, DB> + FromSqlRow<KeyType<M>, DB> + 'static,
+    M::Tombstone: TombstoneOn<DB>,
+    <M::Tombstone as Tombstone>::IsActive: QueryFragment<DB> + 'static,
+    <M::Tombstone as Tombstone>::IsDeleted: QueryFragment<DB> + 'static,
+    M::Actor: ActorOn<DB>,
+{
+    fn table<'a>() -> Fragment<'a, DB> {
+        Box::new(M::Table::default())
+    }
+
+    fn key<'a>() -> Fragment<'a, DB> {
+        Box::new(M::Key::default())
+    }
+
+    fn key_is<'a>(id: M::Id) -> Fragment<'a, DB> {
+        let mut statement = Statement::new();
+        statement
+            .push(M::Key::default())
+            .sql(" = ")
+            .fragment(bind::<KeyType<M>, _, DB>(id));
+        Box::new(statement)
+    }
+
+    fn in_state<'a>(state: State) -> Fragment<'a, DB> {
+        match state {
+            State::Live => Box::new(<M::Tombstone as Tombstone>::is_active()),
+            State::Deleted => Box::new(<M::Tombstone as Tombstone>::is_deleted()),
+            State::At(stamp) if M::USES_LEDGER => {
+                let mut statement = Statement::new();
+                statement
+                    .sql("(")
+                    .fragment(<M::Tombstone as TombstoneOn<DB>>::set_at(stamp))
+                    .sql(" AND ")
+                    .fragment(ledger::recorded::<M, DB>(stamp))
+                    .sql(")");
+                Box::new(statement)
+            }
+            State::At(stamp) => <M::Tombstone as TombstoneOn<DB>>::set_at(stamp),
+        }
+    }
+
+    fn set_deleted<'a>(
+        stamp: NaiveDateTime,
+        actor: Option<&ActorBinder<'a, DB>>,
+    ) -> Vec<Assignment<'a, DB>> {
+        let tombstone = Assignment {
+            column: <M::Tombstone as Tombstone>::COLUMN,
+            value: <M::Tombstone as TombstoneOn<DB>>::deleted_value(stamp),
+        };
+        core::iter::once(tombstone)
+            .chain(<M::Actor as ActorOn<DB>>::assignment(actor))
+            .collect()
+    }
+
+    fn set_active<'a>() -> Vec<Assignment<'a, DB>> {
+        let tombstone = Assignment {
+            column: <M::Tombstone as Tombstone>::COLUMN,
+            value: <M::Tombstone as TombstoneOn<DB>>::active_value(),
+        };
+        core::iter::once(tombstone)
+            .chain(<M::Actor as ActorOn<DB>>::assignment(None))
+            .collect()
+    }
+
+    fn actor<'a>(actor: ActorOf<M>) -> ActorBinder<'a, DB> {
+        <M::Actor as ActorOn<DB>>::binder(actor)
+    }
+
+    fn find<C>(conn: &mut C, id: M::Id) -> QueryResult<Found>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        let mut from_where = Statement::new();
+        from_where
+            .sql("FROM ")
+            .fragment(Self::table())
+            .sql(" WHERE ")
+            .fragment(Self::key_is(id.clone()));
+        let found = <M::Tombstone as TombstoneOn<DB>>::find(conn, Box::new(from_where))?;
+        if found == Found::Deleted(None) && M::USES_LEDGER {
+            let stamp = ledger::last_stamp::<M, C>(conn, Self::key_is(id))?;
+            return Ok(Found::Deleted(stamp));
+        }
+        Ok(found)
+    }
+
+    fn load_keys<C>(conn: &mut C, query: Fragment<'_, DB>) -> QueryResult<Vec<M::Id>>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        let mut statement = Statement::new();
+        statement.fragment(query);
+        statement.returning::<KeyType<M>>().load(conn)
+    }
+}
+
+/// A soft-deletable model that can be soft deleted and restored, with its whole cascade, on
+/// backend `DB`.
 ///
 /// Implemented for every [`SoftDelete`] model whose key, tombstone and actor types match their
-/// SQL types on `DB`; generic code names it as a bound:
+/// SQL types on `DB` and whose cascade edges and parents can run there; generic code names it
+/// as a bound:
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
@@ -170,80 +511,53 @@ where
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be soft deleted on the backend `{DB}`",
-    note = "the key, tombstone and actor fields' Rust types must match their columns' SQL types on `{DB}`, and the backend's feature of soft_delete_core must be on"
+    note = "the key, tombstone and actor fields' Rust types must match their columns' SQL types on `{DB}`, every model of its cascade must too, and the backend's feature of soft_delete_core must be on"
 )]
-pub trait SoftDeleteOn<DB: Backend>: SoftDelete {
-    /// The table, for `FROM` and `UPDATE`.
+pub trait SoftDeleteOn<DB: SupportedBackend>: ModelOn<DB> {
+    /// Runs `phase` of this model's cascade edges for the rows of `set`.
     #[doc(hidden)]
-    fn table<'a>() -> Fragment<'a, DB>;
-    /// `key = id`.
+    fn cascade<C>(
+        conn: &mut C,
+        set: &dyn RowSet<DB>,
+        walk: &mut Walk<'_, DB>,
+        phase: Phase,
+        trees: bool,
+    ) -> crate::Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
+
+    /// [`Error::ParentDeleted`](crate::Error::ParentDeleted) if row `id` hangs off a
+    /// tombstoned parent.
     #[doc(hidden)]
-    fn key_is<'a>(id: Self::Id) -> Fragment<'a, DB>;
-    /// `deleted_at IS NULL`.
-    #[doc(hidden)]
-    fn active<'a>() -> Fragment<'a, DB>;
-    /// `deleted_at IS NOT NULL`.
-    #[doc(hidden)]
-    fn deleted<'a>() -> Fragment<'a, DB>;
-    /// `deleted_at = stamp` for `SET`.
-    #[doc(hidden)]
-    fn set_deleted<'a>(stamp: NaiveDateTime) -> Assignment<'a, DB>;
-    /// `deleted_at = NULL` for `SET`.
-    #[doc(hidden)]
-    fn set_active<'a>() -> Assignment<'a, DB>;
-    /// `deleted_by = actor` for `SET`, if the model records actors.
-    #[doc(hidden)]
-    fn set_actor<'a>(actor: Option<<Self::Actor as Actor>::Value>) -> Option<Assignment<'a, DB>>;
+    fn check_parents<C>(conn: &mut C, id: &Self::Id) -> crate::Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
 }
 
 impl<M, DB> SoftDeleteOn<DB> for M
 where
-    M: SoftDelete,
-    DB: Backend + HasSqlType<<M::Key as Expression>::SqlType> + 'static,
-    M::Table: QueryFragment<DB>,
-    M::Key: QueryFragment<DB>,
-    M::Id: ToSql<<M::Key as Expression>::SqlType, DB>,
-    M::Tombstone: TombstoneOn<DB>,
-    <M::Tombstone as Tombstone>::IsActive: QueryFragment<DB>,
-    <M::Tombstone as Tombstone>::IsDeleted: QueryFragment<DB>,
-    M::Actor: ActorOn<DB>,
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+    M::Cascade: CascadeOn<M, DB>,
+    M::Parents: ParentsOn<M, DB>,
 {
-    fn table<'a>() -> Fragment<'a, DB> {
-        Box::new(M::Table::default())
+    fn cascade<C>(
+        conn: &mut C,
+        set: &dyn RowSet<DB>,
+        walk: &mut Walk<'_, DB>,
+        phase: Phase,
+        trees: bool,
+    ) -> crate::Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        <M::Cascade as CascadeOn<M, DB>>::run(conn, set, walk, phase, trees)
     }
 
-    fn key_is<'a>(id: M::Id) -> Fragment<'a, DB> {
-        Box::new(
-            Statement::new()
-                .fragment(Box::new(M::Key::default()))
-                .sql(" = ")
-                .fragment(bind::<<M::Key as Expression>::SqlType, _, DB>(id)),
-        )
-    }
-
-    fn active<'a>() -> Fragment<'a, DB> {
-        Box::new(<M::Tombstone as Tombstone>::is_active())
-    }
-
-    fn deleted<'a>() -> Fragment<'a, DB> {
-        Box::new(<M::Tombstone as Tombstone>::is_deleted())
-    }
-
-    fn set_deleted<'a>(stamp: NaiveDateTime) -> Assignment<'a, DB> {
-        Assignment {
-            column: <M::Tombstone as Tombstone>::COLUMN,
-            value: <M::Tombstone as TombstoneOn<DB>>::deleted_value(stamp),
-        }
-    }
-
-    fn set_active<'a>() -> Assignment<'a, DB> {
-        Assignment {
-            column: <M::Tombstone as Tombstone>::COLUMN,
-            value: <M::Tombstone as TombstoneOn<DB>>::active_value(),
-        }
-    }
-
-    fn set_actor<'a>(actor: Option<<M::Actor as Actor>::Value>) -> Option<Assignment<'a, DB>> {
-        <M::Actor as ActorOn<DB>>::assignment(actor)
+    fn check_parents<C>(conn: &mut C, id: &M::Id) -> crate::Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        <M::Parents as ParentsOn<M, DB>>::check(conn, id)
     }
 }

@@ -23,6 +23,32 @@ pub enum Error {
         /// The key that was asked for, as written by its `Debug` impl.
         key: String,
     },
+    /// A restricting cascade edge found live rows that still reference a row the operation
+    /// would delete; nothing was changed.
+    #[error(
+        "cannot delete from `{table}`: {rows} row(s) of `{child}` still reference it (restrict)"
+    )]
+    Restricted {
+        /// The table whose row was to be deleted.
+        table: &'static str,
+        /// The table that still references it.
+        child: String,
+        /// How many of its rows do.
+        rows: u64,
+    },
+    /// The row to restore hangs off a parent that is still tombstoned; restore the parent
+    /// first, or use `restore_with_ancestors`. Nothing was changed.
+    #[error(
+        "cannot restore `{table}` row {key}: its parent in `{parent}` is deleted; restore that first or restore with ancestors"
+    )]
+    ParentDeleted {
+        /// The table of the row to restore.
+        table: &'static str,
+        /// Its key, as written by its `Debug` impl.
+        key: String,
+        /// The parent's table.
+        parent: &'static str,
+    },
     /// The database refused a statement; nothing the operation wrote was kept.
     #[error("database error: {0}")]
     Database(#[from] diesel::result::Error),

@@ -115,14 +115,22 @@
 //! | `mysql` | no | MySQL and MariaDB (needs the MySQL client library) |
 
 mod backend;
+pub mod cascade;
 mod error;
+pub mod ledger;
 mod model;
 pub mod ops;
 mod report;
+#[doc(hidden)]
+pub mod rowset;
 pub mod scope;
-mod sql;
+#[doc(hidden)]
+pub mod sql;
 
+#[doc(hidden)]
+pub use backend::{ActorBinder, ActorOn, Assignment, Found, ModelOn, TombstoneOn};
 pub use backend::{SoftDeleteOn, SupportedBackend};
+pub use cascade::graph::CascadeGraph;
 pub use error::{Error, Result};
 pub use model::{
     Actor, ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Stamp, Timestamp, Tombstone,
@@ -138,21 +146,41 @@ pub use soft_delete_derive::SoftDelete;
 /// What the derive's expansion names. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::backend::SoftDeleteOn;
+    pub use crate::backend::{ModelOn, SoftDeleteOn};
+    pub use crate::cascade::graph::{CascadeGraph, GraphEdge, Policy};
+    pub use crate::cascade::{
+        CascadesTo, Hard, HasParent, LiveFilter, LiveFilterOf, Owned, ParentLink, Probe,
+        ProbeOther, ProbeSoft, RestoreUp, Restrict, Soft, Tree, climb,
+    };
     pub use crate::model::{ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Timestamp};
-    pub use crate::ops::{restore, soft_delete, soft_delete_where};
+    pub use crate::ops::{restore, restore_with_ancestors, soft_delete, soft_delete_where};
     pub use crate::scope::{
         Active, IsActive, IsDeleted, OnlyDeleted, WithDeleted, active, is_active, is_deleted,
         only_deleted, with_deleted,
     };
     pub use crate::{Error, Report, SupportedBackend};
     pub use core::convert::Into;
-    pub use core::option::Option::{None, Some};
+    pub use core::option::Option::{self, None, Some};
     pub use core::result::Result;
+    pub use diesel::Column;
+    pub use diesel::associations::BelongsTo;
     pub use diesel::connection::LoadConnection;
     pub use diesel::expression::{AppearsOnTable, Expression};
     pub use diesel::query_builder::QueryFragment;
     pub use diesel::sql_types::BoolOrNullableBool;
+    pub use std::vec::Vec;
+
+    /// Compile-time check: `Child` names `Parent` as its parent.
+    pub const fn assert_parent<Child: HasParent<Parent>, Parent>() {}
+
+    /// Compile-time check: `Parent` has a soft cascade edge to `Child`.
+    pub const fn assert_cascades<Parent: CascadesTo<Child>, Child>() {}
+
+    /// Compile-time check: `Child` is soft-deletable.
+    pub const fn assert_soft<Child: SoftDelete>() {}
+
+    /// Compile-time check: column `Fk` has the SQL type of `Target`'s key.
+    pub const fn assert_foreign_key<Fk: crate::cascade::ForeignKeyOf<Target>, Target>() {}
 }
 
 /// The schema and models the rustdoc examples use. Not public API.

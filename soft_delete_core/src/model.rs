@@ -11,6 +11,8 @@ use diesel::expression::Expression;
 use diesel::sql_types::{Bool, SingleValue};
 use diesel::{Column, ExpressionMethods, Table};
 
+use crate::cascade::graph::{CascadeGraph, GraphEdge};
+
 /// A model whose rows are soft deleted: tombstoned instead of removed.
 ///
 /// Implement it with `#[derive(SoftDelete)]`, which also adds the model's scopes
@@ -27,7 +29,8 @@ use diesel::{Column, ExpressionMethods, Table};
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a soft-deletable model",
-    label = "add `#[derive(SoftDelete)]` to `{Self}`"
+    label = "`{Self}` must derive `SoftDelete` here",
+    note = "add `#[derive(SoftDelete)]` to `{Self}`; or, if this is a cascade edge to a table without a tombstone, say what happens to its rows: `#[cascade({Self}(hard))]` deletes them, `#[cascade({Self}(restrict))]` refuses while any exist"
 )]
 pub trait SoftDelete: Sized + 'static {
     /// The Diesel table (`repos::table`).
@@ -40,14 +43,36 @@ pub trait SoftDelete: Sized + 'static {
     type Tombstone: Tombstone<Table = Self::Table>;
     /// The column recording who deleted a row: [`ActorColumn`], or [`NoActor`].
     type Actor: Actor;
+    /// The cascade edges leaving this model, as a tuple of [`cascade`](crate::cascade) edge
+    /// types; `()` when deleting a row touches no other table.
+    type Cascade;
+    /// The models whose soft cascade reaches this one, as a tuple of
+    /// [`ParentLink`](crate::cascade::ParentLink)s; restoring a row checks them.
+    type Parents;
 
     /// The model's name, for messages.
     const MODEL: &'static str;
     /// The table's name as written in the Diesel schema, for reports and messages.
     const TABLE: &'static str;
+    /// Whether this model's boolean tombstones are recorded in the flag ledger so that a
+    /// cascade restore can tell which rows an operation hid (see
+    /// [`ledger`](crate::ledger)). `true` for flag models that take part in a cascade.
+    const USES_LEDGER: bool;
+    /// The edges of [`Self::Cascade`](SoftDelete::Cascade), described for graphs.
+    const CASCADE_EDGES: &'static [GraphEdge];
+    /// This model's whole cascade graph, a compile-time constant. A cycle between models is a
+    /// compile error, because this constant would then contain itself.
+    const CASCADE_GRAPH: CascadeGraph = CascadeGraph {
+        model: Self::MODEL,
+        table: Self::TABLE,
+        tombstone: <Self::Tombstone as Tombstone>::COLUMN,
+        kind: <Self::Tombstone as Tombstone>::KIND,
+        edges: Self::CASCADE_EDGES,
+    };
 
-    /// This row's primary key.
-    fn id(&self) -> &Self::Id;
+    /// The primary key of `row`. An associated function rather than a method, so it never
+    /// clashes with Diesel's `Identifiable::id`.
+    fn key_of(row: &Self) -> &Self::Id;
 }
 
 /// How a row is marked as deleted.
@@ -186,21 +211,32 @@ where
 /// let now = chrono::Utc::now().naive_utc();
 /// assert_eq!(NaiveDateTime::from_utc_stamp(now), now);
 /// assert_eq!(DateTime::<Utc>::from_utc_stamp(now).naive_utc(), now);
+/// assert_eq!(DateTime::<Utc>::from_utc_stamp(now).to_utc_stamp(), now);
 /// ```
 pub trait Stamp: Clone + 'static {
     /// The timestamp for a UTC instant.
     fn from_utc_stamp(stamp: NaiveDateTime) -> Self;
+    /// The UTC instant of this timestamp.
+    fn to_utc_stamp(&self) -> NaiveDateTime;
 }
 
 impl Stamp for NaiveDateTime {
     fn from_utc_stamp(stamp: NaiveDateTime) -> Self {
         stamp
     }
+
+    fn to_utc_stamp(&self) -> NaiveDateTime {
+        *self
+    }
 }
 
 impl Stamp for DateTime<Utc> {
     fn from_utc_stamp(stamp: NaiveDateTime) -> Self {
         stamp.and_utc()
+    }
+
+    fn to_utc_stamp(&self) -> NaiveDateTime {
+        self.naive_utc()
     }
 }
 

@@ -1,25 +1,29 @@
-//! The operations: soft delete, restore, bulk soft delete. Each runs in one transaction (a
-//! savepoint when the caller already has one open) and returns a [`Report`].
+//! The operations: soft delete, restore, bulk soft delete, restore with ancestors. Each runs
+//! in one transaction (a savepoint when the caller already has one open), walks the model's
+//! cascade graph one statement per edge, and returns a [`Report`].
 //!
 //! Models reach these through the functions the derive adds (`Repo::soft_delete(conn, id)`);
 //! generic code can call them directly.
 
+use std::borrow::Cow;
+
 use chrono::{NaiveDateTime, Timelike, Utc};
-use diesel::RunQueryDsl;
-use diesel::backend::Backend;
 use diesel::connection::LoadConnection;
 use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
 use diesel::sql_types::BoolOrNullableBool;
 
-use crate::backend::{Assignment, SoftDeleteOn, SupportedBackend};
+use crate::backend::{Found, SoftDeleteOn, SupportedBackend};
+use crate::cascade::{Phase, RestoreUp, Walk, visit};
 use crate::error::{Error, Result};
 use crate::model::{ActorOf, SoftDelete};
 use crate::report::{Operation, Outcome, Report, TableChange};
-use crate::sql::{Fragment, Statement};
+use crate::rowset::{Root, RowSet, State};
+use crate::sql::Statement;
 
 /// The current time in UTC, cut to whole microseconds: the finest precision PostgreSQL and
-/// MySQL `DATETIME(6)` store, so a stamp read back equals the stamp written.
+/// MySQL `DATETIME(6)` store, so a stamp read back from such a column equals the stamp
+/// written. (A column with less precision, such as MySQL's plain `DATETIME`, rounds it.)
 ///
 /// ```
 /// use chrono::Timelike;
@@ -34,11 +38,13 @@ pub fn now_stamp() -> NaiveDateTime {
     now.with_nanosecond(micros).unwrap_or(now)
 }
 
-/// Soft deletes the row of `M` whose key is `id`, recording `actor` when `M` has an actor
-/// column (and writing `NULL` there when `actor` is `None`).
+/// Soft deletes the row of `M` whose key is `id` and everything its cascade reaches,
+/// recording `actor` wherever a row has an actor column (and `NULL` there when `actor` is
+/// `None`).
 ///
 /// A row that is already tombstoned is left as it is, stamp and actor included, and the report
-/// says [`Outcome::AlreadyDeleted`]. A key no row has is [`Error::NotFound`].
+/// says [`Outcome::AlreadyDeleted`]. A key no row has is [`Error::NotFound`]; a restricting
+/// edge with live rows is [`Error::Restricted`]. Either way nothing changes.
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
@@ -61,62 +67,12 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
-    let stamp = now_stamp();
-    conn.transaction(|conn| {
-        let mut set = vec![M::set_deleted(stamp)];
-        set.extend(M::set_actor(actor));
-        let rows =
-            update::<M, C::Backend>(set, M::key_is(id.clone()), M::active()).execute(conn)?;
-        if rows > 0 {
-            return Ok(changed::<M>(Operation::SoftDelete, stamp, rows));
-        }
-        ensure_exists::<M, C>(conn, id)?;
-        Ok(unchanged(
-            Operation::SoftDelete,
-            Outcome::AlreadyDeleted,
-            stamp,
-        ))
-    })
+    let target = M::key_is(id.clone());
+    tombstone::<M, C>(conn, &*target, actor, Some(id))
 }
 
-/// Restores the row of `M` whose key is `id`: clears its tombstone and its actor.
-///
-/// A live row is left as it is and the report says [`Outcome::AlreadyActive`]. A key no row
-/// has is [`Error::NotFound`].
-///
-/// ```
-/// # soft_delete_core::__doc_fixture!();
-/// use soft_delete_core::{Outcome, ops};
-///
-/// # let conn = &mut fixture();
-/// let report = ops::restore::<Repo, _>(conn, 3)?;
-/// assert_eq!(report.outcome, Outcome::Changed);
-///
-/// let again = ops::restore::<Repo, _>(conn, 3)?;
-/// assert_eq!(again.outcome, Outcome::AlreadyActive);
-/// # Ok::<(), soft_delete_core::Error>(())
-/// ```
-pub fn restore<M, C>(conn: &mut C, id: M::Id) -> Result<Report>
-where
-    C: LoadConnection,
-    C::Backend: SupportedBackend,
-    M: SoftDeleteOn<C::Backend>,
-{
-    let stamp = now_stamp();
-    conn.transaction(|conn| {
-        let mut set = vec![M::set_active()];
-        set.extend(M::set_actor(None));
-        let rows =
-            update::<M, C::Backend>(set, M::key_is(id.clone()), M::deleted()).execute(conn)?;
-        if rows > 0 {
-            return Ok(changed::<M>(Operation::Restore, stamp, rows));
-        }
-        ensure_exists::<M, C>(conn, id)?;
-        Ok(unchanged(Operation::Restore, Outcome::AlreadyActive, stamp))
-    })
-}
-
-/// Soft deletes every live row of `M` that `predicate` selects, in one statement.
+/// Soft deletes every live row of `M` that `predicate` selects, and everything their cascade
+/// reaches: one statement per edge, whatever the number of rows.
 ///
 /// There is no form without a predicate, so a whole table is never tombstoned by accident;
 /// to mean "every row", say so with a predicate that reads that way. Rows the predicate selects
@@ -144,57 +100,168 @@ where
     P: Expression + AppearsOnTable<M::Table> + QueryFragment<C::Backend>,
     P::SqlType: BoolOrNullableBool,
 {
+    let mut target = Statement::new();
+    target.push(predicate);
+    tombstone::<M, C>(conn, &target, actor, None)
+}
+
+/// The soft delete of the rows `target` selects; `id` when it is one row by key.
+fn tombstone<M, C>(
+    conn: &mut C,
+    target: &dyn QueryFragment<C::Backend>,
+    actor: Option<ActorOf<M>>,
+    id: Option<M::Id>,
+) -> Result<Report>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
     let stamp = now_stamp();
-    let predicate: Fragment<'_, C::Backend> = Box::new(
-        Statement::new()
-            .sql("(")
-            .fragment(Box::new(predicate))
-            .sql(")"),
-    );
     conn.transaction(|conn| {
-        let mut set = vec![M::set_deleted(stamp)];
-        set.extend(M::set_actor(actor));
-        let rows = update::<M, C::Backend>(set, predicate, M::active()).execute(conn)?;
+        let root = Root::<M, C::Backend>::new(target, State::Live);
+        let mut walk = Walk::new(stamp, actor.map(M::actor));
+        M::cascade(conn, &root, &mut walk, Phase::Check, true)?;
+        let edges = |conn: &mut C,
+                     set: &dyn RowSet<C::Backend>,
+                     walk: &mut Walk<'_, C::Backend>,
+                     phase: Phase| { M::cascade(conn, set, walk, phase, true) };
+        let rows = visit::<M, C>(conn, &root, &mut walk, Phase::Delete, &edges)?;
         if rows > 0 {
-            Ok(changed::<M>(Operation::SoftDelete, stamp, rows))
-        } else {
-            Ok(unchanged(
+            return Ok(changed::<M>(
+                Operation::SoftDelete,
+                stamp,
+                rows,
+                walk.changes,
+            ));
+        }
+        match id {
+            Some(id) => {
+                ensure_exists::<M, C>(conn, id)?;
+                Ok(unchanged(
+                    Operation::SoftDelete,
+                    Outcome::AlreadyDeleted,
+                    stamp,
+                ))
+            }
+            None => Ok(unchanged(
                 Operation::SoftDelete,
                 Outcome::NothingMatched,
                 stamp,
-            ))
+            )),
         }
     })
 }
 
-/// `UPDATE table SET assignments WHERE target AND state`.
-fn update<'a, M, DB>(
-    assignments: Vec<Assignment<'a, DB>>,
-    target: Fragment<'a, DB>,
-    state: Fragment<'a, DB>,
-) -> Statement<'a, DB>
+/// Restores the row of `M` whose key is `id`, and exactly what the operation that tombstoned
+/// it hid with it: descendants tombstoned on their own, before or after, stay tombstoned.
+///
+/// A live row is left as it is ([`Outcome::AlreadyActive`]); a key no row has is
+/// [`Error::NotFound`]; a row whose parent is still tombstoned is [`Error::ParentDeleted`]
+/// (see [`restore_with_ancestors`]). Either way nothing changes.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Outcome, ops};
+///
+/// # let conn = &mut fixture();
+/// let report = ops::restore::<Repo, _>(conn, 3)?;
+/// assert_eq!(report.outcome, Outcome::Changed);
+///
+/// let again = ops::restore::<Repo, _>(conn, 3)?;
+/// assert_eq!(again.outcome, Outcome::AlreadyActive);
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
+pub fn restore<M, C>(conn: &mut C, id: M::Id) -> Result<Report>
 where
-    DB: Backend + 'static,
-    M: SoftDeleteOn<DB>,
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
 {
-    let mut statement = Statement::new()
-        .sql("UPDATE ")
-        .fragment(M::table())
-        .sql(" SET ");
-    for (index, assignment) in assignments.into_iter().enumerate() {
-        if index > 0 {
-            statement = statement.sql(", ");
+    let now = now_stamp();
+    conn.transaction(|conn| {
+        let undone = match M::find(conn, id.clone())? {
+            Found::Missing => return Err(not_found::<M>(&id)),
+            Found::Live => return Ok(unchanged(Operation::Restore, Outcome::AlreadyActive, now)),
+            Found::Deleted(stamp) => stamp,
+        };
+        M::check_parents(conn, &id)?;
+        let target = M::key_is(id);
+        let root = Root::<M, C::Backend>::new(&*target, State::Deleted);
+        // Without the stamp of the delete (a flag set outside this crate), only the row itself
+        // can be told apart, so only the row is restored.
+        let mut walk = Walk::new(undone.unwrap_or(now), None);
+        let edges = |conn: &mut C,
+                     set: &dyn RowSet<C::Backend>,
+                     walk: &mut Walk<'_, C::Backend>,
+                     phase: Phase| {
+            if undone.is_some() {
+                M::cascade(conn, set, walk, phase, true)
+            } else {
+                Ok(())
+            }
+        };
+        let rows = visit::<M, C>(conn, &root, &mut walk, Phase::Restore, &edges)?;
+        Ok(changed::<M>(Operation::Restore, now, rows, walk.changes))
+    })
+}
+
+/// Restores the row of `M` whose key is `id` after restoring, the same way, every tombstoned
+/// ancestor it hangs off (its parents, their parents, ...). The report adds up everything
+/// restored, the row's own table first.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Outcome, ops};
+///
+/// # let conn = &mut fixture();
+/// let report = ops::restore_with_ancestors::<Repo, _>(conn, 3)?;
+/// assert_eq!(report.outcome, Outcome::Changed);
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
+pub fn restore_with_ancestors<M, C>(conn: &mut C, id: M::Id) -> Result<Report>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: RestoreUp<C::Backend>,
+{
+    conn.transaction(|conn| {
+        match M::find(conn, id.clone())? {
+            Found::Missing => return Err(not_found::<M>(&id)),
+            Found::Live => {
+                return Ok(unchanged(
+                    Operation::Restore,
+                    Outcome::AlreadyActive,
+                    now_stamp(),
+                ));
+            }
+            Found::Deleted(_) => {}
         }
-        statement = statement
-            .ident(assignment.column)
-            .sql(" = ")
-            .fragment(assignment.value);
+        let mut ancestors = Vec::new();
+        M::restore_parents(conn, &id, &mut ancestors)?;
+        let own = restore::<M, C>(conn, id)?;
+        Ok(combine(own, ancestors))
+    })
+}
+
+/// One report for a row and its ancestors: the row's first.
+fn combine(mut own: Report, ancestors: Vec<Report>) -> Report {
+    for report in ancestors {
+        for change in report.changes {
+            match own
+                .changes
+                .iter_mut()
+                .find(|known| known.table == change.table)
+            {
+                Some(known) => known.rows += change.rows,
+                None => own.changes.push(change),
+            }
+        }
     }
-    statement
-        .sql(" WHERE ")
-        .fragment(target)
-        .sql(" AND ")
-        .fragment(state)
+    if own.total_rows() > 0 {
+        own.outcome = Outcome::Changed;
+    }
+    own
 }
 
 /// [`Error::NotFound`] unless a row of `M`, live or not, has the key `id`.
@@ -204,27 +271,41 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
-    let key = format!("{id:?}");
-    let found = <C::Backend as SupportedBackend>::count_rows(conn, M::table(), M::key_is(id))?;
-    if found > 0 {
-        Ok(())
-    } else {
-        Err(Error::NotFound {
-            table: M::TABLE,
-            key,
-        })
+    match M::find(conn, id.clone())? {
+        Found::Missing => Err(not_found::<M>(&id)),
+        Found::Live | Found::Deleted(_) => Ok(()),
     }
 }
 
-fn changed<M: SoftDelete>(operation: Operation, stamp: NaiveDateTime, rows: usize) -> Report {
+fn not_found<M: SoftDelete>(id: &M::Id) -> Error {
+    Error::NotFound {
+        table: M::TABLE,
+        key: format!("{id:?}"),
+    }
+}
+
+/// A report of `rows` of `M` changed, then what the cascade changed.
+fn changed<M: SoftDelete>(
+    operation: Operation,
+    stamp: NaiveDateTime,
+    rows: usize,
+    cascade: Vec<TableChange>,
+) -> Report {
+    let mut changes = vec![TableChange {
+        table: Cow::Borrowed(M::TABLE),
+        rows,
+    }];
+    for change in cascade {
+        match changes.iter_mut().find(|known| known.table == change.table) {
+            Some(known) => known.rows += change.rows,
+            None => changes.push(change),
+        }
+    }
     Report {
         operation,
         outcome: Outcome::Changed,
         stamp,
-        changes: vec![TableChange {
-            table: M::TABLE,
-            rows,
-        }],
+        changes,
     }
 }
 

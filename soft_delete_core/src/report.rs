@@ -1,5 +1,7 @@
 //! What an operation did, returned by every soft delete and restore.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDateTime;
 
 /// Which operation a [`Report`] describes.
@@ -61,13 +63,14 @@ impl Outcome {
 /// ```
 /// use soft_delete_core::TableChange;
 ///
-/// let change = TableChange { table: "repos", rows: 1 };
+/// let change = TableChange { table: "repos".into(), rows: 1 };
 /// assert_eq!(change.to_string(), "repos: 1 row");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TableChange {
-    /// The table, as named in the Diesel schema.
-    pub table: &'static str,
+    /// The table: as named in the Diesel schema for soft-deletable models, as the database
+    /// names it for tables a cascade hard-deletes from.
+    pub table: Cow<'static, str>,
     /// How many of its rows the operation changed.
     pub rows: usize,
 }

@@ -16,7 +16,7 @@ use diesel::{QueryResult, RunQueryDsl};
 
 /// A piece of SQL that can be rendered for the backend `DB`, boxed so statements can be put
 /// together at run time.
-pub(crate) type Fragment<'a, DB> = Box<dyn QueryFragment<DB> + 'a>;
+pub type Fragment<'a, DB> = Box<dyn QueryFragment<DB> + 'a>;
 
 enum Part<'a, DB: Backend> {
     Text(&'static str),
@@ -25,7 +25,7 @@ enum Part<'a, DB: Backend> {
 }
 
 /// An SQL statement under construction.
-pub(crate) struct Statement<'a, DB: Backend> {
+pub struct Statement<'a, DB: Backend> {
     parts: Vec<Part<'a, DB>>,
 }
 
@@ -35,21 +35,26 @@ impl<'a, DB: Backend> Statement<'a, DB> {
     }
 
     /// Appends SQL text written by this crate (never user input).
-    pub(crate) fn sql(mut self, text: &'static str) -> Self {
+    pub(crate) fn sql(&mut self, text: &'static str) -> &mut Self {
         self.parts.push(Part::Text(text));
         self
     }
 
     /// Appends an identifier, quoted for the backend.
-    pub(crate) fn ident(mut self, name: &'static str) -> Self {
+    pub(crate) fn ident(&mut self, name: &'static str) -> &mut Self {
         self.parts.push(Part::Identifier(name));
         self
     }
 
     /// Appends a rendered fragment: a table, a predicate, a bound value.
-    pub(crate) fn fragment(mut self, fragment: Fragment<'a, DB>) -> Self {
+    pub(crate) fn fragment(&mut self, fragment: Fragment<'a, DB>) -> &mut Self {
         self.parts.push(Part::Fragment(fragment));
         self
+    }
+
+    /// Appends any fragment by value.
+    pub(crate) fn push<F: QueryFragment<DB> + 'a>(&mut self, fragment: F) -> &mut Self {
+        self.fragment(Box::new(fragment))
     }
 
     /// Turns the statement into a query returning one column of SQL type `ST`.

@@ -2,9 +2,11 @@
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident};
+use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, Ident, Path, Type};
 
 use crate::attr::{self, DeclaredKind, TombstoneAttr};
+use crate::cascade_attr::{self, EdgeAttr};
 use crate::errors::Errors;
 
 /// A field and the column it maps to.
@@ -37,7 +39,18 @@ pub(crate) struct Model<'a> {
     pub(crate) key: Named<'a>,
     pub(crate) tombstone: TombstoneField<'a>,
     pub(crate) actor: Option<Named<'a>>,
+    /// `#[cascade(...)]` edges, in the order written.
+    pub(crate) edges: Vec<Edge>,
+    /// `#[soft_delete(parent = P)]` parents.
+    pub(crate) parents: Vec<Path>,
     pub(crate) krate: Path,
+}
+
+/// A cascade edge, with whether it points back at the model itself.
+pub(crate) struct Edge {
+    pub(crate) attr: EdgeAttr,
+    /// A self-referencing edge (`#[cascade(Self)]` or the struct's own name).
+    pub(crate) is_self: bool,
 }
 
 /// The default tombstone field.
@@ -134,7 +147,7 @@ impl<'a> Model<'a> {
         let table_name = table
             .segments
             .last()
-            .map_or_else(String::new, |segment| segment.ident.to_string());
+            .map_or_else(String::new, |segment| segment.ident.unraw().to_string());
 
         let key = resolve_key(diesel.primary_key, ident, fields, errors);
         let tombstone = resolve_tombstone(ours.tombstone, ident, fields, errors);
@@ -144,6 +157,13 @@ impl<'a> Model<'a> {
         let krate = ours
             .krate
             .unwrap_or_else(|| syn::parse_quote!(::soft_delete_core));
+        let edges = cascade_attr::cascade_attrs(&input.attrs, errors)
+            .into_iter()
+            .map(|attr| Edge {
+                is_self: attr.child.is_ident("Self") || attr.child.is_ident(ident),
+                attr,
+            })
+            .collect();
 
         Some(Model {
             ident,
@@ -152,27 +172,35 @@ impl<'a> Model<'a> {
             key: key?,
             tombstone: tombstone?,
             actor,
+            edges,
+            parents: ours.parents,
             krate,
         })
     }
 }
 
+/// The key field: the one whose column `primary_key(...)` names (Diesel names columns there),
+/// by default the column `id`.
 fn resolve_key<'a>(
     primary_key: Option<(Vec<Ident>, TokenStream)>,
     ident: &Ident,
     fields: &'a [Field<'a>],
     errors: &mut Errors,
 ) -> Option<Named<'a>> {
+    let by_column = |name: &Ident| {
+        fields
+            .iter()
+            .find(|field| field.column.unraw() == name.unraw())
+    };
     match primary_key {
         None => {
-            let name = Ident::new(DEFAULT_KEY, ident.span());
-            let found = fields.iter().find(|field| *field.ident == name);
+            let found = by_column(&Ident::new(DEFAULT_KEY, ident.span()));
             if found.is_none() {
                 errors.at(
                     ident,
                     format!(
-                        "`{ident}` has no field `id`, Diesel's default primary key; add `id: i32` \
-                         or name the key with `#[diesel(primary_key(your_key))]`"
+                        "`{ident}` has no column `id`, Diesel's default primary key; add `id: i32` \
+                         or name the key column with `#[diesel(primary_key(your_key))]`"
                     ),
                 );
             }
@@ -182,11 +210,30 @@ fn resolve_key<'a>(
             })
         }
         Some((columns, tokens)) => match columns.as_slice() {
-            [single] => find(fields, single, tokens, errors, "the primary key"),
+            [single] => {
+                let found = by_column(single);
+                if found.is_none() {
+                    let known: Vec<String> = fields
+                        .iter()
+                        .map(|field| format!("`{}`", field.column))
+                        .collect();
+                    errors.at(
+                        &tokens,
+                        format!(
+                            "no field maps the primary key column `{single}`; the columns are: {}",
+                            known.join(", ")
+                        ),
+                    );
+                }
+                found.map(|field| Named {
+                    field,
+                    origin: tokens,
+                })
+            }
             [] => {
                 errors.at(
                     tokens,
-                    "`primary_key()` is empty; name the key field: `primary_key(id)`",
+                    "`primary_key()` is empty; name the key column: `primary_key(id)`",
                 );
                 None
             }

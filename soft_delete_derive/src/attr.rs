@@ -17,8 +17,9 @@ const DIESEL: &str = "diesel";
 pub(crate) const TIMESTAMP: &str = "timestamp";
 pub(crate) const FLAG: &str = "flag";
 pub(crate) const DELETED_BY: &str = "deleted_by";
+pub(crate) const PARENT: &str = "parent";
 pub(crate) const CRATE: &str = "crate";
-const KEYS: [&str; 4] = [TIMESTAMP, FLAG, DELETED_BY, CRATE];
+const KEYS: [&str; 5] = [TIMESTAMP, FLAG, DELETED_BY, PARENT, CRATE];
 
 /// What `#[diesel(...)]` on the struct says that the derive needs.
 #[derive(Default)]
@@ -54,6 +55,8 @@ pub(crate) struct SoftDeleteAttrs {
     pub(crate) tombstone: Option<TombstoneAttr>,
     /// The actor field, and the `deleted_by = field` tokens for errors.
     pub(crate) deleted_by: Option<(Ident, TokenStream)>,
+    /// `parent = Model`, once per parent.
+    pub(crate) parents: Vec<Path>,
     pub(crate) krate: Option<Path>,
 }
 
@@ -111,7 +114,17 @@ pub(crate) fn field_column(attrs: &[Attribute], errors: &mut Errors) -> Option<I
 
 fn diesel_key(diesel: &mut DieselAttrs, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.path.is_ident("table_name") {
-        diesel.table_name = Some(meta.value()?.parse()?);
+        let value = meta.value()?;
+        if let Ok(literal) = value.parse::<LitStr>() {
+            return Err(syn::Error::new(
+                literal.span(),
+                format!(
+                    "write the table as a path, not a string: `#[diesel(table_name = {})]`",
+                    literal.value()
+                ),
+            ));
+        }
+        diesel.table_name = Some(value.parse()?);
     } else if meta.path.is_ident("primary_key") {
         let mut columns = Vec::new();
         let content;
@@ -143,6 +156,21 @@ fn soft_delete_key(ours: &mut SoftDeleteAttrs, meta: &ParseNestedMeta<'_>) -> sy
                 .error("expected `crate = path`, e.g. `#[soft_delete(crate = my_soft_delete)]`"));
         };
         set_once(&mut ours.krate, krate, meta, CRATE)
+    } else if path.is_ident(PARENT) {
+        if !meta.input.peek(Token![=]) {
+            return Err(
+                meta.error("expected `parent = Model`, e.g. `#[soft_delete(parent = Repo)]`")
+            );
+        }
+        let parent: Path = meta.value()?.parse()?;
+        if ours.parents.iter().any(|known| known == &parent) {
+            return Err(meta.error(format!(
+                "duplicate `parent = {}`; name each parent once",
+                parent.to_token_stream()
+            )));
+        }
+        ours.parents.push(parent);
+        Ok(())
     } else if path.is_ident(DELETED_BY) {
         let field = field_value(meta, DELETED_BY)?;
         let tokens = quote::quote!(#path = #field);
@@ -214,11 +242,18 @@ fn example(key: &str) -> &'static str {
 /// `= ident` or `= "ident"`.
 fn ident_or_string(meta: &ParseNestedMeta<'_>) -> syn::Result<Ident> {
     let value = meta.value()?;
-    if value.peek(LitStr) {
-        value.parse::<LitStr>()?.parse()
-    } else {
-        Ident::parse_any(value)
+    if !value.peek(LitStr) {
+        return Ident::parse_any(value);
     }
+    let literal = value.parse::<LitStr>()?;
+    let name = literal.value();
+    // A keyword such as `"type"` names a field Rust spells `r#type`.
+    let parsed = syn::parse_str::<Ident>(&name)
+        .or_else(|_| syn::parse_str::<Ident>(&format!("r#{name}")))
+        .map_err(|_| syn::Error::new(literal.span(), format!("`{name}` is not a field name")))?;
+    let mut ident = parsed;
+    ident.set_span(literal.span());
+    Ok(ident)
 }
 
 fn set_once<T>(
@@ -249,16 +284,31 @@ fn set_tombstone(
     Ok(())
 }
 
-/// Consumes the value of a key the derive does not read (`= value` or `(...)`).
+/// Consumes the value of a key the derive does not read (`= value` or `(...)`): every token up
+/// to the next top-level comma, so types such as `Box<str>` pass through untouched.
 fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
+    if meta.input.peek(syn::token::Paren) {
         let content;
         syn::parenthesized!(content in meta.input);
         content.parse::<TokenStream>()?;
+        return Ok(());
     }
-    Ok(())
+    meta.input.step(|cursor| {
+        let mut rest = *cursor;
+        let mut depth = 0_usize;
+        while let Some((tree, next)) = rest.token_tree() {
+            if let proc_macro2::TokenTree::Punct(punct) = &tree {
+                match punct.as_char() {
+                    ',' if depth == 0 => break,
+                    '<' => depth += 1,
+                    '>' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            rest = next;
+        }
+        Ok(((), rest))
+    })
 }
 
 /// The known key closest to a misspelt one, if any is close.

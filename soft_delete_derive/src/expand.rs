@@ -9,6 +9,7 @@ use syn::{DeriveInput, Path};
 
 use crate::ast::{self, Model};
 use crate::errors::Errors;
+use crate::expand_cascade::{self, Cascade};
 use crate::valid::{self, Shape, TombstoneShape};
 
 /// parse → resolve → check → expand; on failure, every error found.
@@ -35,14 +36,22 @@ fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
 }
 
 fn expand(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
-    let description = describe(model, shape);
-    let scopes = scopes(model);
-    let operations = operations(model, shape);
+    // The runtime is named once, so a wrong `crate = path` is reported once.
+    let krate = &model.krate;
+    let private = quote!(__soft_delete);
+    let cascade = expand_cascade::cascade(model, &private);
+    let description = describe(model, shape, &cascade, &private);
+    let scopes = scopes(model, &private);
+    let operations = operations(model, shape, &cascade, &private);
+    let items = &cascade.items;
     let ident = model.ident;
     quote! {
         #[doc(hidden)]
         const _: () = {
+            use #krate::__private as __soft_delete;
+
             #description
+            #items
 
             #[automatically_derived]
             impl #ident {
@@ -60,15 +69,18 @@ fn column(table: &Path, field: &ast::Field<'_>) -> TokenStream {
 }
 
 /// `impl SoftDelete`: the facts the core walks.
-fn describe(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
+fn describe(
+    model: &Model<'_>,
+    shape: &Shape<'_>,
+    cascade: &Cascade,
+    private: &TokenStream,
+) -> TokenStream {
     let Model {
         ident,
         table,
         table_name,
-        krate,
         ..
     } = model;
-    let private = quote!(#krate::__private);
     let table_type = quote_spanned!(table.span()=> #table::table);
     let key = column(table, model.key.field);
     let key_ident = model.key.field.ident;
@@ -87,6 +99,14 @@ fn describe(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
         quote!(#private::NoActor)
     };
     let model_name = ident.to_string();
+    let Cascade {
+        edges,
+        parents,
+        graph,
+        takes_part,
+        ..
+    } = cascade;
+    let uses_ledger = *takes_part && matches!(shape.tombstone, TombstoneShape::Flag);
     quote! {
         #[automatically_derived]
         impl #private::SoftDelete for #ident {
@@ -95,13 +115,20 @@ fn describe(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
             type Id = #key_type;
             type Tombstone = #tombstone;
             type Actor = #actor;
+            type Cascade = #edges;
+            type Parents = #parents;
             const MODEL: &'static str = #model_name;
             const TABLE: &'static str = #table_name;
+            const USES_LEDGER: bool = #uses_ledger;
+            const CASCADE_EDGES: &'static [#private::GraphEdge] = #graph;
 
-            fn id(&self) -> &Self::Id {
-                &self.#key_ident
+            fn key_of(row: &Self) -> &Self::Id {
+                &row.#key_ident
             }
         }
+
+        // Evaluated here so that a cycle between models is reported where it is declared.
+        const _: &#private::CascadeGraph = &<#ident as #private::SoftDelete>::CASCADE_GRAPH;
     }
 }
 
@@ -124,11 +151,7 @@ fn predicates(model: &Model<'_>) -> (String, String) {
     }
 }
 
-fn scopes(model: &Model<'_>) -> TokenStream {
-    let private = &{
-        let krate = &model.krate;
-        quote!(#krate::__private)
-    };
+fn scopes(model: &Model<'_>, private: &TokenStream) -> TokenStream {
     let (live, dead) = predicates(model);
     let name = model.ident.to_string();
     let active_doc = format!("Live `{name}` rows, {live}: the scope every read should start from.");
@@ -181,13 +204,29 @@ struct Shared {
     result: TokenStream,
     /// `path::to::table::table`, for predicate bounds.
     table_type: TokenStream,
+    /// What a soft delete of this model reaches, for the docs.
+    reach: String,
 }
 
-fn operations(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
-    let krate = &model.krate;
-    let private = quote!(#krate::__private);
+fn operations(
+    model: &Model<'_>,
+    shape: &Shape<'_>,
+    cascade: &Cascade,
+    private: &TokenStream,
+) -> TokenStream {
+    let private = private.clone();
     let table = &model.table;
+    let reach = if cascade.summary.is_empty() {
+        " Touches no other table.".to_owned()
+    } else {
+        format!(
+            " Cascades: {}; the whole graph is [`{}::cascade_graph`].",
+            cascade.summary.join(", "),
+            model.ident
+        )
+    };
     let shared = Shared {
+        reach,
         name: model.ident.to_string(),
         bounds: quote! {
             __C: #private::LoadConnection,
@@ -218,13 +257,20 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
         bounds,
         result,
         table_type,
+        reach,
     } = shared;
     let key_type = model.key.field.ty;
     let table_name = &model.table_name;
     let delete_doc = format!(
         "Soft deletes the `{name}` whose key is `id` in one transaction. A row already \
-         tombstoned keeps its stamp (`Outcome::AlreadyDeleted`); an unknown key is `Error::NotFound`."
+         tombstoned keeps its stamp (`Outcome::AlreadyDeleted`); an unknown key is \
+         `Error::NotFound`.{reach}"
     );
+    let ancestors_doc = format!(
+        "Restores the `{name}` whose key is `id` after restoring every tombstoned ancestor it \
+         hangs off (see `soft_delete_core::ops::restore_with_ancestors`)."
+    );
+    let graph_doc = format!("The cascade graph of `{name}`, a compile-time constant.");
     let cleared = if model.actor.is_some() {
         " and actor"
     } else {
@@ -271,7 +317,7 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
         pub fn soft_delete_record<__C>(&self, conn: &mut __C) -> #result
         where #bounds
         {
-            let id = <Self as #private::SoftDelete>::id(self).clone();
+            let id = <Self as #private::SoftDelete>::key_of(self).clone();
             #private::soft_delete::<Self, __C>(conn, id, #private::None)
         }
 
@@ -279,8 +325,24 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
         pub fn restore_record<__C>(&self, conn: &mut __C) -> #result
         where #bounds
         {
-            let id = <Self as #private::SoftDelete>::id(self).clone();
+            let id = <Self as #private::SoftDelete>::key_of(self).clone();
             #private::restore::<Self, __C>(conn, id)
+        }
+
+        #[doc = #ancestors_doc]
+        pub fn restore_with_ancestors<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #result
+        where
+            __C: #private::LoadConnection,
+            __C::Backend: #private::SupportedBackend,
+            Self: #private::RestoreUp<__C::Backend>,
+        {
+            #private::restore_with_ancestors::<Self, __C>(conn, #private::Into::into(id))
+        }
+
+        #[doc = #graph_doc]
+        #[must_use]
+        pub fn cascade_graph() -> &'static #private::CascadeGraph {
+            &<Self as #private::SoftDelete>::CASCADE_GRAPH
         }
     }
 }
@@ -298,6 +360,7 @@ fn actor_operations(
         bounds,
         result,
         table_type,
+        ..
     } = shared;
     let key_type = model.key.field.ty;
     let table_name = &model.table_name;
@@ -347,7 +410,7 @@ fn actor_operations(
         ) -> #result
         where #bounds
         {
-            let id = <Self as #private::SoftDelete>::id(self).clone();
+            let id = <Self as #private::SoftDelete>::key_of(self).clone();
             #private::soft_delete::<Self, __C>(conn, id, #actor)
         }
     }

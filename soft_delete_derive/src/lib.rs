@@ -7,8 +7,10 @@
 
 mod ast;
 mod attr;
+mod cascade_attr;
 mod errors;
 mod expand;
+mod expand_cascade;
 mod types;
 mod valid;
 
@@ -18,7 +20,7 @@ use proc_macro::TokenStream;
 ///
 /// Use it through `soft_delete_core`, whose crate docs list every attribute with its syntax,
 /// meaning and default, and show a complete model.
-#[proc_macro_derive(SoftDelete, attributes(soft_delete, diesel))]
+#[proc_macro_derive(SoftDelete, attributes(soft_delete, cascade, diesel))]
 pub fn derive_soft_delete(input: TokenStream) -> TokenStream {
     expand::derive(input.into()).into()
 }

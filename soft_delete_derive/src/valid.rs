@@ -5,6 +5,7 @@ use syn::Type;
 
 use crate::ast::Model;
 use crate::attr::DeclaredKind;
+use crate::cascade_attr::EdgePolicy;
 use crate::errors::Errors;
 use crate::types::{is_bool, option_inner, stamp_type};
 
@@ -30,6 +31,8 @@ pub(crate) fn check<'a>(model: &Model<'a>, errors: &mut Errors) -> Option<Shape<
     let tombstone = check_tombstone(model, errors);
     let actor = check_actor(model, errors);
     check_distinct(model, errors);
+    check_edges(model, errors);
+    check_parents(model, errors);
     Some(Shape {
         tombstone: tombstone?,
         actor: actor.ok()?,
@@ -159,4 +162,71 @@ fn text(ty: &Type) -> String {
         .replace(" >", ">")
         .replace(" :: ", "::")
         .replace(":: ", "::")
+}
+
+fn check_edges(model: &Model<'_>, errors: &mut Errors) {
+    let mut seen: Vec<String> = Vec::new();
+    for edge in &model.edges {
+        let attr = &edge.attr;
+        let child = attr.child.to_token_stream().to_string();
+        if seen.contains(&child) {
+            errors.at(
+                &attr.tokens,
+                format!(
+                    "`{child}` is already a cascade edge of `{}`; give each child once",
+                    model.ident
+                ),
+            );
+        }
+        seen.push(child.clone());
+        if edge.is_self {
+            if let Some(policy) = attr
+                .policy_tokens
+                .as_ref()
+                .filter(|_| attr.policy != EdgePolicy::Soft)
+            {
+                errors.at(
+                    policy,
+                    "a self edge tombstones the whole subtree and restores it; it cannot be `hard` or `restrict`",
+                );
+            }
+            if let Some(owned) = &attr.owned {
+                errors.at(
+                    owned,
+                    "a self edge follows the child's own column to its parent; drop `owned`",
+                );
+            }
+        } else if let (Some(owned), EdgePolicy::Hard | EdgePolicy::Restrict) =
+            (&attr.owned, attr.policy)
+        {
+            errors.at(
+                owned,
+                format!(
+                    "an owned record is soft deleted and restored with its owner; drop `owned` to \
+                     {} rows of `{child}` that reference `{}`",
+                    if attr.policy == EdgePolicy::Hard {
+                        "delete"
+                    } else {
+                        "refuse while there are"
+                    },
+                    model.ident
+                ),
+            );
+        }
+    }
+}
+
+fn check_parents(model: &Model<'_>, errors: &mut Errors) {
+    for parent in &model.parents {
+        if parent.is_ident("Self") || parent.is_ident(model.ident) {
+            errors.at(
+                parent,
+                format!(
+                    "`{}` is its own parent only through a self edge: write \
+                     `#[cascade(Self(foreign_key = table::parent_id))]` instead",
+                    model.ident
+                ),
+            );
+        }
+    }
 }

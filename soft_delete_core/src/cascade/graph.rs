@@ -1,0 +1,222 @@
+//! A model's cascade graph as a compile-time constant, printable as Mermaid or DOT.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use crate::model::TombstoneKind;
+
+/// What a cascade edge does to the rows it reaches.
+///
+/// ```
+/// use soft_delete_core::cascade::Policy;
+///
+/// assert_eq!(Policy::Restrict.to_string(), "restrict");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Policy {
+    /// Tombstone the child rows, and restore them with the parent.
+    Soft,
+    /// Delete the child rows for real; a restore cannot bring them back.
+    Hard,
+    /// Refuse the whole operation while live child rows exist.
+    Restrict,
+}
+
+impl core::fmt::Display for Policy {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Policy::Soft => "soft",
+            Policy::Hard => "hard",
+            Policy::Restrict => "restrict",
+        })
+    }
+}
+
+/// Where an edge leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Target {
+    /// Another soft-deletable model, with its own graph.
+    Model(&'static CascadeGraph),
+    /// The same model: a self-referencing tree (replies, folders).
+    Itself,
+    /// A model that is not soft-deletable, by name.
+    Other(&'static str),
+}
+
+/// One edge of a [`CascadeGraph`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GraphEdge {
+    /// Where the edge leads.
+    pub target: Target,
+    /// The column that links the two tables.
+    pub column: &'static str,
+    /// `true` when the column sits on the parent and holds the child's key (an owned record);
+    /// `false` when it sits on the child and holds the parent's key.
+    pub owned: bool,
+    /// What the edge does.
+    pub policy: Policy,
+}
+
+impl GraphEdge {
+    /// An edge to a soft-deletable model whose foreign key `column` sits on the child.
+    #[must_use]
+    pub const fn soft(child: &'static CascadeGraph, column: &'static str) -> Self {
+        GraphEdge {
+            target: Target::Model(child),
+            column,
+            owned: false,
+            policy: Policy::Soft,
+        }
+    }
+
+    /// An edge to an owned soft-deletable model whose key the parent's `column` holds.
+    #[must_use]
+    pub const fn owned(child: &'static CascadeGraph, column: &'static str) -> Self {
+        GraphEdge {
+            target: Target::Model(child),
+            column,
+            owned: true,
+            policy: Policy::Soft,
+        }
+    }
+
+    /// A self-referencing edge through `column`.
+    #[must_use]
+    pub const fn tree(column: &'static str) -> Self {
+        GraphEdge {
+            target: Target::Itself,
+            column,
+            owned: false,
+            policy: Policy::Soft,
+        }
+    }
+
+    /// An edge to model `name`, which is not soft-deletable, with `policy`.
+    #[must_use]
+    pub const fn other(name: &'static str, column: &'static str, policy: Policy) -> Self {
+        GraphEdge {
+            target: Target::Other(name),
+            column,
+            owned: false,
+            policy,
+        }
+    }
+}
+
+/// A model's cascade graph: its table and tombstone, and the edges to what deleting one of its
+/// rows also reaches, recursively.
+///
+/// Every model has one as [`SoftDelete::CASCADE_GRAPH`](crate::SoftDelete::CASCADE_GRAPH);
+/// the derive adds `Model::cascade_graph()`.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// let graph = Repo::cascade_graph();
+/// assert_eq!(graph.table, "repos");
+/// assert!(graph.to_mermaid().starts_with("flowchart TD"));
+/// assert!(graph.to_dot().starts_with("digraph cascade {"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CascadeGraph {
+    /// The model's name.
+    pub model: &'static str,
+    /// Its table, as named in the Diesel schema.
+    pub table: &'static str,
+    /// Its tombstone column.
+    pub tombstone: &'static str,
+    /// Its tombstone's kind.
+    pub kind: TombstoneKind,
+    /// The edges leaving it.
+    pub edges: &'static [GraphEdge],
+}
+
+/// One line of a graph, ready for either notation.
+struct Line {
+    from: &'static str,
+    to: &'static str,
+    label: String,
+}
+
+impl CascadeGraph {
+    /// Every node and edge reachable from this model, each once.
+    fn walk(&'static self) -> (Vec<&'static str>, Vec<Line>) {
+        let mut nodes = vec![self.table];
+        let mut lines = Vec::new();
+        let mut seen = BTreeSet::from([self.table]);
+        let mut queue = vec![self];
+        while let Some(graph) = queue.pop() {
+            for edge in graph.edges {
+                let to = match edge.target {
+                    Target::Model(child) => {
+                        if seen.insert(child.table) {
+                            nodes.push(child.table);
+                            queue.push(child);
+                        }
+                        child.table
+                    }
+                    Target::Itself => graph.table,
+                    Target::Other(name) => {
+                        if seen.insert(name) {
+                            nodes.push(name);
+                        }
+                        name
+                    }
+                };
+                let place = if edge.owned { "owned via " } else { "" };
+                lines.push(Line {
+                    from: graph.table,
+                    to,
+                    label: format!("{} ({place}{})", edge.policy, edge.column),
+                });
+            }
+        }
+        (nodes, lines)
+    }
+
+    /// The graph in Mermaid's flowchart notation.
+    #[must_use]
+    pub fn to_mermaid(&'static self) -> String {
+        let (nodes, lines) = self.walk();
+        let mut out = String::from("flowchart TD\n");
+        for node in nodes {
+            let _ = writeln!(out, "    {node}[\"{node}\"]");
+        }
+        for line in lines {
+            let _ = writeln!(out, "    {} -->|\"{}\"| {}", line.from, line.label, line.to);
+        }
+        out
+    }
+
+    /// The graph in Graphviz's DOT notation.
+    #[must_use]
+    pub fn to_dot(&'static self) -> String {
+        let (nodes, lines) = self.walk();
+        let mut out = String::from("digraph cascade {\n");
+        for node in nodes {
+            let _ = writeln!(out, "    \"{node}\";");
+        }
+        for line in lines {
+            let _ = writeln!(
+                out,
+                "    \"{}\" -> \"{}\" [label=\"{}\"];",
+                line.from, line.to, line.label
+            );
+        }
+        out.push_str("}\n");
+        out
+    }
+
+    /// The tables a soft delete of this model reaches, as an indented list:
+    /// `repos -> issues (repo_id) -> issue_comments (issue_id)`.
+    #[must_use]
+    pub fn describe(&'static self) -> String {
+        let (_, lines) = self.walk();
+        lines
+            .iter()
+            .map(|line| format!("{} -> {}: {}", line.from, line.to, line.label))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}

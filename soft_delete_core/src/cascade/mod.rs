@@ -1,0 +1,509 @@
+//! Cascade edges: what soft deleting (and restoring) a row does to the rows that hang off it.
+//!
+//! The derive writes a model's edges as a tuple of the types below in
+//! [`SoftDelete::Cascade`](crate::SoftDelete::Cascade); this module executes them. Every edge
+//! is one statement over a *set* of rows described in SQL (see the `rowset` module), so a
+//! cascade runs the same number of statements for ten children as for a million, and never
+//! loads a child row into the program. Deletes run deepest tables first, so each statement's
+//! subqueries still see the rows above them as they were.
+
+pub mod graph;
+mod parents;
+mod probe;
+
+use std::borrow::Cow;
+
+use chrono::NaiveDateTime;
+use diesel::connection::LoadConnection;
+use diesel::query_builder::QueryFragment;
+use diesel::sql_types::IntoNullable;
+use diesel::{Column, RunQueryDsl};
+
+use crate::backend::{ActorBinder, Assignment, ModelOn, SupportedBackend};
+use crate::error::{Error, Result};
+use crate::ledger;
+use crate::model::SoftDelete;
+use crate::report::TableChange;
+use crate::rowset::{Descendants, LinkColumns, Linked, RowSet, State, select};
+use crate::sql::{Fragment, Statement};
+
+pub use graph::{CascadeGraph, GraphEdge, Policy, Target};
+pub use parents::{HasParent, ParentLink, ParentOn, ParentsOn, RestoreUp, climb};
+pub use probe::{LiveFilter, LiveFilterOf, Probe, ProbeOther, ProbeSoft};
+
+/// A soft edge to `Child`, whose foreign key column `Fk` holds the parent's key.
+pub struct Soft<Child, Fk>(core::marker::PhantomData<fn() -> (Child, Fk)>);
+
+/// A soft edge to an owned `Child` whose key the parent's column `ParentColumn` holds
+/// (seed 000: `hosted_sites.store_id -> stores`).
+pub struct Owned<Child, ParentColumn>(core::marker::PhantomData<fn() -> (Child, ParentColumn)>);
+
+/// A self-referencing soft edge: rows of the model whose column `Fk` holds another row's key.
+pub struct Tree<Fk>(core::marker::PhantomData<fn() -> Fk>);
+
+/// A hard edge: rows of `Child` (not soft-deletable) whose foreign key `Fk` holds the parent's
+/// key are deleted for real.
+pub struct Hard<Child, Fk>(core::marker::PhantomData<fn() -> (Child, Fk)>);
+
+/// A restricting edge: the operation is refused while rows of `Child` reference the parent
+/// through `Fk`; `Live` says which rows count (tombstoned rows of a soft-deletable child don't).
+pub struct Restrict<Child, Fk, Live>(core::marker::PhantomData<fn() -> (Child, Fk, Live)>);
+
+/// The edge of `Self` to `Child`, for the parent checks of `Child`'s restore.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no soft cascade edge to `{Child}`",
+    label = "`{Child}` names `{Self}` as its parent",
+    note = "add `#[cascade({Child})]` to `{Self}`, or drop `parent = {Self}` from `{Child}`"
+)]
+pub trait CascadesTo<Child> {
+    /// The edge: [`Soft`], [`Owned`] or [`Tree`].
+    type Edge;
+}
+
+/// Column `Self` holds keys of `Target`: their SQL types match, nullability aside.
+#[diagnostic::on_unimplemented(
+    message = "the column `{Self}` cannot hold keys of `{Target}`: their SQL types differ",
+    label = "this cascade edge links them",
+    note = "a foreign key must have the SQL type of the key it references; fix the column in `table!` or name the right one with `foreign_key = table::column`"
+)]
+pub trait ForeignKeyOf<Target> {}
+
+impl<Fk, Target> ForeignKeyOf<Target> for Fk
+where
+    Fk: Column,
+    Fk::SqlType: IntoNullable,
+    Target: SoftDelete,
+    <Target::Key as diesel::Expression>::SqlType:
+        IntoNullable<Nullable = <Fk::SqlType as IntoNullable>::Nullable>,
+{
+}
+
+/// The columns that join a child table to its parent table.
+pub struct Link<ChildColumn, ParentColumn>(
+    core::marker::PhantomData<fn() -> (ChildColumn, ParentColumn)>,
+);
+
+impl<ChildColumn, ParentColumn, DB> LinkColumns<DB> for Link<ChildColumn, ParentColumn>
+where
+    ChildColumn: Column + Default + QueryFragment<DB> + 'static,
+    ParentColumn: Column + Default + QueryFragment<DB> + 'static,
+    DB: SupportedBackend,
+{
+    fn child_column<'a>() -> Fragment<'a, DB> {
+        Box::new(ChildColumn::default())
+    }
+
+    fn parent_column<'a>() -> Fragment<'a, DB> {
+        Box::new(ParentColumn::default())
+    }
+}
+
+/// The link columns of an edge from `Parent`.
+pub trait EdgeLink<Parent: SoftDelete> {
+    /// Child column and parent column.
+    type Link;
+}
+
+impl<Parent: SoftDelete, Child, Fk> EdgeLink<Parent> for Soft<Child, Fk> {
+    type Link = Link<Fk, Parent::Key>;
+}
+
+impl<Parent: SoftDelete, Child: SoftDelete, ParentColumn> EdgeLink<Parent>
+    for Owned<Child, ParentColumn>
+{
+    type Link = Link<Child::Key, ParentColumn>;
+}
+
+impl<Parent: SoftDelete, Fk> EdgeLink<Parent> for Tree<Fk> {
+    type Link = Link<Fk, Parent::Key>;
+}
+
+/// What one operation carries down the graph: its stamp, its actor, and what it changed.
+#[doc(hidden)]
+pub struct Walk<'a, DB: SupportedBackend> {
+    pub(crate) stamp: NaiveDateTime,
+    pub(crate) actor: Option<ActorBinder<'a, DB>>,
+    pub(crate) changes: Vec<TableChange>,
+}
+
+impl<'a, DB: SupportedBackend> Walk<'a, DB> {
+    pub(crate) fn new(stamp: NaiveDateTime, actor: Option<ActorBinder<'a, DB>>) -> Self {
+        Walk {
+            stamp,
+            actor,
+            changes: Vec::new(),
+        }
+    }
+
+    /// Adds `rows` changed in `table`, merging with what the table already had.
+    pub(crate) fn record(&mut self, table: Cow<'static, str>, rows: usize) {
+        if rows == 0 {
+            return;
+        }
+        match self.changes.iter_mut().find(|change| change.table == table) {
+            Some(change) => change.rows += rows,
+            None => self.changes.push(TableChange { table, rows }),
+        }
+    }
+}
+
+/// What an edge does to a set of child rows; the same tuple runs again over a subtree's
+/// descendants through `rest` (without its tree edges).
+#[doc(hidden)]
+pub type Rest<'r, C, DB> =
+    &'r dyn Fn(&mut C, &dyn RowSet<DB>, &mut Walk<'_, DB>, Phase) -> Result<()>;
+
+/// The three passes an operation makes over its graph.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Refuse the operation if a restricting edge has live rows; changes nothing.
+    Check,
+    /// Tombstone, deepest tables first.
+    Delete,
+    /// Revive what the walk's stamp tombstoned, deepest tables first.
+    Restore,
+}
+
+/// One edge of a model's cascade, executable on `DB`.
+#[doc(hidden)]
+pub trait EdgeOn<Parent, DB: SupportedBackend> {
+    /// Runs `phase` of this edge for the rows of `parent`.
+    fn run<C>(
+        conn: &mut C,
+        parent: &dyn RowSet<DB>,
+        walk: &mut Walk<'_, DB>,
+        phase: Phase,
+        rest: Rest<'_, C, DB>,
+    ) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
+}
+
+/// A tuple of edges, executable on `DB`.
+#[doc(hidden)]
+pub trait CascadeOn<Parent, DB: SupportedBackend> {
+    /// Runs `phase` of every edge for the rows of `parent`; tree edges only when `trees`.
+    fn run<C>(
+        conn: &mut C,
+        parent: &dyn RowSet<DB>,
+        walk: &mut Walk<'_, DB>,
+        phase: Phase,
+        trees: bool,
+    ) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
+}
+
+impl<Parent, DB: SupportedBackend> CascadeOn<Parent, DB> for () {
+    fn run<C>(_: &mut C, _: &dyn RowSet<DB>, _: &mut Walk<'_, DB>, _: Phase, _: bool) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        Ok(())
+    }
+}
+
+/// Whether an edge type is a self-referencing tree, so a subtree's walk can skip it.
+#[doc(hidden)]
+pub trait IsTree {
+    /// `true` for [`Tree`].
+    const TREE: bool = false;
+}
+
+impl<Child, Fk> IsTree for Soft<Child, Fk> {}
+impl<Child, ParentColumn> IsTree for Owned<Child, ParentColumn> {}
+impl<Child, Fk> IsTree for Hard<Child, Fk> {}
+impl<Child, Fk, Live> IsTree for Restrict<Child, Fk, Live> {}
+impl<Fk> IsTree for Tree<Fk> {
+    const TREE: bool = true;
+}
+
+macro_rules! cascade_tuple {
+    ($($edge:ident),+) => {
+        impl<Parent, DB: SupportedBackend, $($edge),+> CascadeOn<Parent, DB> for ($($edge,)+)
+        where
+            $($edge: EdgeOn<Parent, DB> + IsTree,)+
+        {
+            fn run<C>(conn: &mut C, parent: &dyn RowSet<DB>, walk: &mut Walk<'_, DB>, phase: Phase, trees: bool) -> Result<()>
+            where
+                C: LoadConnection<Backend = DB>,
+            {
+                let rest = |conn: &mut C, set: &dyn RowSet<DB>, walk: &mut Walk<'_, DB>, phase: Phase| {
+                    <Self as CascadeOn<Parent, DB>>::run(conn, set, walk, phase, false)
+                };
+                $(
+                    if trees || !<$edge as IsTree>::TREE {
+                        <$edge as EdgeOn<Parent, DB>>::run(conn, parent, walk, phase, &rest)?;
+                    }
+                )+
+                Ok(())
+            }
+        }
+    };
+}
+
+cascade_tuple!(A);
+cascade_tuple!(A, B);
+cascade_tuple!(A, B, C2);
+cascade_tuple!(A, B, C2, D);
+cascade_tuple!(A, B, C2, D, E);
+cascade_tuple!(A, B, C2, D, E, F);
+cascade_tuple!(A, B, C2, D, E, F, G);
+cascade_tuple!(A, B, C2, D, E, F, G, H);
+cascade_tuple!(A, B, C2, D, E, F, G, H, I);
+cascade_tuple!(A, B, C2, D, E, F, G, H, I, J);
+cascade_tuple!(A, B, C2, D, E, F, G, H, I, J, K);
+cascade_tuple!(A, B, C2, D, E, F, G, H, I, J, K, L);
+cascade_tuple!(A, B, C2, D, E, F, G, H, I, J, K, L, M);
+cascade_tuple!(A, B, C2, D, E, F, G, H, I, J, K, L, M, N);
+cascade_tuple!(A, B, C2, D, E, F, G, H, I, J, K, L, M, N, O);
+cascade_tuple!(A, B, C2, D, E, F, G, H, I, J, K, L, M, N, O, P);
+
+/// Runs `phase` for the rows of `set`, a set of `M`'s rows: `M`'s own edges first (deepest
+/// tables first), then `M`'s own statement.
+pub(crate) fn visit<M, C>(
+    conn: &mut C,
+    set: &dyn RowSet<C::Backend>,
+    walk: &mut Walk<'_, C::Backend>,
+    phase: Phase,
+    edges: &dyn Fn(&mut C, &dyn RowSet<C::Backend>, &mut Walk<'_, C::Backend>, Phase) -> Result<()>,
+) -> Result<usize>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: ModelOn<C::Backend>,
+{
+    edges(conn, set, walk, phase)?;
+    let rows = match phase {
+        Phase::Check => 0,
+        Phase::Delete => {
+            if M::USES_LEDGER {
+                ledger::record::<M, C>(conn, set, walk.stamp)?;
+            }
+            let assignments = M::set_deleted(walk.stamp, walk.actor.as_ref());
+            update::<M, C::Backend>(assignments, set).execute(conn)?
+        }
+        Phase::Restore => {
+            let rows = update::<M, C::Backend>(M::set_active(), set).execute(conn)?;
+            if M::USES_LEDGER {
+                ledger::forget::<M, C>(conn, walk.stamp)?;
+            }
+            rows
+        }
+    };
+    Ok(rows)
+}
+
+/// The state a child set keeps in `phase`.
+fn child_state(phase: Phase, stamp: NaiveDateTime) -> State {
+    match phase {
+        Phase::Check | Phase::Delete => State::Live,
+        Phase::Restore => State::At(stamp),
+    }
+}
+
+/// `UPDATE table SET assignments WHERE <set>`.
+pub(crate) fn update<'s, M, DB>(
+    assignments: Vec<Assignment<'s, DB>>,
+    set: &'s dyn RowSet<DB>,
+) -> Statement<'s, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    let mut statement = Statement::new();
+    statement.sql("UPDATE ").fragment(M::table()).sql(" SET ");
+    for (index, assignment) in assignments.into_iter().enumerate() {
+        if index > 0 {
+            statement.sql(", ");
+        }
+        statement
+            .ident(assignment.column)
+            .sql(" = ")
+            .fragment(assignment.value);
+    }
+    statement.sql(" WHERE ");
+    set.condition(&mut statement);
+    statement
+}
+
+/// A soft edge to a model with its own graph: the child's edges, then the child.
+fn soft_child<Parent, Child, L, C>(
+    conn: &mut C,
+    parent: &dyn RowSet<C::Backend>,
+    walk: &mut Walk<'_, C::Backend>,
+    phase: Phase,
+) -> Result<()>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    Parent: ModelOn<C::Backend>,
+    Child: crate::SoftDeleteOn<C::Backend>,
+    L: LinkColumns<C::Backend>,
+{
+    let set = Linked::<Parent, Child, L, C::Backend>::new(parent, child_state(phase, walk.stamp));
+    let edges = |conn: &mut C,
+                 set: &dyn RowSet<C::Backend>,
+                 walk: &mut Walk<'_, C::Backend>,
+                 phase: Phase| { Child::cascade(conn, set, walk, phase, true) };
+    let rows = visit::<Child, C>(conn, &set, walk, phase, &edges)?;
+    walk.record(Cow::Borrowed(Child::TABLE), rows);
+    Ok(())
+}
+
+impl<Parent, Child, Fk, DB> EdgeOn<Parent, DB> for Soft<Child, Fk>
+where
+    DB: SupportedBackend,
+    Parent: ModelOn<DB>,
+    Child: crate::SoftDeleteOn<DB> + HasParent<Parent>,
+    Fk: Column<Table = Child::Table> + Default + QueryFragment<DB> + 'static,
+    Parent::Key: QueryFragment<DB> + 'static,
+{
+    fn run<C>(
+        conn: &mut C,
+        parent: &dyn RowSet<DB>,
+        walk: &mut Walk<'_, DB>,
+        phase: Phase,
+        _rest: Rest<'_, C, DB>,
+    ) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        soft_child::<Parent, Child, Link<Fk, Parent::Key>, C>(conn, parent, walk, phase)
+    }
+}
+
+impl<Parent, Child, ParentColumn, DB> EdgeOn<Parent, DB> for Owned<Child, ParentColumn>
+where
+    DB: SupportedBackend,
+    Parent: ModelOn<DB>,
+    Child: crate::SoftDeleteOn<DB> + HasParent<Parent>,
+    ParentColumn: Column<Table = Parent::Table> + Default + QueryFragment<DB> + 'static,
+    Child::Key: QueryFragment<DB> + 'static,
+{
+    fn run<C>(
+        conn: &mut C,
+        parent: &dyn RowSet<DB>,
+        walk: &mut Walk<'_, DB>,
+        phase: Phase,
+        _rest: Rest<'_, C, DB>,
+    ) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        soft_child::<Parent, Child, Link<Child::Key, ParentColumn>, C>(conn, parent, walk, phase)
+    }
+}
+
+impl<M, Fk, DB> EdgeOn<M, DB> for Tree<Fk>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+    Fk: Column<Table = M::Table> + Default + QueryFragment<DB> + 'static,
+    M::Key: QueryFragment<DB> + 'static,
+{
+    fn run<C>(
+        conn: &mut C,
+        parent: &dyn RowSet<DB>,
+        walk: &mut Walk<'_, DB>,
+        phase: Phase,
+        rest: Rest<'_, C, DB>,
+    ) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        let set =
+            Descendants::<M, Link<Fk, M::Key>, DB>::new(parent, child_state(phase, walk.stamp));
+        let rows = visit::<M, C>(conn, &set, walk, phase, rest)?;
+        walk.record(Cow::Borrowed(M::TABLE), rows);
+        Ok(())
+    }
+}
+
+/// The keys of `parent`: `Fk IN (SELECT parent.key FROM parent WHERE ...)`.
+fn references<'s, Parent, Fk, DB>(out: &mut Statement<'s, DB>, parent: &'s dyn RowSet<DB>)
+where
+    DB: SupportedBackend,
+    Parent: ModelOn<DB>,
+    Fk: Default + QueryFragment<DB> + 'static,
+{
+    out.push(Fk::default()).sql(" IN (");
+    select(out, Parent::key(), Parent::table(), parent);
+    out.sql(")");
+}
+
+impl<Parent, Child, Fk, DB> EdgeOn<Parent, DB> for Hard<Child, Fk>
+where
+    DB: SupportedBackend,
+    Parent: ModelOn<DB>,
+    Fk: Column + Default + QueryFragment<DB> + 'static,
+    Fk::Table: Default + QueryFragment<DB> + 'static,
+{
+    fn run<C>(
+        conn: &mut C,
+        parent: &dyn RowSet<DB>,
+        walk: &mut Walk<'_, DB>,
+        phase: Phase,
+        _rest: Rest<'_, C, DB>,
+    ) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        if phase != Phase::Delete {
+            return Ok(());
+        }
+        let mut statement = Statement::new();
+        statement
+            .sql("DELETE FROM ")
+            .push(Fk::Table::default())
+            .sql(" WHERE ");
+        references::<Parent, Fk, DB>(&mut statement, parent);
+        let rows = statement.execute(conn)?;
+        walk.record(Cow::Owned(DB::table_name::<Fk::Table>()), rows);
+        Ok(())
+    }
+}
+
+impl<Parent, Child, Fk, Live, DB> EdgeOn<Parent, DB> for Restrict<Child, Fk, Live>
+where
+    DB: SupportedBackend,
+    Parent: ModelOn<DB>,
+    Fk: Column + Default + QueryFragment<DB> + 'static,
+    Fk::Table: Default + QueryFragment<DB> + 'static,
+    Live: LiveFilterOf,
+{
+    fn run<C>(
+        conn: &mut C,
+        parent: &dyn RowSet<DB>,
+        _walk: &mut Walk<'_, DB>,
+        phase: Phase,
+        _rest: Rest<'_, C, DB>,
+    ) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        if phase != Phase::Check {
+            return Ok(());
+        }
+        let mut statement = Statement::new();
+        statement
+            .sql("SELECT COUNT(*) FROM ")
+            .push(Fk::Table::default())
+            .sql(" WHERE ");
+        references::<Parent, Fk, DB>(&mut statement, parent);
+        if let Some(live) = Live::live_filter() {
+            statement.sql(" AND ");
+            live.push::<Fk::Table, DB>(&mut statement);
+        }
+        let rows = DB::load_count(conn, Box::new(statement))?;
+        if rows > 0 {
+            return Err(Error::Restricted {
+                table: Parent::TABLE,
+                child: DB::table_name::<Fk::Table>(),
+                rows: u64::try_from(rows).unwrap_or(0),
+            });
+        }
+        Ok(())
+    }
+}

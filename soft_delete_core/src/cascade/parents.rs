@@ -1,0 +1,172 @@
+//! The parents of a model: what restoring one of its rows must find live first.
+
+use diesel::connection::LoadConnection;
+
+use super::{CascadesTo, EdgeLink};
+use crate::SoftDeleteOn;
+use crate::backend::{ModelOn, SupportedBackend};
+use crate::error::{Error, Result};
+use crate::report::Report;
+use crate::rowset::{LinkColumns, State};
+use crate::sql::{Fragment, Statement};
+
+/// `Self` names `Parent` as its parent with `#[soft_delete(parent = Parent)]`.
+///
+/// A soft edge into a model requires this, so that every row a cascade can reach knows whom to
+/// check before it is restored on its own.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not name `{Parent}` as its parent",
+    label = "`{Parent}` cascades to `{Self}` here",
+    note = "add `#[soft_delete(parent = {Parent})]` to `{Self}`: restoring a `{Self}` then checks that its `{Parent}` is live"
+)]
+pub trait HasParent<Parent> {}
+
+/// A parent named with `#[soft_delete(parent = P)]`.
+pub struct ParentLink<P>(core::marker::PhantomData<fn() -> P>);
+
+/// `SELECT ... FROM P WHERE <P tombstoned> AND <P's link column> IN (<child M's row id>)`.
+fn tombstoned_parents<'a, P, M, DB>(select: Fragment<'a, DB>, id: M::Id) -> Fragment<'a, DB>
+where
+    DB: SupportedBackend,
+    P: ModelOn<DB> + CascadesTo<M>,
+    M: ModelOn<DB>,
+    <P as CascadesTo<M>>::Edge: EdgeLink<P>,
+    <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link: LinkColumns<DB>,
+{
+    type LinkOf<P, M> = <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link;
+    let mut statement = Statement::new();
+    statement
+        .sql("SELECT ")
+        .fragment(select)
+        .sql(" FROM ")
+        .fragment(P::table())
+        .sql(" WHERE ")
+        .fragment(P::in_state(State::Deleted))
+        .sql(" AND ")
+        .fragment(<LinkOf<P, M> as LinkColumns<DB>>::parent_column())
+        .sql(" IN (SELECT ")
+        .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
+        .sql(" FROM ")
+        .fragment(M::table())
+        .sql(" WHERE ")
+        .fragment(M::key_is(id))
+        .sql(")");
+    Box::new(statement)
+}
+
+/// One parent of `M`, checked on `DB`.
+#[doc(hidden)]
+pub trait ParentOn<M: ModelOn<DB>, DB: SupportedBackend> {
+    /// [`Error::ParentDeleted`] if the row `id` hangs off a tombstoned row of this parent.
+    fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
+}
+
+impl<P, M, DB> ParentOn<M, DB> for ParentLink<P>
+where
+    DB: SupportedBackend,
+    P: ModelOn<DB> + CascadesTo<M>,
+    M: ModelOn<DB>,
+    <P as CascadesTo<M>>::Edge: EdgeLink<P>,
+    <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link: LinkColumns<DB>,
+{
+    fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        let mut count = Statement::new();
+        count.sql("COUNT(*)");
+        let query = tombstoned_parents::<P, M, DB>(Box::new(count), id.clone());
+        if DB::load_count(conn, query)? > 0 {
+            return Err(Error::ParentDeleted {
+                table: M::TABLE,
+                key: format!("{id:?}"),
+                parent: P::TABLE,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The parents of `M`, as a tuple, checked on `DB`.
+#[doc(hidden)]
+pub trait ParentsOn<M: ModelOn<DB>, DB: SupportedBackend> {
+    /// Checks every parent.
+    fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
+}
+
+impl<M: ModelOn<DB>, DB: SupportedBackend> ParentsOn<M, DB> for () {
+    fn check<C>(_: &mut C, _: &M::Id) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        Ok(())
+    }
+}
+
+macro_rules! parents_tuple {
+    ($($parent:ident),+) => {
+        impl<M: ModelOn<DB>, DB: SupportedBackend, $($parent),+> ParentsOn<M, DB> for ($($parent,)+)
+        where
+            $($parent: ParentOn<M, DB>,)+
+        {
+            fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
+            where
+                C: LoadConnection<Backend = DB>,
+            {
+                $(<$parent as ParentOn<M, DB>>::check(conn, id)?;)+
+                Ok(())
+            }
+        }
+    };
+}
+
+parents_tuple!(A);
+parents_tuple!(A, B);
+parents_tuple!(A, B, C2);
+parents_tuple!(A, B, C2, D);
+parents_tuple!(A, B, C2, D, E);
+parents_tuple!(A, B, C2, D, E, F);
+parents_tuple!(A, B, C2, D, E, F, G);
+parents_tuple!(A, B, C2, D, E, F, G, H);
+
+/// Restoring a row together with every tombstoned ancestor it needs, on `DB`.
+///
+/// The derive implements it for each model, naming its parents; the operation itself is
+/// [`restore_up`](RestoreUp::restore_up), generated as `Model::restore_with_ancestors`.
+#[doc(hidden)]
+pub trait RestoreUp<DB: SupportedBackend>: SoftDeleteOn<DB> {
+    /// Restores the tombstoned parents of row `id`, each with its own ancestors, into `reports`.
+    fn restore_parents<C>(conn: &mut C, id: &Self::Id, reports: &mut Vec<Report>) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
+
+    /// Restores row `id` after every tombstoned ancestor it hangs off.
+    fn restore_up<C>(conn: &mut C, id: Self::Id) -> Result<Report>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        crate::ops::restore_with_ancestors::<Self, C>(conn, id)
+    }
+}
+
+/// Restores, with their own ancestors, the tombstoned rows of `P` that row `id` of `M` hangs
+/// off.
+pub fn climb<M, P, C>(conn: &mut C, id: &M::Id, reports: &mut Vec<Report>) -> Result<()>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: ModelOn<C::Backend>,
+    P: RestoreUp<C::Backend> + CascadesTo<M>,
+    <P as CascadesTo<M>>::Edge: EdgeLink<P>,
+    <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link: LinkColumns<C::Backend>,
+{
+    let query = tombstoned_parents::<P, M, C::Backend>(P::key(), id.clone());
+    for key in P::load_keys(conn, query)? {
+        reports.push(P::restore_up(conn, key)?);
+    }
+    Ok(())
+}

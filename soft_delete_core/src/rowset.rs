@@ -1,0 +1,185 @@
+//! Sets of rows an operation reaches, written as SQL conditions and never loaded.
+//!
+//! A cascade is a chain of sets: the root rows, the live children of those rows, their live
+//! children, ... Each set renders as a `WHERE` condition over its own table that nests the
+//! condition of the set above it, so one statement per edge covers any number of rows.
+
+use chrono::NaiveDateTime;
+use diesel::query_builder::QueryFragment;
+
+use crate::backend::{ModelOn, SupportedBackend};
+use crate::sql::{Fragment, Statement};
+
+/// Which rows of a table a set keeps, by their tombstone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Live rows: what a soft delete may tombstone.
+    Live,
+    /// Any tombstoned row: the target of a restore by key.
+    Deleted,
+    /// Rows tombstoned by the operation whose stamp this is: what a restore revives.
+    At(NaiveDateTime),
+}
+
+/// A set of rows of one model's table.
+pub trait RowSet<DB: SupportedBackend> {
+    /// Pushes the condition that selects the set's rows from their table.
+    fn condition<'s>(&'s self, out: &mut Statement<'s, DB>);
+}
+
+/// Pushes `SELECT <column> FROM <table> WHERE <condition of set>`.
+pub(crate) fn select<'s, DB: SupportedBackend>(
+    out: &mut Statement<'s, DB>,
+    column: Fragment<'s, DB>,
+    table: Fragment<'s, DB>,
+    set: &'s dyn RowSet<DB>,
+) {
+    out.sql("SELECT ")
+        .fragment(column)
+        .sql(" FROM ")
+        .fragment(table)
+        .sql(" WHERE ");
+    set.condition(out);
+}
+
+/// The rows an operation starts from: a key or a predicate, in a state.
+pub struct Root<'p, M, DB> {
+    target: &'p (dyn QueryFragment<DB> + 'p),
+    state: State,
+    model: core::marker::PhantomData<fn() -> M>,
+}
+
+impl<'p, M, DB> Root<'p, M, DB> {
+    pub(crate) fn new(target: &'p (dyn QueryFragment<DB> + 'p), state: State) -> Self {
+        Root {
+            target,
+            state,
+            model: core::marker::PhantomData,
+        }
+    }
+}
+
+impl<M: ModelOn<DB>, DB: SupportedBackend> RowSet<DB> for Root<'_, M, DB> {
+    fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
+        out.sql("(")
+            .push(self.target)
+            .sql(") AND ")
+            .fragment(M::in_state(self.state));
+    }
+}
+
+/// How a child table hangs off its parent: `child.<child column> = parent.<parent column>`.
+pub trait LinkColumns<DB: SupportedBackend> {
+    /// The column on the child's table.
+    fn child_column<'a>() -> Fragment<'a, DB>;
+    /// The column on the parent's table.
+    fn parent_column<'a>() -> Fragment<'a, DB>;
+}
+
+/// The rows of model `M`, in a state, linked by `L` to a set of parent rows of `P`.
+pub struct Linked<'s, P, M, L, DB: SupportedBackend> {
+    parent: &'s dyn RowSet<DB>,
+    state: State,
+    types: core::marker::PhantomData<fn() -> (P, M, L)>,
+}
+
+impl<'s, P, M, L, DB: SupportedBackend> Linked<'s, P, M, L, DB> {
+    pub(crate) fn new(parent: &'s dyn RowSet<DB>, state: State) -> Self {
+        Linked {
+            parent,
+            state,
+            types: core::marker::PhantomData,
+        }
+    }
+}
+
+impl<P, M, L, DB> RowSet<DB> for Linked<'_, P, M, L, DB>
+where
+    P: ModelOn<DB>,
+    M: ModelOn<DB>,
+    L: LinkColumns<DB>,
+    DB: SupportedBackend,
+{
+    fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
+        out.fragment(M::in_state(self.state))
+            .sql(" AND ")
+            .fragment(L::child_column())
+            .sql(" IN (");
+        select(out, L::parent_column(), P::table(), self.parent);
+        out.sql(")");
+    }
+}
+
+/// The descendants of a set of rows of `M` through the self-referencing column `L`: a
+/// recursive query, so a whole subtree is one statement whatever its depth.
+pub struct Descendants<'s, M, L, DB: SupportedBackend> {
+    roots: &'s dyn RowSet<DB>,
+    state: State,
+    types: core::marker::PhantomData<fn() -> (M, L)>,
+}
+
+impl<'s, M, L, DB: SupportedBackend> Descendants<'s, M, L, DB> {
+    pub(crate) fn new(roots: &'s dyn RowSet<DB>, state: State) -> Self {
+        Descendants {
+            roots,
+            state,
+            types: core::marker::PhantomData,
+        }
+    }
+}
+
+impl<M, L, DB> RowSet<DB> for Descendants<'_, M, L, DB>
+where
+    M: ModelOn<DB>,
+    L: LinkColumns<DB>,
+    DB: SupportedBackend,
+{
+    fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
+        // UNION, not UNION ALL: a cycle in the data ends the recursion instead of looping.
+        out.fragment(M::in_state(self.state))
+            .sql(" AND ")
+            .fragment(M::key())
+            .sql(" IN (SELECT ")
+            .ident(TREE_KEY)
+            .sql(" FROM (WITH RECURSIVE ")
+            .ident(TREE)
+            .sql(" (")
+            .ident(TREE_KEY)
+            .sql(") AS (SELECT ")
+            .fragment(M::key())
+            .sql(" FROM ")
+            .fragment(M::table())
+            .sql(" WHERE ")
+            .fragment(M::in_state(self.state))
+            .sql(" AND ")
+            .fragment(L::child_column())
+            .sql(" IN (");
+        select(out, L::parent_column(), M::table(), self.roots);
+        out.sql(") UNION SELECT ")
+            .fragment(M::key())
+            .sql(" FROM ")
+            .fragment(M::table())
+            .sql(" INNER JOIN ")
+            .ident(TREE)
+            .sql(" ON ")
+            .fragment(L::child_column())
+            .sql(" = ")
+            .ident(TREE)
+            .sql(".")
+            .ident(TREE_KEY)
+            .sql(" WHERE ")
+            .fragment(M::in_state(self.state))
+            .sql(") SELECT ")
+            .ident(TREE_KEY)
+            .sql(" FROM ")
+            .ident(TREE)
+            .sql(") ")
+            .ident(TREE_ALIAS)
+            .sql(")");
+    }
+}
+
+/// Names used by the recursive query; chosen not to collide with user tables.
+const TREE: &str = "soft_delete_tree";
+const TREE_KEY: &str = "soft_delete_key";
+const TREE_ALIAS: &str = "soft_delete_subtree";

@@ -1,0 +1,170 @@
+//! Reading `#[cascade(Child, Other(hard), Store(owned), ...)]`.
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Meta, Path, Token};
+
+use crate::errors::Errors;
+
+/// Our cascade attribute.
+pub(crate) const CASCADE: &str = "cascade";
+
+const SOFT: &str = "soft";
+const HARD: &str = "hard";
+const RESTRICT: &str = "restrict";
+const OWNED: &str = "owned";
+const FOREIGN_KEY: &str = "foreign_key";
+
+/// What an edge does to the child rows.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum EdgePolicy {
+    Soft,
+    Hard,
+    Restrict,
+}
+
+/// One edge as written.
+pub(crate) struct EdgeAttr {
+    /// The child model.
+    pub(crate) child: Path,
+    pub(crate) policy: EdgePolicy,
+    /// The policy keyword, for errors; `None` when defaulted to soft.
+    pub(crate) policy_tokens: Option<TokenStream>,
+    /// The key sits on the parent and holds the child's key.
+    pub(crate) owned: Option<TokenStream>,
+    /// `foreign_key = table::column`.
+    pub(crate) foreign_key: Option<Path>,
+    /// The whole item, for errors.
+    pub(crate) tokens: TokenStream,
+}
+
+/// Every edge of every `#[cascade(...)]` on the struct.
+pub(crate) fn cascade_attrs(attrs: &[Attribute], errors: &mut Errors) -> Vec<EdgeAttr> {
+    let mut edges = Vec::new();
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident(CASCADE)) {
+        if matches!(attr.meta, Meta::Path(_)) {
+            errors.at(
+                attr,
+                "`#[cascade]` needs the child models: `#[cascade(Issue, Proposal)]`",
+            );
+            continue;
+        }
+        match attr.parse_args_with(Punctuated::<EdgeAttr, Token![,]>::parse_terminated) {
+            Ok(list) if list.is_empty() => errors.at(
+                attr,
+                "`#[cascade()]` names no child; write `#[cascade(Issue)]` or remove it",
+            ),
+            Ok(list) => edges.extend(list),
+            Err(error) => errors.push(error),
+        }
+    }
+    edges
+}
+
+impl Parse for EdgeAttr {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let child = input.call(Path::parse_mod_style).map_err(|error| {
+            syn::Error::new(
+                error.span(),
+                "expected a child model, e.g. `#[cascade(Issue)]` or `#[cascade(CartItem(hard))]`",
+            )
+        })?;
+        let mut edge = EdgeAttr {
+            tokens: child.to_token_stream(),
+            child,
+            policy: EdgePolicy::Soft,
+            policy_tokens: None,
+            owned: None,
+            foreign_key: None,
+        };
+        if input.peek(syn::token::Paren) {
+            let content;
+            let parens = syn::parenthesized!(content in input);
+            let options = Punctuated::<Meta, Token![,]>::parse_terminated(&content)?;
+            for option in &options {
+                edge.option(option)?;
+            }
+            let mut tokens = edge.child.to_token_stream();
+            parens.surround(&mut tokens, |inner| options.to_tokens(inner));
+            edge.tokens = tokens;
+        }
+        Ok(edge)
+    }
+}
+
+impl EdgeAttr {
+    fn option(&mut self, option: &Meta) -> syn::Result<()> {
+        let name = option.path().to_token_stream().to_string();
+        match (option, name.as_str()) {
+            (Meta::Path(_), SOFT | HARD | RESTRICT) => {
+                if let Some(first) = &self.policy_tokens {
+                    return Err(syn::Error::new_spanned(
+                        option,
+                        format!(
+                            "an edge has one policy, and `{first}` was already given; keep one of `soft`, `hard`, `restrict`"
+                        ),
+                    ));
+                }
+                self.policy = match name.as_str() {
+                    SOFT => EdgePolicy::Soft,
+                    HARD => EdgePolicy::Hard,
+                    _ => EdgePolicy::Restrict,
+                };
+                self.policy_tokens = Some(option.to_token_stream());
+            }
+            (Meta::Path(_), OWNED) => {
+                if self.owned.is_some() {
+                    return Err(syn::Error::new_spanned(
+                        option,
+                        "duplicate `owned`; give it once",
+                    ));
+                }
+                self.owned = Some(option.to_token_stream());
+            }
+            (Meta::NameValue(pair), FOREIGN_KEY) => {
+                if self.foreign_key.is_some() {
+                    return Err(syn::Error::new_spanned(
+                        option,
+                        "duplicate `foreign_key`; give it once",
+                    ));
+                }
+                let syn::Expr::Path(path) = &pair.value else {
+                    return Err(syn::Error::new_spanned(
+                        &pair.value,
+                        "expected a column path: `foreign_key = issues::repo_id`",
+                    ));
+                };
+                self.foreign_key = Some(path.path.clone());
+            }
+            (_, FOREIGN_KEY) => {
+                return Err(syn::Error::new_spanned(
+                    option,
+                    "expected `foreign_key = table::column`, e.g. `foreign_key = issues::repo_id`",
+                ));
+            }
+            (_, SOFT | HARD | RESTRICT | OWNED) => {
+                return Err(syn::Error::new_spanned(
+                    option,
+                    format!(
+                        "`{name}` takes no value; write `{}({name})`",
+                        self.child.to_token_stream()
+                    ),
+                ));
+            }
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    option.path(),
+                    format!(
+                        "unknown cascade option `{name}`; expected one of: `soft` (the default: \
+                         tombstone the children), `hard` (delete them), `restrict` (refuse while \
+                         they exist), `owned` (the parent holds the child's key), \
+                         `foreign_key = table::column`"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,250 @@
+//! Emits a model's cascade: its edges and parents as types, the facts of its graph, and the
+//! compile-time checks that tie parents and children together.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Ident, Path};
+
+use crate::ast::{Edge, Model};
+use crate::cascade_attr::EdgePolicy;
+
+/// What the cascade adds to the expansion.
+pub(crate) struct Cascade {
+    /// `type Cascade = (...)`.
+    pub(crate) edges: TokenStream,
+    /// `type Parents = (...)`.
+    pub(crate) parents: TokenStream,
+    /// `const CASCADE_EDGES: &[GraphEdge] = &[...]`.
+    pub(crate) graph: TokenStream,
+    /// Impls, checks and helper types, emitted beside the model's impls.
+    pub(crate) items: TokenStream,
+    /// Whether any soft edge leaves the model or any parent reaches it.
+    pub(crate) takes_part: bool,
+    /// One line per edge for the docs: "soft: `Issue`".
+    pub(crate) summary: Vec<String>,
+}
+
+/// One edge's contribution.
+struct EdgeParts {
+    ty: TokenStream,
+    graph: TokenStream,
+    items: TokenStream,
+}
+
+pub(crate) fn cascade(model: &Model<'_>, private: &TokenStream) -> Cascade {
+    let mut edge_types = Vec::new();
+    let mut graph = Vec::new();
+    let mut items = TokenStream::new();
+    let mut summary = Vec::new();
+    for (index, edge) in model.edges.iter().enumerate() {
+        let parts = edge_parts(model, edge, index, private);
+        edge_types.push(parts.ty);
+        graph.push(parts.graph);
+        items.extend(parts.items);
+        summary.push(describe(edge));
+    }
+    let (parents, parent_items) = parents(model, private);
+    items.extend(parent_items);
+    let takes_part = !model.parents.is_empty()
+        || model
+            .edges
+            .iter()
+            .any(|edge| edge.attr.policy == EdgePolicy::Soft);
+    Cascade {
+        edges: quote!((#(#edge_types,)*)),
+        parents,
+        graph: quote!(&[#(#graph),*]),
+        items,
+        takes_part,
+        summary,
+    }
+}
+
+fn describe(edge: &Edge) -> String {
+    let child = edge.attr.child.to_token_stream().to_string();
+    match (edge.is_self, edge.attr.policy, edge.attr.owned.is_some()) {
+        (true, _, _) => "soft through its own subtree".to_owned(),
+        (false, EdgePolicy::Soft, true) => format!("soft to the owned `{child}`"),
+        (false, EdgePolicy::Soft, false) => format!("soft to `{child}`"),
+        (false, EdgePolicy::Hard, _) => format!("hard delete of `{child}`"),
+        (false, EdgePolicy::Restrict, _) => format!("refused while `{child}` rows exist"),
+    }
+}
+
+/// `<Child as BelongsTo<Parent>>::ForeignKeyColumn`, or the column the user named.
+fn foreign_key(
+    explicit: Option<&Path>,
+    child: &TokenStream,
+    parent: &TokenStream,
+    private: &TokenStream,
+    span: Span,
+) -> TokenStream {
+    explicit.map_or_else(
+        || quote_spanned!(span=> <#child as #private::BelongsTo<#parent>>::ForeignKeyColumn),
+        ToTokens::to_token_stream,
+    )
+}
+
+fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStream) -> EdgeParts {
+    let this = model.ident;
+    let attr = &edge.attr;
+    let span = attr.child.span();
+    let child = if edge.is_self {
+        quote_spanned!(span=> #this)
+    } else {
+        attr.child.to_token_stream()
+    };
+    let this_tokens = this.to_token_stream();
+    let explicit = attr.foreign_key.as_ref();
+    if edge.is_self {
+        let fk = foreign_key(explicit, &this_tokens, &this_tokens, private, span);
+        return EdgeParts {
+            ty: quote_spanned!(span=> #private::Tree<#fk>),
+            graph: quote!(#private::GraphEdge::tree(<#fk as #private::Column>::NAME)),
+            items: quote_spanned! {span=>
+                #[automatically_derived]
+                impl #private::CascadesTo<#this> for #this {
+                    type Edge = #private::Tree<#fk>;
+                }
+                const _: () = #private::assert_foreign_key::<#fk, #this>();
+            },
+        };
+    }
+    match (attr.policy, attr.owned.is_some()) {
+        (EdgePolicy::Soft, owned) => {
+            let (ty, graph, key_check) = if owned {
+                let column = foreign_key(explicit, &this_tokens, &child, private, span);
+                (
+                    quote_spanned!(span=> #private::Owned<#child, #column>),
+                    quote!(#private::GraphEdge::owned(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#column as #private::Column>::NAME)),
+                    quote_spanned!(span=> #private::assert_foreign_key::<#column, #child>()),
+                )
+            } else {
+                let fk = foreign_key(explicit, &child, &this_tokens, private, span);
+                (
+                    quote_spanned!(span=> #private::Soft<#child, #fk>),
+                    quote!(#private::GraphEdge::soft(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#fk as #private::Column>::NAME)),
+                    quote_spanned!(span=> #private::assert_foreign_key::<#fk, #this>()),
+                )
+            };
+            EdgeParts {
+                graph,
+                items: quote_spanned! {span=>
+                    #[automatically_derived]
+                    impl #private::CascadesTo<#child> for #this {
+                        type Edge = #ty;
+                    }
+                    const _: () = #private::assert_soft::<#child>();
+                    const _: () = #private::assert_parent::<#child, #this>();
+                    const _: () = #key_check;
+                },
+                ty,
+            }
+        }
+        (EdgePolicy::Hard, _) => {
+            let fk = foreign_key(explicit, &child, &this_tokens, private, span);
+            let name = child_name(&attr.child);
+            EdgeParts {
+                ty: quote_spanned!(span=> #private::Hard<#child, #fk>),
+                graph: quote!(#private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Hard)),
+                items: quote_spanned! {span=>
+                    const _: () = #private::assert_foreign_key::<#fk, #this>();
+                },
+            }
+        }
+        (EdgePolicy::Restrict, _) => {
+            let fk = foreign_key(explicit, &child, &this_tokens, private, span);
+            let name = child_name(&attr.child);
+            let live = format_ident!("__SoftDeleteLive{}{}", this, index);
+            EdgeParts {
+                ty: quote_spanned!(span=> #private::Restrict<#child, #fk, #live>),
+                graph: quote!(#private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Restrict)),
+                items: quote_spanned! {span=>
+                    #[doc(hidden)]
+                    pub struct #live;
+                    #[automatically_derived]
+                    impl #private::LiveFilterOf for #live {
+                        fn live_filter() -> #private::Option<#private::LiveFilter> {
+                            #[allow(unused_imports)]
+                            use #private::{ProbeOther as _, ProbeSoft as _};
+                            (&#private::Probe::<#child>::new()).live_filter()
+                        }
+                    }
+                    const _: () = #private::assert_foreign_key::<#fk, #this>();
+                },
+            }
+        }
+    }
+}
+
+fn child_name(child: &Path) -> String {
+    child
+        .segments
+        .last()
+        .map_or_else(String::new, |segment| segment.ident.to_string())
+}
+
+/// `type Parents`, the `HasParent` impls, the checks, and `RestoreUp`.
+fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStream) {
+    let this = model.ident;
+    let has_tree = model.edges.iter().any(|edge| edge.is_self);
+    let mut links = Vec::new();
+    let mut items = TokenStream::new();
+    let mut climbs = Vec::new();
+    let mut bounds = Vec::new();
+    for parent in &model.parents {
+        let span = parent.span();
+        links.push(quote_spanned!(span=> #private::ParentLink<#parent>));
+        items.extend(quote_spanned! {span=>
+            #[automatically_derived]
+            impl #private::HasParent<#parent> for #this {}
+            const _: () = #private::assert_cascades::<#parent, #this>();
+        });
+        climbs.push(quote!(#private::climb::<Self, #parent, __C>(conn, id, reports)?;));
+        bounds.push(quote!(#parent: #private::RestoreUp<__DB>,));
+    }
+    if has_tree {
+        links.push(quote!(#private::ParentLink<#this>));
+        items.extend(quote! {
+            #[automatically_derived]
+            impl #private::HasParent<#this> for #this {}
+        });
+        climbs.push(quote!(#private::climb::<Self, Self, __C>(conn, id, reports)?;));
+    }
+    items.extend(restore_up(this, &climbs, &bounds, private));
+    (quote!((#(#links,)*)), items)
+}
+
+fn restore_up(
+    this: &Ident,
+    climbs: &[TokenStream],
+    bounds: &[TokenStream],
+    private: &TokenStream,
+) -> TokenStream {
+    let unused = climbs
+        .is_empty()
+        .then(|| quote!(let _ = (conn, id, reports);));
+    quote! {
+        #[automatically_derived]
+        impl<__DB> #private::RestoreUp<__DB> for #this
+        where
+            __DB: #private::SupportedBackend,
+            Self: #private::SoftDeleteOn<__DB>,
+            #(#bounds)*
+        {
+            fn restore_parents<__C>(
+                conn: &mut __C,
+                id: &<Self as #private::SoftDelete>::Id,
+                reports: &mut #private::Vec<#private::Report>,
+            ) -> #private::Result<(), #private::Error>
+            where
+                __C: #private::LoadConnection<Backend = __DB>,
+            {
+                #unused
+                #(#climbs)*
+                #private::Result::Ok(())
+            }
+        }
+    }
+}
