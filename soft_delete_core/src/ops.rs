@@ -240,12 +240,12 @@ where
         let mut ancestors = Vec::new();
         M::restore_parents(conn, &id, &mut ancestors)?;
         let own = restore::<M, C>(conn, id)?;
-        Ok(combine(own, ancestors))
+        Ok(combine(M::TABLE, own, ancestors))
     })
 }
 
-/// One report for a row and its ancestors: the row's first.
-fn combine(mut own: Report, ancestors: Vec<Report>) -> Report {
+/// One report for a row and its ancestors, the row's own table first.
+fn combine(table: &str, mut own: Report, ancestors: Vec<Report>) -> Report {
     for report in ancestors {
         for change in report.changes {
             match own
@@ -257,6 +257,10 @@ fn combine(mut own: Report, ancestors: Vec<Report>) -> Report {
                 None => own.changes.push(change),
             }
         }
+    }
+    if let Some(position) = own.changes.iter().position(|change| change.table == table) {
+        let change = own.changes.remove(position);
+        own.changes.insert(0, change);
     }
     if own.total_rows() > 0 {
         own.outcome = Outcome::Changed;

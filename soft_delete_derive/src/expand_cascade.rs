@@ -202,7 +202,10 @@ fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStrea
             const _: () = #private::assert_cascades::<#parent, #this>();
         });
         climbs.push(quote!(#private::climb::<Self, #parent, __C>(conn, id, reports)?;));
-        bounds.push(quote!(#parent: #private::RestoreUp<__DB>,));
+        bounds.push(quote! {
+            #parent: #private::RestoreUp<__DB>,
+            #private::ParentLink<#parent>: #private::ParentOn<Self, __DB, Parent = #parent>,
+        });
     }
     if has_tree {
         links.push(quote!(#private::ParentLink<#this>));
@@ -211,6 +214,9 @@ fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStrea
             impl #private::HasParent<#this> for #this {}
         });
         climbs.push(quote!(#private::climb::<Self, Self, __C>(conn, id, reports)?;));
+        bounds.push(quote! {
+            #private::ParentLink<Self>: #private::ParentOn<Self, __DB, Parent = Self>,
+        });
     }
     items.extend(restore_up(this, &climbs, &bounds, private));
     (quote!((#(#links,)*)), items)

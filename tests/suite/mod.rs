@@ -3,12 +3,27 @@
 //   type Db          the backend
 //   type TimestampTz the SQL type of a `DateTime<Utc>` column on that backend
 //   fn connect() -> Conn, a connection with the suite's schema and nothing else
+//   const FAIL_ON_REPO_TOMBSTONE: &str, DDL for a trigger that fails when a hub_repos row is
+//     tombstoned, so a cascade can fail part-way
 // so every test body below runs on every backend with concrete types.
 
 mod schema {
     use super::TimestampTz;
 
     include!("schema.rs");
+}
+
+mod cascade_schema {
+    include!("cascade_schema.rs");
+}
+
+mod cascade {
+    use super::cascade_schema::*;
+    use super::connect;
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+
+    include!("cascade.rs");
 }
 
 mod scopes {

@@ -6,6 +6,11 @@ mod sqlite {
     type Db = diesel::sqlite::Sqlite;
     type TimestampTz = diesel::sql_types::TimestamptzSqlite;
 
+    const FAIL_ON_REPO_TOMBSTONE: &str = "CREATE TRIGGER fail_on_repo_tombstone
+        BEFORE UPDATE OF deleted_at ON hub_repos
+        WHEN NEW.deleted_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'repos cannot be deleted today'); END";
+
     fn connect() -> Conn {
         soft_delete_tests::fixture::sqlite()
     }

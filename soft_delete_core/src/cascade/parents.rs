@@ -57,8 +57,19 @@ where
 /// One parent of `M`, checked on `DB`.
 #[doc(hidden)]
 pub trait ParentOn<M: ModelOn<DB>, DB: SupportedBackend> {
+    /// The parent model.
+    type Parent: ModelOn<DB>;
+
     /// [`Error::ParentDeleted`] if the row `id` hangs off a tombstoned row of this parent.
     fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
+
+    /// The keys of the tombstoned parent rows that row `id` hangs off.
+    fn tombstoned<C>(
+        conn: &mut C,
+        id: &M::Id,
+    ) -> Result<Vec<<Self::Parent as crate::SoftDelete>::Id>>
     where
         C: LoadConnection<Backend = DB>;
 }
@@ -71,6 +82,8 @@ where
     <P as CascadesTo<M>>::Edge: EdgeLink<P>,
     <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link: LinkColumns<DB>,
 {
+    type Parent = P;
+
     fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
     where
         C: LoadConnection<Backend = DB>,
@@ -86,6 +99,14 @@ where
             });
         }
         Ok(())
+    }
+
+    fn tombstoned<C>(conn: &mut C, id: &M::Id) -> Result<Vec<P::Id>>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        let query = tombstoned_parents::<P, M, DB>(P::key(), id.clone());
+        Ok(P::load_keys(conn, query)?)
     }
 }
 
@@ -160,12 +181,10 @@ where
     C: LoadConnection,
     C::Backend: SupportedBackend,
     M: ModelOn<C::Backend>,
-    P: RestoreUp<C::Backend> + CascadesTo<M>,
-    <P as CascadesTo<M>>::Edge: EdgeLink<P>,
-    <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link: LinkColumns<C::Backend>,
+    P: RestoreUp<C::Backend>,
+    ParentLink<P>: ParentOn<M, C::Backend, Parent = P>,
 {
-    let query = tombstoned_parents::<P, M, C::Backend>(P::key(), id.clone());
-    for key in P::load_keys(conn, query)? {
+    for key in <ParentLink<P> as ParentOn<M, C::Backend>>::tombstoned(conn, id)? {
         reports.push(P::restore_up(conn, key)?);
     }
     Ok(())
