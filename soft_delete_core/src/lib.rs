@@ -149,8 +149,8 @@ pub mod __private {
     pub use crate::backend::{ModelOn, SoftDeleteOn};
     pub use crate::cascade::graph::{CascadeGraph, GraphEdge, Policy};
     pub use crate::cascade::{
-        CascadesTo, Hard, HasParent, LiveFilter, LiveFilterOf, Owned, ParentLink, ParentOn, Probe,
-        ProbeOther, ProbeSoft, RestoreUp, Restrict, Soft, Tree, climb,
+        CascadesTo, ChildOf, Hard, HasParent, LiveFilter, LiveFilterOf, Owned, ParentLink,
+        ParentOn, Probe, ProbeOther, ProbeSoft, RestoreUp, Restrict, Soft, Tree, climb,
     };
     pub use crate::model::{ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Timestamp};
     pub use crate::ops::{restore, restore_with_ancestors, soft_delete, soft_delete_where};

@@ -43,6 +43,8 @@ pub(crate) struct Model<'a> {
     pub(crate) edges: Vec<Edge>,
     /// `#[soft_delete(parent = P)]` parents.
     pub(crate) parents: Vec<Path>,
+    /// `#[diesel(belongs_to(P))]` parents.
+    pub(crate) belongs_to: Vec<Path>,
     pub(crate) krate: Path,
 }
 
@@ -174,6 +176,7 @@ impl<'a> Model<'a> {
             actor,
             edges,
             parents: ours.parents,
+            belongs_to: diesel.belongs_to,
             krate,
         })
     }

@@ -28,6 +28,8 @@ pub(crate) struct DieselAttrs {
     pub(crate) table_name: Option<Path>,
     /// `primary_key(a, b)`, with the tokens to point errors at.
     pub(crate) primary_key: Option<(Vec<Ident>, TokenStream)>,
+    /// The parents of `belongs_to(Parent, ...)`.
+    pub(crate) belongs_to: Vec<Path>,
 }
 
 /// How the tombstone was declared.
@@ -135,6 +137,11 @@ fn diesel_key(diesel: &mut DieselAttrs, meta: &ParseNestedMeta<'_>) -> syn::Resu
         let mut spanned = meta.path.to_token_stream();
         spanned.extend(tokens);
         diesel.primary_key = Some((columns, spanned));
+    } else if meta.path.is_ident("belongs_to") {
+        let content;
+        syn::parenthesized!(content in meta.input);
+        diesel.belongs_to.push(content.parse()?);
+        content.parse::<TokenStream>()?;
     } else {
         skip_value(meta)?;
     }

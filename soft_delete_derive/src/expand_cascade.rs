@@ -46,6 +46,15 @@ pub(crate) fn cascade(model: &Model<'_>, private: &TokenStream) -> Cascade {
     }
     let (parents, parent_items) = parents(model, private);
     items.extend(parent_items);
+    for parent in &model.belongs_to {
+        let this = model.ident;
+        items.extend(quote! {
+            #[automatically_derived]
+            impl #private::ChildOf<#parent> for #this {
+                type ForeignKey = <#this as #private::BelongsTo<#parent>>::ForeignKeyColumn;
+            }
+        });
+    }
     let takes_part = !model.parents.is_empty()
         || model
             .edges
@@ -81,6 +90,20 @@ fn foreign_key(
     span: Span,
 ) -> TokenStream {
     explicit.map_or_else(
+        || quote_spanned!(span=> <#child as #private::ChildOf<#parent>>::ForeignKey),
+        ToTokens::to_token_stream,
+    )
+}
+
+/// The foreign key of a child that is not soft-deletable: straight from Diesel's `BelongsTo`.
+fn plain_foreign_key(
+    explicit: Option<&Path>,
+    child: &TokenStream,
+    parent: &TokenStream,
+    private: &TokenStream,
+    span: Span,
+) -> TokenStream {
+    explicit.map_or_else(
         || quote_spanned!(span=> <#child as #private::BelongsTo<#parent>>::ForeignKeyColumn),
         ToTokens::to_token_stream,
     )
@@ -101,7 +124,7 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
         let fk = foreign_key(explicit, &this_tokens, &this_tokens, private, span);
         return EdgeParts {
             ty: quote_spanned!(span=> #private::Tree<#fk>),
-            graph: quote!(#private::GraphEdge::tree(<#fk as #private::Column>::NAME)),
+            graph: quote_spanned!(span=> #private::GraphEdge::tree(<#fk as #private::Column>::NAME)),
             items: quote_spanned! {span=>
                 #[automatically_derived]
                 impl #private::CascadesTo<#this> for #this {
@@ -117,14 +140,14 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
                 let column = foreign_key(explicit, &this_tokens, &child, private, span);
                 (
                     quote_spanned!(span=> #private::Owned<#child, #column>),
-                    quote!(#private::GraphEdge::owned(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#column as #private::Column>::NAME)),
+                    quote_spanned!(span=> #private::GraphEdge::owned(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#column as #private::Column>::NAME)),
                     quote_spanned!(span=> #private::assert_foreign_key::<#column, #child>()),
                 )
             } else {
                 let fk = foreign_key(explicit, &child, &this_tokens, private, span);
                 (
                     quote_spanned!(span=> #private::Soft<#child, #fk>),
-                    quote!(#private::GraphEdge::soft(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#fk as #private::Column>::NAME)),
+                    quote_spanned!(span=> #private::GraphEdge::soft(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#fk as #private::Column>::NAME)),
                     quote_spanned!(span=> #private::assert_foreign_key::<#fk, #this>()),
                 )
             };
@@ -143,23 +166,23 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
             }
         }
         (EdgePolicy::Hard, _) => {
-            let fk = foreign_key(explicit, &child, &this_tokens, private, span);
+            let fk = plain_foreign_key(explicit, &child, &this_tokens, private, span);
             let name = child_name(&attr.child);
             EdgeParts {
                 ty: quote_spanned!(span=> #private::Hard<#child, #fk>),
-                graph: quote!(#private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Hard)),
+                graph: quote_spanned!(span=> #private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Hard)),
                 items: quote_spanned! {span=>
                     const _: () = #private::assert_foreign_key::<#fk, #this>();
                 },
             }
         }
         (EdgePolicy::Restrict, _) => {
-            let fk = foreign_key(explicit, &child, &this_tokens, private, span);
+            let fk = plain_foreign_key(explicit, &child, &this_tokens, private, span);
             let name = child_name(&attr.child);
             let live = format_ident!("__SoftDeleteLive{}{}", this, index);
             EdgeParts {
                 ty: quote_spanned!(span=> #private::Restrict<#child, #fk, #live>),
-                graph: quote!(#private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Restrict)),
+                graph: quote_spanned!(span=> #private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Restrict)),
                 items: quote_spanned! {span=>
                     #[doc(hidden)]
                     pub struct #live;

@@ -23,5 +23,6 @@ fn ui() {
 
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/fail/*.rs");
+    cases.compile_fail("tests/ui/cascade/*.rs");
     cases.pass("tests/ui/pass/*.rs");
 }

@@ -61,11 +61,6 @@ pub trait CascadesTo<Child> {
 }
 
 /// Column `Self` holds keys of `Target`: their SQL types match, nullability aside.
-#[diagnostic::on_unimplemented(
-    message = "the column `{Self}` cannot hold keys of `{Target}`: their SQL types differ",
-    label = "this cascade edge links them",
-    note = "a foreign key must have the SQL type of the key it references; fix the column in `table!` or name the right one with `foreign_key = table::column`"
-)]
 pub trait ForeignKeyOf<Target> {}
 
 impl<Fk, Target> ForeignKeyOf<Target> for Fk
@@ -73,9 +68,34 @@ where
     Fk: Column,
     Fk::SqlType: IntoNullable,
     Target: SoftDelete,
-    <Target::Key as diesel::Expression>::SqlType:
-        IntoNullable<Nullable = <Fk::SqlType as IntoNullable>::Nullable>,
+    <Target::Key as diesel::Expression>::SqlType: IntoNullable,
+    <Fk::SqlType as IntoNullable>::Nullable:
+        SameSqlType<<<Target::Key as diesel::Expression>::SqlType as IntoNullable>::Nullable>,
 {
+}
+
+/// `Self` and `Other` are the same SQL type.
+#[diagnostic::on_unimplemented(
+    message = "a cascade edge links a column of SQL type `{Self}` to a key of SQL type `{Other}`",
+    label = "this edge's foreign key has the wrong SQL type",
+    note = "a foreign key must have the SQL type of the key it references; fix the column in `table!`, or name the right one with `foreign_key = table::column`"
+)]
+pub trait SameSqlType<Other> {}
+
+impl<T> SameSqlType<T> for T {}
+
+/// `Self` is a child of `Parent` in Diesel's terms: it has `#[diesel(belongs_to(Parent))]`.
+///
+/// `#[derive(SoftDelete)]` implements it for each `belongs_to` it reads, so a soft edge to a
+/// model without one fails here, with a message that says what to write.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` does not belong to `{Parent}`, so the cascade cannot find its foreign key",
+    label = "no `belongs_to` links these models",
+    note = "add `#[diesel(belongs_to({Parent}))]` to `{Self}`, or name the column: `#[cascade({Self}(foreign_key = table::column))]`; for a record whose key sits on the parent, write `#[cascade({Self}(owned))]`"
+)]
+pub trait ChildOf<Parent> {
+    /// The column of `Self` that holds `Parent`'s key.
+    type ForeignKey;
 }
 
 /// The columns that join a child table to its parent table.
