@@ -67,6 +67,31 @@ impl Error {
     }
 }
 
+/// Lets `?` carry an [`Error`] out of a closure passed to Diesel's `Connection::transaction`
+/// with Diesel's own error type: database errors stay what they were, the others become
+/// `QueryBuilderError`s that keep the original as their source.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use diesel::Connection;
+///
+/// # let conn = &mut fixture();
+/// let result = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+///     Repo::soft_delete(conn, 1)?;
+///     Repo::soft_delete(conn, 404)?; // not found: rolls the transaction back
+///     Ok(())
+/// });
+/// assert!(matches!(result, Err(diesel::result::Error::QueryBuilderError(_))));
+/// ```
+impl From<Error> for diesel::result::Error {
+    fn from(error: Error) -> Self {
+        match error {
+            Error::Database(error) => error,
+            other => diesel::result::Error::QueryBuilderError(Box::new(other)),
+        }
+    }
+}
+
 /// `Result` with this crate's [`Error`].
 ///
 /// ```

@@ -43,7 +43,7 @@ pub fn create_table_sql<DB: SupportedBackend>() -> &'static str {
 }
 
 /// `CAST(<key> AS TEXT)` for model `M`.
-fn key_as_text<'a, M: ModelOn<DB>, DB: SupportedBackend>(out: &mut Statement<'a, DB>) {
+fn key_as_text<M: ModelOn<DB>, DB: SupportedBackend>(out: &mut Statement<'_, DB>) {
     out.sql("CAST(")
         .fragment(M::key())
         .sql(" AS ")

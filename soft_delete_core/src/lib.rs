@@ -179,6 +179,17 @@ pub mod __private {
     /// Compile-time check: `Child` is soft-deletable.
     pub const fn assert_soft<Child: SoftDelete>() {}
 
+    /// Compile-time check: a field of Rust type `T` can hold values of column `C`.
+    pub const fn assert_field<
+        T: diesel::expression::AsExpression<<C as Expression>::SqlType>,
+        C: Expression,
+    >()
+    where
+        <C as Expression>::SqlType:
+            diesel::sql_types::SqlType + diesel::expression::TypedExpressionType,
+    {
+    }
+
     /// Compile-time check: column `Fk` has the SQL type of `Target`'s key.
     pub const fn assert_foreign_key<Fk: crate::cascade::ForeignKeyOf<Target>, Target>() {}
 }

@@ -275,8 +275,9 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
-    match M::find(conn, id.clone())? {
-        Found::Missing => Err(not_found::<M>(&id)),
+    let missing = not_found::<M>(&id);
+    match M::find(conn, id)? {
+        Found::Missing => Err(missing),
         Found::Live | Found::Deleted(_) => Ok(()),
     }
 }

@@ -107,6 +107,7 @@ fn describe(
         ..
     } = cascade;
     let uses_ledger = *takes_part && matches!(shape.tombstone, TombstoneShape::Flag);
+    let field_checks = field_checks(model, private);
     quote! {
         #[automatically_derived]
         impl #private::SoftDelete for #ident {
@@ -127,9 +128,29 @@ fn describe(
             }
         }
 
+        #field_checks
+
         // Evaluated here so that a cycle between models is reported where it is declared.
         const _: &#private::CascadeGraph = &<#ident as #private::SoftDelete>::CASCADE_GRAPH;
     }
+}
+
+/// Checks, at each field's type, that its Rust type fits its column's SQL type, so a mismatch
+/// is reported where it is written rather than at the first call.
+fn field_checks(model: &Model<'_>, private: &TokenStream) -> TokenStream {
+    let mut fields = vec![model.key.field, model.tombstone.named.field];
+    fields.extend(model.actor.as_ref().map(|actor| actor.field));
+    let table = &model.table;
+    fields
+        .into_iter()
+        .map(|field| {
+            let ty = field.ty;
+            let column = column(table, field);
+            quote_spanned! {ty.span()=>
+                const _: () = #private::assert_field::<#ty, #column>();
+            }
+        })
+        .collect()
 }
 
 /// Human-readable tombstone predicates for the docs of the generated functions.

@@ -25,7 +25,7 @@ pub trait HasParent<Parent> {}
 pub struct ParentLink<P>(core::marker::PhantomData<fn() -> P>);
 
 /// `SELECT ... FROM P WHERE <P tombstoned> AND <P's link column> IN (<child M's row id>)`.
-fn tombstoned_parents<'a, P, M, DB>(select: Fragment<'a, DB>, id: M::Id) -> Fragment<'a, DB>
+fn tombstoned_parents<P, M, DB>(select: Fragment<'_, DB>, id: M::Id) -> Fragment<'_, DB>
 where
     DB: SupportedBackend,
     P: ModelOn<DB> + CascadesTo<M>,
