@@ -74,11 +74,19 @@
 //! | `#[soft_delete(field)]` | the tombstone field; its kind follows its type: `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a timestamp, `NULL` while live) or `bool` (a flag, `false` while live) | the field named `deleted_at` |
 //! | `#[soft_delete(timestamp = field)]` | a timestamp tombstone, checked to be `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` | as above |
 //! | `#[soft_delete(flag = field)]` | a boolean tombstone, checked to be `bool` | none |
-//! | `#[soft_delete(deleted_by = field)]` | an `Option<T>` field recording who deleted the row; set by `soft_delete_by`, `NULL` after `soft_delete`, cleared by `restore` | no actor column |
+//! | `#[soft_delete(deleted_by = field)]` | an `Option<T>` field recording who deleted the row; set by `soft_delete_by` (on every row of the cascade that has one), `NULL` after `soft_delete`, cleared by `restore` | no actor column |
+//! | `#[soft_delete(parent = Model)]` | `Model` cascades softly to this one; restoring a row first checks its `Model` row is live. Required for every soft edge into this model | no parents |
 //! | `#[soft_delete(crate = path)]` | where to find this crate, if it was renamed in `Cargo.toml` | `::soft_delete_core` |
+//! | `#[cascade(Child, ...)]` | soft edges to models whose `belongs_to(Self)` foreign key holds this model's key | no edges |
+//! | `#[cascade(Child(foreign_key = table::column))]` | a soft edge through a column `belongs_to` does not name | |
+//! | `#[cascade(Child(owned))]` | a soft edge to a record whose key this model holds (through this model's `belongs_to(Child)`) | |
+//! | `#[cascade(Child(hard))]` | delete the child rows for real (tables without a tombstone) | |
+//! | `#[cascade(Child(restrict))]` | refuse the delete while live child rows exist ([`Error::Restricted`]) | |
+//! | `#[cascade(Self(foreign_key = table::parent_id))]` | a self-referencing tree, cascaded with a recursive query | |
 //!
-//! Fields are named by their Rust names; keys may be combined in one attribute or spread over
-//! several. A composite primary key is refused at compile time.
+//! Fields are named by their Rust names, except in `primary_key(...)`, which names columns as
+//! in Diesel; keys may be combined in one attribute or spread over several. A composite primary
+//! key is refused at compile time. Every mistake is a compile error at the tokens that are wrong.
 //!
 //! # What a model gets
 //!
@@ -92,6 +100,8 @@
 //! | `Model::restore(conn, id)` | clear one row's tombstone and actor |
 //! | `Model::soft_delete_where(conn, predicate)` / `..._where_by` | tombstone every live row a predicate selects, in one statement |
 //! | `model.soft_delete_record(conn)`, `..._record_by`, `model.restore_record(conn)` | the same, on a loaded row |
+//! | `Model::restore_with_ancestors(conn, id)` | restore the tombstoned ancestors first, then the row |
+//! | `Model::cascade_graph()` | the [`CascadeGraph`], a compile-time constant, printable as Mermaid or DOT |
 //!
 //! `soft_delete_by` variants exist only for models with a `deleted_by` column. Every operation
 //! runs in one transaction (a savepoint inside the caller's) and returns a [`Report`].
@@ -99,6 +109,14 @@
 //! # Semantics
 //!
 //! - The scopes are the SQL a careful person writes by hand; nothing is added at run time.
+//! - A cascade runs one statement per edge whatever the row count, deepest tables first, in one
+//!   transaction, and never loads a child row (see [`cascade`]). It follows live rows only: a
+//!   row already tombstoned keeps its stamp, and so does what hangs below it.
+//! - A restore revives exactly what the operation that tombstoned the row hid, matching stamps
+//!   down the graph; boolean tombstones of cascading models are matched through the
+//!   [`ledger`]. Restoring under a tombstoned parent is [`Error::ParentDeleted`].
+//! - Timestamp columns must keep microseconds (`TIMESTAMP`, `TIMESTAMPTZ`, MySQL
+//!   `DATETIME(6)`): restore compares stamps for equality.
 //! - One operation writes one stamp: [`ops::now_stamp`], UTC, whole microseconds.
 //! - Deleting a tombstoned row succeeds, changes nothing, keeps the original stamp and says
 //!   [`Outcome::AlreadyDeleted`]; an unknown key is [`Error::NotFound`].

@@ -1,7 +1,7 @@
 //! Cascade edges: what soft deleting (and restoring) a row does to the rows that hang off it.
 //!
 //! The derive writes a model's edges as a tuple of the types below in
-//! [`SoftDelete::Cascade`](crate::SoftDelete::Cascade); this module executes them. Every edge
+//! [`SoftDelete::Cascade`]; this module executes them. Every edge
 //! is one statement over a *set* of rows described in SQL (see the `rowset` module), so a
 //! cascade runs the same number of statements for ten children as for a million, and never
 //! loads a child row into the program. Deletes run deepest tables first, so each statement's
@@ -12,6 +12,7 @@ mod parents;
 mod probe;
 
 use std::borrow::Cow;
+
 
 use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
