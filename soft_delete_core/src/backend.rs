@@ -46,6 +46,18 @@ pub trait SupportedBackend: Backend + sealed::Sealed + 'static {
     #[doc(hidden)]
     const LEDGER_DDL: &'static str;
 
+    /// The clause that locks selected rows against writers until the transaction ends, and the
+    /// one that locks them against other lockers but lets readers through; empty where the
+    /// database locks as a whole (SQLite).
+    #[doc(hidden)]
+    const FOR_UPDATE: &'static str;
+    #[doc(hidden)]
+    const FOR_SHARE: &'static str;
+    /// Whether a locking clause must sit in a subquery when the query counts (PostgreSQL
+    /// refuses `FOR UPDATE` next to an aggregate).
+    #[doc(hidden)]
+    const LOCK_IN_SUBQUERY: bool;
+
     /// A timestamp bound as the SQL type `Timestamp`.
     #[doc(hidden)]
     fn bind_stamp<'a>(stamp: NaiveDateTime) -> Fragment<'a, Self>;
@@ -85,7 +97,7 @@ pub trait SupportedBackend: Backend + sealed::Sealed + 'static {
 }
 
 macro_rules! supported_backend {
-    ($feature:literal, $backend:ty, text = $text:literal, ledger = $ledger:expr) => {
+    ($feature:literal, $backend:ty, text = $text:literal, lock = ($update:literal, $share:literal, $nested:literal), ledger = $ledger:expr) => {
         #[cfg(feature = $feature)]
         impl sealed::Sealed for $backend {}
 
@@ -93,6 +105,9 @@ macro_rules! supported_backend {
         impl SupportedBackend for $backend {
             const TEXT_TYPE: &'static str = $text;
             const LEDGER_DDL: &'static str = $ledger;
+            const FOR_UPDATE: &'static str = $update;
+            const FOR_SHARE: &'static str = $share;
+            const LOCK_IN_SUBQUERY: bool = $nested;
 
             fn bind_stamp<'a>(stamp: NaiveDateTime) -> Fragment<'a, Self> {
                 bind::<diesel::sql_types::Timestamp, _, Self>(stamp)
@@ -151,6 +166,7 @@ supported_backend!(
     "sqlite",
     diesel::sqlite::Sqlite,
     text = "TEXT",
+    lock = ("", "", false),
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
     table_name VARCHAR(128) NOT NULL,
     row_key VARCHAR(255) NOT NULL,
@@ -163,6 +179,7 @@ supported_backend!(
     "postgres",
     diesel::pg::Pg,
     text = "TEXT",
+    lock = (" FOR UPDATE", " FOR SHARE", true),
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
     table_name VARCHAR(128) NOT NULL,
     row_key VARCHAR(255) NOT NULL,
@@ -175,6 +192,7 @@ supported_backend!(
     "mysql",
     diesel::mysql::Mysql,
     text = "CHAR",
+    lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false),
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
     table_name VARCHAR(128) NOT NULL,
     row_key VARCHAR(255) NOT NULL,

@@ -49,9 +49,64 @@ pub enum Error {
         /// The parent's table.
         parent: &'static str,
     },
+    /// The row is tombstoned, so it refuses what was asked of it: a new child row under it
+    /// ([`lock_live`](crate::ops::lock_live)), for instance.
+    #[error("`{table}` row {key} is deleted")]
+    Deleted {
+        /// The table.
+        table: &'static str,
+        /// The row's key, as written by its `Debug` impl.
+        key: String,
+    },
+    /// A restore would give a unique key a second live row (the key was re-used while the row
+    /// was tombstoned); nothing was changed.
+    #[error(
+        "cannot restore into `{table}`: a live row already holds its unique key ({constraint})"
+    )]
+    UniqueConflict {
+        /// The table whose row would collide.
+        table: &'static str,
+        /// The unique index or constraint, as the database names it (or its message when it
+        /// names none).
+        constraint: String,
+        /// The database's error, for its details.
+        #[source]
+        source: diesel::result::Error,
+    },
+    /// The database chose this transaction as the victim of a deadlock or a serialization
+    /// conflict; nothing was kept, and running the operation again may succeed.
+    #[error(
+        "the database aborted the operation to resolve a conflict with a concurrent one; retry it: {0}"
+    )]
+    Conflict(#[source] diesel::result::Error),
     /// The database refused a statement; nothing the operation wrote was kept.
     #[error("database error: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(#[source] diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for Error {
+    /// Database errors, with deadlocks and serialization failures told apart as
+    /// [`Error::Conflict`].
+    fn from(error: diesel::result::Error) -> Self {
+        if is_conflict(&error) {
+            Error::Conflict(error)
+        } else {
+            Error::Database(error)
+        }
+    }
+}
+
+/// Deadlock (PostgreSQL `40P01`, MySQL `1213`) or serialization failure (`40001`).
+fn is_conflict(error: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error as Diesel};
+    match error {
+        Diesel::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Diesel::DatabaseError(_, info) => {
+            let message = info.message().to_ascii_lowercase();
+            message.contains("deadlock") || message.contains("lock wait timeout")
+        }
+        _ => false,
+    }
 }
 
 impl Error {
@@ -64,6 +119,17 @@ impl Error {
     #[must_use]
     pub fn is_not_found(&self) -> bool {
         matches!(self, Error::NotFound { .. })
+    }
+
+    /// Whether running the same operation again may succeed: [`Error::Conflict`].
+    ///
+    /// ```
+    /// # use soft_delete_core::Error;
+    /// assert!(!Error::Deleted { table: "repos", key: "1".into() }.is_retryable());
+    /// ```
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Error::Conflict(_))
     }
 }
 
@@ -86,7 +152,7 @@ impl Error {
 impl From<Error> for diesel::result::Error {
     fn from(error: Error) -> Self {
         match error {
-            Error::Database(error) => error,
+            Error::Database(error) | Error::Conflict(error) => error,
             other => diesel::result::Error::QueryBuilderError(Box::new(other)),
         }
     }

@@ -171,7 +171,9 @@ pub mod __private {
         ParentOn, Probe, ProbeOther, ProbeSoft, RestoreUp, Restrict, Soft, Tree, climb,
     };
     pub use crate::model::{ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Timestamp};
-    pub use crate::ops::{restore, restore_with_ancestors, soft_delete, soft_delete_where};
+    pub use crate::ops::{
+        lock_live, restore, restore_with_ancestors, soft_delete, soft_delete_where,
+    };
     pub use crate::scope::{
         Active, IsActive, IsDeleted, OnlyDeleted, WithDeleted, active, is_active, is_deleted,
         only_deleted, with_deleted,

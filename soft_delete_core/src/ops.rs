@@ -119,6 +119,9 @@ where
 {
     let stamp = now_stamp();
     conn.transaction(|conn| {
+        // Lock the rows first: a concurrent delete or restore of them waits, then finds them
+        // in their new state; writers that took `lock_live` finish first.
+        lock::<M, C>(conn, target, State::Live, Lock::Update)?;
         let root = Root::<M, C::Backend>::new(target, State::Live);
         let mut walk = Walk::new(stamp, actor.map(M::actor));
         M::cascade(conn, &root, &mut walk, Phase::Check, true)?;
@@ -180,6 +183,8 @@ where
 {
     let now = now_stamp();
     conn.transaction(|conn| {
+        let key = M::key_is(id.clone());
+        lock::<M, C>(conn, &*key, State::Deleted, Lock::Update)?;
         let undone = match M::find(conn, id.clone())? {
             Found::Missing => return Err(not_found::<M>(&id)),
             Found::Live => return Ok(unchanged(Operation::Restore, Outcome::AlreadyActive, now)),
@@ -242,6 +247,99 @@ where
         let own = restore::<M, C>(conn, id)?;
         Ok(combine(M::TABLE, own, ancestors))
     })
+}
+
+/// Checks that the row of `M` whose key is `id` is live, and locks it so that no soft delete
+/// of it can commit before the caller's transaction ends: the guard for writers that attach
+/// rows to a parent (seed 001: "a deleted repo must reject incoming writes").
+///
+/// Call it inside the transaction that inserts the child. A soft delete of the row that started
+/// first has committed by the time this returns, and is then [`Error::Deleted`]; one that
+/// starts later waits for the caller's commit and then cascades to the new child. On
+/// PostgreSQL and MySQL/MariaDB this takes a shared row lock (`FOR SHARE`,
+/// `LOCK IN SHARE MODE`) and works at their default isolation levels; SQLite locks the whole
+/// database for a writing transaction, which gives the same guarantee.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use diesel::Connection;
+/// use soft_delete_core::{Error, ops};
+///
+/// # let conn = &mut fixture();
+/// conn.transaction(|conn| {
+///     ops::lock_live::<Repo, _>(conn, 1)?;   // repo 1 is live: insert its issue here
+///     Ok::<_, Error>(())
+/// })?;
+/// let refused = conn.transaction(|conn| ops::lock_live::<Repo, _>(conn, 3));
+/// assert!(matches!(refused, Err(Error::Deleted { table: "repos", .. })));
+/// # Ok::<(), Error>(())
+/// ```
+pub fn lock_live<M, C>(conn: &mut C, id: M::Id) -> Result<()>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
+    let key = M::key_is(id.clone());
+    if lock::<M, C>(conn, &*key, State::Live, Lock::Share)? > 0 {
+        return Ok(());
+    }
+    match M::find(conn, id.clone())? {
+        Found::Missing => Err(not_found::<M>(&id)),
+        Found::Deleted(_) => Err(Error::Deleted {
+            table: M::TABLE,
+            key: format!("{id:?}"),
+        }),
+        // Live now, so it was restored between the two reads: lock it as asked.
+        Found::Live => lock_live::<M, C>(conn, id),
+    }
+}
+
+/// How [`lock`] locks.
+#[derive(Clone, Copy)]
+enum Lock {
+    /// Against other writers and lockers.
+    Update,
+    /// Against writers, shared with other lockers.
+    Share,
+}
+
+/// Locks the rows of `M` that `target` selects in `state`; returns how many there are.
+fn lock<M, C>(
+    conn: &mut C,
+    target: &dyn QueryFragment<C::Backend>,
+    state: State,
+    mode: Lock,
+) -> Result<i64>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
+    let clause = match mode {
+        Lock::Update => <C::Backend as SupportedBackend>::FOR_UPDATE,
+        Lock::Share => <C::Backend as SupportedBackend>::FOR_SHARE,
+    };
+    let root = Root::<M, C::Backend>::new(target, state);
+    let mut statement = Statement::new();
+    if <C::Backend as SupportedBackend>::LOCK_IN_SUBQUERY {
+        statement
+            .sql("SELECT COUNT(*) FROM (SELECT 1 AS ")
+            .ident("soft_delete_row")
+            .sql(" FROM ");
+    } else {
+        statement.sql("SELECT COUNT(*) FROM ");
+    }
+    statement.fragment(M::table()).sql(" WHERE ");
+    root.condition(&mut statement);
+    statement.sql(clause);
+    if <C::Backend as SupportedBackend>::LOCK_IN_SUBQUERY {
+        statement.sql(") ").ident("soft_delete_locked");
+    }
+    Ok(<C::Backend as SupportedBackend>::load_count(
+        conn,
+        Box::new(statement),
+    )?)
 }
 
 /// One report for a row and its ancestors, the row's own table first.

@@ -292,6 +292,11 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
          hangs off (see `soft_delete_core::ops::restore_with_ancestors`)."
     );
     let graph_doc = format!("The cascade graph of `{name}`, a compile-time constant.");
+    let lock_doc = format!(
+        "Checks that the `{name}` whose key is `id` is live and keeps it so until the caller's \
+         transaction ends: call it before inserting a row under it (see \
+         `soft_delete_core::ops::lock_live`). A tombstoned row is `Error::Deleted`."
+    );
     let cleared = if model.actor.is_some() {
         " and actor"
     } else {
@@ -358,6 +363,13 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
             Self: #private::RestoreUp<__C::Backend>,
         {
             #private::restore_with_ancestors::<Self, __C>(conn, #private::Into::into(id))
+        }
+
+        #[doc = #lock_doc]
+        pub fn lock_live<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #private::Result<(), #private::Error>
+        where #bounds
+        {
+            #private::lock_live::<Self, __C>(conn, #private::Into::into(id))
         }
 
         #[doc = #graph_doc]

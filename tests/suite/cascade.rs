@@ -593,7 +593,10 @@ fn deleting_a_site_tombstones_the_store_it_owns_and_frees_the_subdomain() {
         .load(conn)
         .unwrap();
     let error = HostedSite::restore(conn, 100).unwrap_err();
-    assert!(matches!(error, Error::Database(_)), "{error:?}");
+    assert!(
+        matches!(error, Error::UniqueConflict { table: "stores", ref constraint, .. } if constraint.contains("subdomain")),
+        "{error:?}"
+    );
     let after: Vec<Store> = stores::table
         .order(stores::id)
         .select(Store::as_select())

@@ -13,7 +13,6 @@ mod probe;
 
 use std::borrow::Cow;
 
-
 use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
 use diesel::query_builder::QueryFragment;
@@ -306,7 +305,9 @@ where
             update::<M, C::Backend>(assignments, set).execute(conn)?
         }
         Phase::Restore => {
-            let rows = update::<M, C::Backend>(M::set_active(), set).execute(conn)?;
+            let rows = update::<M, C::Backend>(M::set_active(), set)
+                .execute(conn)
+                .map_err(|error| unique_conflict::<M>(error))?;
             if M::USES_LEDGER {
                 ledger::forget::<M, C>(conn, walk.stamp)?;
             }
@@ -314,6 +315,22 @@ where
         }
     };
     Ok(rows)
+}
+
+/// A unique violation while restoring `M` as [`Error::UniqueConflict`]; other errors as they are.
+fn unique_conflict<M: SoftDelete>(error: diesel::result::Error) -> Error {
+    use diesel::result::{DatabaseErrorKind, Error as Diesel};
+    let Diesel::DatabaseError(DatabaseErrorKind::UniqueViolation, info) = &error else {
+        return error.into();
+    };
+    let constraint = info
+        .constraint_name()
+        .map_or_else(|| info.message().to_owned(), ToOwned::to_owned);
+    Error::UniqueConflict {
+        table: M::TABLE,
+        constraint,
+        source: error,
+    }
 }
 
 /// The state a child set keeps in `phase`.
