@@ -58,6 +58,20 @@ pub trait SupportedBackend: Backend + sealed::Sealed + 'static {
     #[doc(hidden)]
     const LOCK_IN_SUBQUERY: bool;
 
+    /// The column type of a timestamp tombstone in DDL.
+    #[doc(hidden)]
+    const TIMESTAMP_TYPE: &'static str;
+    /// `FALSE` as this backend writes it in DDL.
+    #[doc(hidden)]
+    const FALSE_LITERAL: &'static str;
+    /// Whether `CREATE INDEX ... WHERE` exists.
+    #[doc(hidden)]
+    const PARTIAL_INDEXES: bool;
+
+    /// An identifier quoted for this backend.
+    #[doc(hidden)]
+    fn quote_identifier(identifier: &str) -> String;
+
     /// A timestamp bound as the SQL type `Timestamp`.
     #[doc(hidden)]
     fn bind_stamp<'a>(stamp: NaiveDateTime) -> Fragment<'a, Self>;
@@ -97,7 +111,14 @@ pub trait SupportedBackend: Backend + sealed::Sealed + 'static {
 }
 
 macro_rules! supported_backend {
-    ($feature:literal, $backend:ty, text = $text:literal, lock = ($update:literal, $share:literal, $nested:literal), ledger = $ledger:expr) => {
+    (
+        $feature:literal,
+        $backend:ty,
+        text = $text:literal,
+        lock = ($update:literal, $share:literal, $nested:literal),
+        ddl = ($timestamp:literal, $false:literal, $partial:literal),
+        ledger = $ledger:expr
+    ) => {
         #[cfg(feature = $feature)]
         impl sealed::Sealed for $backend {}
 
@@ -108,6 +129,13 @@ macro_rules! supported_backend {
             const FOR_UPDATE: &'static str = $update;
             const FOR_SHARE: &'static str = $share;
             const LOCK_IN_SUBQUERY: bool = $nested;
+            const TIMESTAMP_TYPE: &'static str = $timestamp;
+            const FALSE_LITERAL: &'static str = $false;
+            const PARTIAL_INDEXES: bool = $partial;
+
+            fn quote_identifier(identifier: &str) -> String {
+                crate::migration::quote_with::<Self>(identifier)
+            }
 
             fn bind_stamp<'a>(stamp: NaiveDateTime) -> Fragment<'a, Self> {
                 bind::<diesel::sql_types::Timestamp, _, Self>(stamp)
@@ -167,6 +195,7 @@ supported_backend!(
     diesel::sqlite::Sqlite,
     text = "TEXT",
     lock = ("", "", false),
+    ddl = ("TIMESTAMP", "0", true),
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
     table_name VARCHAR(128) NOT NULL,
     row_key VARCHAR(255) NOT NULL,
@@ -180,6 +209,7 @@ supported_backend!(
     diesel::pg::Pg,
     text = "TEXT",
     lock = (" FOR UPDATE", " FOR SHARE", true),
+    ddl = ("TIMESTAMP", "FALSE", true),
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
     table_name VARCHAR(128) NOT NULL,
     row_key VARCHAR(255) NOT NULL,
@@ -193,6 +223,7 @@ supported_backend!(
     diesel::mysql::Mysql,
     text = "CHAR",
     lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false),
+    ddl = ("DATETIME(6)", "FALSE", false),
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
     table_name VARCHAR(128) NOT NULL,
     row_key VARCHAR(255) NOT NULL,

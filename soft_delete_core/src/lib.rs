@@ -136,6 +136,7 @@ mod backend;
 pub mod cascade;
 mod error;
 pub mod ledger;
+pub mod migration;
 mod model;
 pub mod ops;
 mod report;
