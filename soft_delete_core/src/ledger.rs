@@ -51,6 +51,22 @@ fn key_as_text<M: ModelOn<DB>, DB: SupportedBackend>(out: &mut Statement<'_, DB>
         .sql(")");
 }
 
+/// `"table_name" = <M's table> AND "stamp" = <stamp>`: the ledger entries of one operation on `M`.
+fn entries<M: ModelOn<DB>, DB: SupportedBackend>(
+    out: &mut Statement<'_, DB>,
+    stamp: Option<NaiveDateTime>,
+) {
+    out.ident(TABLE_NAME)
+        .sql(" = ")
+        .fragment(DB::bind_text(M::TABLE));
+    if let Some(stamp) = stamp {
+        out.sql(" AND ")
+            .ident(STAMP)
+            .sql(" = ")
+            .fragment(DB::bind_stamp(stamp));
+    }
+}
+
 /// Records every row of `set` (about to be flagged) under `stamp`.
 pub(crate) fn record<M, C>(
     conn: &mut C,
@@ -99,15 +115,9 @@ where
         .ident(ROW_KEY)
         .sql(" FROM ")
         .ident(TABLE)
-        .sql(" WHERE ")
-        .ident(TABLE_NAME)
-        .sql(" = ")
-        .fragment(DB::bind_text(M::TABLE))
-        .sql(" AND ")
-        .ident(STAMP)
-        .sql(" = ")
-        .fragment(DB::bind_stamp(stamp))
-        .sql(")");
+        .sql(" WHERE ");
+    entries::<M, DB>(&mut statement, Some(stamp));
+    statement.sql(")");
     Box::new(statement)
 }
 
@@ -126,17 +136,9 @@ where
         .sql(" WHERE ")
         .fragment(M::in_state(crate::rowset::State::Live));
     let mut statement = Statement::new();
+    statement.sql("DELETE FROM ").ident(TABLE).sql(" WHERE ");
+    entries::<M, C::Backend>(&mut statement, Some(stamp));
     statement
-        .sql("DELETE FROM ")
-        .ident(TABLE)
-        .sql(" WHERE ")
-        .ident(TABLE_NAME)
-        .sql(" = ")
-        .fragment(<C::Backend as SupportedBackend>::bind_text(M::TABLE))
-        .sql(" AND ")
-        .ident(STAMP)
-        .sql(" = ")
-        .fragment(<C::Backend as SupportedBackend>::bind_stamp(stamp))
         .sql(" AND ")
         .ident(ROW_KEY)
         .sql(" IN (")
@@ -168,10 +170,9 @@ where
         .ident(STAMP)
         .sql(") FROM ")
         .ident(TABLE)
-        .sql(" WHERE ")
-        .ident(TABLE_NAME)
-        .sql(" = ")
-        .fragment(<C::Backend as SupportedBackend>::bind_text(M::TABLE))
+        .sql(" WHERE ");
+    entries::<M, C::Backend>(&mut statement, None);
+    statement
         .sql(" AND ")
         .ident(ROW_KEY)
         .sql(" IN (")

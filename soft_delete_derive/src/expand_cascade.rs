@@ -81,32 +81,25 @@ fn describe(edge: &Edge) -> String {
     }
 }
 
-/// `<Child as BelongsTo<Parent>>::ForeignKeyColumn`, or the column the user named.
+/// The column the user named, or the child's foreign key to the parent: through
+/// `ChildOf` (which the child's own derive implements, with a message that
+/// says what to write) for soft children, through Diesel's `BelongsTo` for the others.
 fn foreign_key(
     explicit: Option<&Path>,
     child: &TokenStream,
     parent: &TokenStream,
     private: &TokenStream,
     span: Span,
+    soft: bool,
 ) -> TokenStream {
-    explicit.map_or_else(
-        || quote_spanned!(span=> <#child as #private::ChildOf<#parent>>::ForeignKey),
-        ToTokens::to_token_stream,
-    )
-}
-
-/// The foreign key of a child that is not soft-deletable: straight from Diesel's `BelongsTo`.
-fn plain_foreign_key(
-    explicit: Option<&Path>,
-    child: &TokenStream,
-    parent: &TokenStream,
-    private: &TokenStream,
-    span: Span,
-) -> TokenStream {
-    explicit.map_or_else(
-        || quote_spanned!(span=> <#child as #private::BelongsTo<#parent>>::ForeignKeyColumn),
-        ToTokens::to_token_stream,
-    )
+    let implicit = || {
+        if soft {
+            quote_spanned!(span=> <#child as #private::ChildOf<#parent>>::ForeignKey)
+        } else {
+            quote_spanned!(span=> <#child as #private::BelongsTo<#parent>>::ForeignKeyColumn)
+        }
+    };
+    explicit.map_or_else(implicit, ToTokens::to_token_stream)
 }
 
 fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStream) -> EdgeParts {
@@ -121,7 +114,7 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
     let this_tokens = this.to_token_stream();
     let explicit = attr.foreign_key.as_ref();
     if edge.is_self {
-        let fk = foreign_key(explicit, &this_tokens, &this_tokens, private, span);
+        let fk = foreign_key(explicit, &this_tokens, &this_tokens, private, span, true);
         return EdgeParts {
             ty: quote_spanned!(span=> #private::Tree<#fk>),
             graph: quote_spanned!(span=> #private::GraphEdge::tree(<#fk as #private::Column>::NAME)),
@@ -137,14 +130,14 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
     match (attr.policy, attr.owned.is_some()) {
         (EdgePolicy::Soft, owned) => {
             let (ty, graph, key_check) = if owned {
-                let column = foreign_key(explicit, &this_tokens, &child, private, span);
+                let column = foreign_key(explicit, &this_tokens, &child, private, span, true);
                 (
                     quote_spanned!(span=> #private::Owned<#child, #column>),
                     quote_spanned!(span=> #private::GraphEdge::owned(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#column as #private::Column>::NAME)),
                     quote_spanned!(span=> #private::assert_foreign_key::<#column, #child>()),
                 )
             } else {
-                let fk = foreign_key(explicit, &child, &this_tokens, private, span);
+                let fk = foreign_key(explicit, &child, &this_tokens, private, span, true);
                 (
                     quote_spanned!(span=> #private::Soft<#child, #fk>),
                     quote_spanned!(span=> #private::GraphEdge::soft(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#fk as #private::Column>::NAME)),
@@ -166,7 +159,7 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
             }
         }
         (EdgePolicy::Hard, _) => {
-            let fk = plain_foreign_key(explicit, &child, &this_tokens, private, span);
+            let fk = foreign_key(explicit, &child, &this_tokens, private, span, false);
             let name = child_name(&attr.child);
             EdgeParts {
                 ty: quote_spanned!(span=> #private::Hard<#child, #fk>),
@@ -177,7 +170,7 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
             }
         }
         (EdgePolicy::Restrict, _) => {
-            let fk = plain_foreign_key(explicit, &child, &this_tokens, private, span);
+            let fk = foreign_key(explicit, &child, &this_tokens, private, span, false);
             let name = child_name(&attr.child);
             let live = format_ident!("__SoftDeleteLive{}{}", this, index);
             EdgeParts {
