@@ -165,7 +165,8 @@ fn no_instrumentation(conn: &mut Conn) {
 
 #[test]
 fn a_repo_delete_tombstones_its_whole_tree_with_one_stamp_and_actor() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     code_hosting(conn, 1);
     code_hosting(conn, 2);
     let untouched_before = hub_state(conn);
@@ -246,7 +247,8 @@ fn a_repo_delete_tombstones_its_whole_tree_with_one_stamp_and_actor() {
 
 #[test]
 fn deleting_a_tombstoned_repo_again_changes_nothing_anywhere() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     code_hosting(conn, 1);
     HubRepo::soft_delete_by(conn, 1, 9).unwrap();
     let before = hub_state(conn);
@@ -260,7 +262,8 @@ fn deleting_a_tombstoned_repo_again_changes_nothing_anywhere() {
 
 #[test]
 fn restore_revives_exactly_what_the_cascade_hid() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     code_hosting(conn, 1);
     let pristine = hub_state(conn);
     // Deleted on their own before the repo: issue 12 (with its comments), and comment 111.
@@ -324,7 +327,8 @@ fn restore_revives_exactly_what_the_cascade_hid() {
 
 #[test]
 fn two_repos_deleted_separately_are_restored_separately() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     code_hosting(conn, 1);
     code_hosting(conn, 2);
     let pristine = hub_state(conn);
@@ -367,7 +371,8 @@ fn two_repos_deleted_separately_are_restored_separately() {
 
 #[test]
 fn a_child_under_a_tombstoned_parent_is_not_restored_alone() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     code_hosting(conn, 1);
     HubRepo::soft_delete(conn, 1).unwrap();
     let before = hub_state(conn);
@@ -394,7 +399,8 @@ fn a_child_under_a_tombstoned_parent_is_not_restored_alone() {
 
 #[test]
 fn restore_with_ancestors_brings_back_the_parent_chain_first() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     code_hosting(conn, 1);
     let pristine = hub_state(conn);
     // Issue 12 deleted on its own, then the whole repo.
@@ -419,7 +425,8 @@ fn restore_with_ancestors_brings_back_the_parent_chain_first() {
 
 #[test]
 fn bulk_soft_delete_cascades_from_every_selected_repo() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     code_hosting(conn, 1);
     code_hosting(conn, 2);
     code_hosting(conn, 3);
@@ -451,7 +458,8 @@ fn bulk_soft_delete_cascades_from_every_selected_repo() {
 #[test]
 fn a_cascade_runs_the_same_statements_for_10_and_for_10_000_children() {
     fn statements_for(children: i32) -> usize {
-        let conn = &mut connect();
+        let mut db = connect();
+        let conn = &mut *db;
         diesel::insert_into(hub_repos::table)
             .values((hub_repos::id.eq(1), hub_repos::slug.eq("big")))
             .execute(conn)
@@ -514,7 +522,8 @@ fn a_cascade_runs_the_same_statements_for_10_and_for_10_000_children() {
 
 #[test]
 fn a_failure_part_way_leaves_every_row_as_it_was() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     code_hosting(conn, 1);
     // The root is updated last, after issues, comments, proposals and webhooks.
     conn.batch_execute(super::FAIL_ON_REPO_TOMBSTONE).unwrap();
@@ -540,7 +549,8 @@ fn hosting(conn: &mut Conn) {
 
 #[test]
 fn deleting_a_site_tombstones_the_store_it_owns_and_frees_the_subdomain() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     hosting(conn);
 
     let report = HostedSite::soft_delete(conn, 100).unwrap();
@@ -613,7 +623,8 @@ fn deleting_a_site_tombstones_the_store_it_owns_and_frees_the_subdomain() {
 
 #[test]
 fn restoring_a_site_restores_its_store_and_pages() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     hosting(conn);
     HostedSite::soft_delete(conn, 100).unwrap();
 
@@ -662,7 +673,8 @@ fn commute(conn: &mut Conn) {
 
 #[test]
 fn a_route_delete_reaches_everything_but_the_notification_log() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     commute(conn);
     let log_before: Vec<NotificationLogEntry> = notification_log::table
         .select(NotificationLogEntry::as_select())
@@ -704,7 +716,8 @@ fn a_route_delete_reaches_everything_but_the_notification_log() {
 
 #[test]
 fn renumbering_segments_reuses_a_sequence_a_tombstone_holds() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     commute(conn);
 
     RouteSegment::soft_delete(conn, 12).unwrap();
@@ -732,7 +745,8 @@ fn renumbering_segments_reuses_a_sequence_a_tombstone_holds() {
 
 #[test]
 fn a_station_with_live_segments_cannot_be_deleted() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     commute(conn);
 
     let error = Station::soft_delete(conn, 2).unwrap_err();
@@ -776,7 +790,8 @@ fn live_comments(conn: &mut Conn) -> Vec<i32> {
 
 #[test]
 fn a_self_edge_cascades_through_the_whole_subtree_and_restores_it_exactly() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     thread(conn);
     let own = Comment::soft_delete(conn, 5).unwrap();
 
@@ -821,7 +836,8 @@ fn a_self_edge_cascades_through_the_whole_subtree_and_restores_it_exactly() {
 
 #[test]
 fn a_reply_under_a_deleted_comment_restores_only_with_its_ancestors() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     thread(conn);
     Comment::soft_delete(conn, 2).unwrap();
 

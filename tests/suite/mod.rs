@@ -2,9 +2,13 @@
 //   type Conn        the backend's connection type
 //   type Db          the backend
 //   type TimestampTz the SQL type of a `DateTime<Utc>` column on that backend
-//   fn connect() -> Conn, a connection with the suite's schema and nothing else
+//   fn connect() -> TestDb<Conn>, a guard that derefs to a connection with the suite's schema
+//     and nothing else, in a namespace of the test's own that it removes when the test ends
+//     (tests say `let mut db = connect(); let conn = &mut *db;`)
 //   const FAIL_ON_REPO_TOMBSTONE: &str, DDL for a trigger that fails when a hub_repos row is
 //     tombstoned, so a cascade can fail part-way
+//   macro with_utc_timestamps! { items }, which keeps its items where Diesel maps
+//     `DateTime<Utc>` to TimestampTz and drops them where it maps nothing (MySQL)
 // so every test body below runs on every backend with concrete types.
 
 mod schema {

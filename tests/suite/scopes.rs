@@ -58,7 +58,8 @@ fn is_active_filters_a_join_like_the_hand_written_predicate() {
 
 #[test]
 fn scopes_chain_and_read_only_what_they_promise() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     insert_repos(conn, &[(1, "api"), (2, "web"), (3, "docs"), (4, "old")]);
     Repo::soft_delete(conn, 4).unwrap();
     Repo::soft_delete(conn, 2).unwrap();
@@ -93,7 +94,8 @@ fn scopes_chain_and_read_only_what_they_promise() {
 
 #[test]
 fn is_active_hides_rows_under_a_tombstoned_parent_in_a_join() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     insert_repos(conn, &[(1, "api"), (2, "web")]);
     diesel::insert_into(issues::table)
         .values(&vec![
@@ -130,7 +132,8 @@ fn is_active_hides_rows_under_a_tombstoned_parent_in_a_join() {
 
 #[test]
 fn flag_scopes_read_the_flag() {
-    let conn = &mut connect();
+    let mut db = connect();
+    let conn = &mut *db;
     diesel::insert_into(issue_comments::table)
         .values(&vec![
             (issue_comments::id.eq(1), issue_comments::body.eq("first")),

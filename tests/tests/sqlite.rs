@@ -11,7 +11,12 @@ mod sqlite {
         WHEN NEW.deleted_at IS NOT NULL
         BEGIN SELECT RAISE(ABORT, 'repos cannot be deleted today'); END";
 
-    fn connect() -> Conn {
+    // `DateTime<Utc>` maps to `TimestampTz` here, so the suite's items about it are kept.
+    macro_rules! with_utc_timestamps {
+        ($($item:item)*) => { $($item)* };
+    }
+
+    fn connect() -> soft_delete_tests::fixture::TestDb<Conn> {
         soft_delete_tests::fixture::sqlite()
     }
 

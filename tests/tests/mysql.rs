@@ -1,0 +1,30 @@
+//! The behaviour suite on MySQL or MariaDB: the server at `MYSQL_DATABASE_URL`, each test in a
+//! database of its own.
+#![cfg(feature = "mysql")]
+
+mod mysql {
+    type Conn = diesel::MysqlConnection;
+    type Db = diesel::mysql::Mysql;
+    type TimestampTz = diesel::sql_types::Timestamp;
+
+    // MySQL has no `UPDATE OF column` triggers: the condition alone says when to fail.
+    const FAIL_ON_REPO_TOMBSTONE: &str = "CREATE TRIGGER fail_on_repo_tombstone
+        BEFORE UPDATE ON hub_repos
+        FOR EACH ROW BEGIN
+            IF NEW.deleted_at IS NOT NULL THEN
+                SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'repos cannot be deleted today';
+            END IF;
+        END";
+
+    // Diesel maps no SQL type to `DateTime<Utc>` on MySQL, so the suite's items about it are
+    // left out.
+    macro_rules! with_utc_timestamps {
+        ($($item:item)*) => {};
+    }
+
+    fn connect() -> soft_delete_tests::fixture::TestDb<Conn> {
+        soft_delete_tests::fixture::mysql()
+    }
+
+    include!("../suite/mod.rs");
+}
