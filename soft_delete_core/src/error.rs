@@ -73,8 +73,9 @@ pub enum Error {
         #[source]
         source: diesel::result::Error,
     },
-    /// The database chose this transaction as the victim of a deadlock or a serialization
-    /// conflict; nothing was kept, and running the operation again may succeed.
+    /// The database aborted this transaction to resolve a conflict with a concurrent one: a
+    /// deadlock, a lock wait that timed out, a serialization failure. Nothing was kept, and
+    /// running the operation again may succeed.
     #[error(
         "the database aborted the operation to resolve a conflict with a concurrent one; retry it: {0}"
     )]
@@ -96,14 +97,17 @@ impl From<diesel::result::Error> for Error {
     }
 }
 
-/// Deadlock (PostgreSQL `40P01`, MySQL `1213`) or serialization failure (`40001`).
+/// Deadlock (PostgreSQL `40P01`, MySQL `1213`), lock wait timeout (PostgreSQL `55P03`, MySQL
+/// `1205`) or serialization failure (`40001`).
 fn is_conflict(error: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error as Diesel};
     match error {
         Diesel::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
         Diesel::DatabaseError(_, info) => {
             let message = info.message().to_ascii_lowercase();
-            message.contains("deadlock") || message.contains("lock wait timeout")
+            message.contains("deadlock")
+                || message.contains("lock wait timeout")
+                || message.contains("lock timeout")
         }
         _ => false,
     }

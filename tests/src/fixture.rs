@@ -498,6 +498,8 @@ pub const DEFAULT_MYSQL_URL: &str = "mysql://root@127.0.0.1:3306/test";
 pub struct TestDb<C: Connection> {
     conn: Option<C>,
     teardown: Option<Teardown>,
+    /// How to open another connection to the same namespace: the URL and the session setup.
+    reopen: Option<(String, String)>,
 }
 
 /// How to remove a test's namespace: `sql`, run on a fresh connection to `url`.
@@ -513,7 +515,25 @@ impl<C: Connection> TestDb<C> {
         TestDb {
             conn: Some(conn),
             teardown: None,
+            reopen: None,
         }
+    }
+
+    /// Another connection to the same schema or database, for tests that race connections.
+    ///
+    /// # Panics
+    /// If the test's database is in-memory SQLite (a second connection would see another
+    /// database), or the server refuses the connection.
+    #[must_use]
+    pub fn connect_again(&self) -> C {
+        let (url, setup) = self
+            .reopen
+            .as_ref()
+            .expect("only server-backed test databases can be reached twice");
+        let mut conn =
+            C::establish(url).unwrap_or_else(|error| panic!("{}: {error}", redacted(url)));
+        create_schema(&mut conn, &[setup]);
+        conn
     }
 }
 
@@ -637,6 +657,7 @@ pub fn postgres() -> TestDb<diesel::PgConnection> {
     // From here on the guard owns the schema, so a failure below still drops it.
     let mut db = TestDb {
         conn: Some(conn),
+        reopen: Some((url.clone(), format!("SET search_path TO {schema}"))),
         teardown: Some(Teardown {
             backend: "PostgreSQL",
             url,
@@ -669,6 +690,7 @@ pub fn mysql() -> TestDb<diesel::MysqlConnection> {
     // From here on the guard owns the database, so a failure below still drops it.
     let mut db = TestDb {
         conn: Some(conn),
+        reopen: Some((url.clone(), format!("USE {database}"))),
         teardown: Some(Teardown {
             backend: "MySQL/MariaDB",
             url,

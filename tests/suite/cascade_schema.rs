@@ -179,6 +179,10 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(hub_issues -> hub_repos (repo_id));
+diesel::joinable!(hub_issue_comments -> hub_issues (issue_id));
+diesel::allow_tables_to_appear_in_same_query!(hub_repos, hub_issues, hub_issue_comments);
+
 // Seed 001: repo -> issues (timestamp) -> comments (flag); repo -> proposals -> comments (flag);
 // webhooks are hard-deleted with the repo.
 

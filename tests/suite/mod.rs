@@ -5,6 +5,7 @@
 //   fn connect() -> TestDb<Conn>, a guard that derefs to a connection with the suite's schema
 //     and nothing else, in a namespace of the test's own that it removes when the test ends
 //     (tests say `let mut db = connect(); let conn = &mut *db;`)
+//   const TRUE: &str, the literal `true` in this backend's SQL
 //   const FAIL_ON_REPO_TOMBSTONE: &str, DDL for a trigger that fails when a hub_repos row is
 //     tombstoned, so a cascade can fail part-way
 //   macro with_utc_timestamps! { items }, which keeps its items where Diesel maps
@@ -28,6 +29,12 @@ mod cascade {
     use diesel::prelude::*;
 
     include!("cascade.rs");
+}
+
+mod migration {
+    use super::connect;
+
+    include!("migration.rs");
 }
 
 mod scopes {

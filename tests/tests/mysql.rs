@@ -26,5 +26,18 @@ mod mysql {
         soft_delete_tests::fixture::mysql()
     }
 
+    const TRUE: &str = "TRUE";
+    const BOUNDED_LOCK_WAITS: &str = "SET innodb_lock_wait_timeout = 3";
+    const BACKEND_ID: &str = "CAST(CONNECTION_ID() AS CHAR)";
+    const SELECT_COMMENT: &str = "SELECT id FROM hub_issue_comments";
+
+    fn kill(id: &str) -> String {
+        format!("KILL {id}")
+    }
+
     include!("../suite/mod.rs");
+
+    mod concurrency {
+        include!("../suite/concurrency.rs");
+    }
 }

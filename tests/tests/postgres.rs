@@ -24,5 +24,18 @@ mod postgres {
         soft_delete_tests::fixture::postgres()
     }
 
+    const TRUE: &str = "TRUE";
+    const BOUNDED_LOCK_WAITS: &str = "SET lock_timeout = '3s'";
+    const BACKEND_ID: &str = "CAST(pg_backend_pid() AS TEXT)";
+    const SELECT_COMMENT: &str = "SELECT id FROM hub_issue_comments";
+
+    fn kill(id: &str) -> String {
+        format!("SELECT pg_terminate_backend({id})")
+    }
+
     include!("../suite/mod.rs");
+
+    mod concurrency {
+        include!("../suite/concurrency.rs");
+    }
 }

@@ -20,5 +20,7 @@ mod sqlite {
         soft_delete_tests::fixture::sqlite()
     }
 
+    const TRUE: &str = "1";
+
     include!("../suite/mod.rs");
 }
