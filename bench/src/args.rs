@@ -1,0 +1,74 @@
+//! Command-line arguments.
+
+pub(crate) const USAGE: &str = "usage: soft_delete_bench --backend <sqlite|postgres|mysql> --rows <N> \
+[--repeat <R>] [--rowwise <auto|always|never>] [--csv <file>] [--memory]";
+
+/// What to run.
+#[derive(Debug)]
+pub(crate) struct Args {
+    pub(crate) backend: String,
+    /// Comments under the benchmarked repo; it has a tenth as many issues.
+    pub(crate) rows: usize,
+    pub(crate) repeat: usize,
+    /// Whether to time the row-by-row loop; `auto` does up to 200,000 rows.
+    pub(crate) rowwise: bool,
+    /// A CSV file to append the medians to, for the chart.
+    pub(crate) csv: Option<String>,
+    /// Whether to measure the peak resident memory of the crate's cascade.
+    pub(crate) memory: bool,
+}
+
+impl Args {
+    pub(crate) fn parse(mut words: impl Iterator<Item = String>) -> Result<Self, String> {
+        let mut backend = None;
+        let mut rows = None;
+        let mut repeat = 5;
+        let mut rowwise = "auto".to_owned();
+        let mut csv = None;
+        let mut memory = false;
+        while let Some(word) = words.next() {
+            let mut value = || {
+                words
+                    .next()
+                    .ok_or_else(|| format!("`{word}` needs a value"))
+            };
+            match word.as_str() {
+                "--backend" => backend = Some(value()?),
+                "--rows" => rows = Some(number(&value()?)?),
+                "--repeat" => repeat = number(&value()?)?.max(1),
+                "--rowwise" => rowwise = value()?,
+                "--csv" => csv = Some(value()?),
+                "--memory" => memory = true,
+                other => return Err(format!("unknown argument `{other}`")),
+            }
+        }
+        let rows = rows.ok_or("--rows is required")?;
+        if rows < 10 {
+            return Err("--rows must be at least 10".to_owned());
+        }
+        let rowwise = match rowwise.as_str() {
+            "auto" => rows <= 200_000,
+            "always" => true,
+            "never" => false,
+            other => {
+                return Err(format!(
+                    "--rowwise takes auto, always or never, not `{other}`"
+                ));
+            }
+        };
+        Ok(Args {
+            backend: backend.ok_or("--backend is required")?,
+            rows,
+            repeat,
+            rowwise,
+            csv,
+            memory,
+        })
+    }
+}
+
+fn number(text: &str) -> Result<usize, String> {
+    text.replace(['_', ','], "")
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))
+}

@@ -1,0 +1,108 @@
+//! A fresh namespace with the benchmark's tables on each backend, and its removal.
+#![allow(dead_code, reason = "each backend uses the parts its feature turns on")]
+
+use diesel::Connection;
+
+use crate::args::Args;
+
+/// Tables: repos -> issues -> comments, every tombstone a timestamp, every foreign key indexed.
+fn schema(timestamp: &str, text: &str) -> String {
+    format!(
+        "CREATE TABLE bench_repos (id INTEGER PRIMARY KEY, name {text} NOT NULL, deleted_at {timestamp} NULL);
+         CREATE TABLE bench_issues (id INTEGER PRIMARY KEY, repo_id INTEGER NOT NULL, title {text} NOT NULL,
+                                    deleted_at {timestamp} NULL);
+         CREATE INDEX bench_issues_repo ON bench_issues (repo_id);
+         CREATE TABLE bench_comments (id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL, body {text} NOT NULL,
+                                      deleted_at {timestamp} NULL);
+         CREATE INDEX bench_comments_issue ON bench_comments (issue_id);"
+    )
+}
+
+fn setup<C: Connection>(conn: &mut C, sql: &str) {
+    conn.batch_execute(sql)
+        .unwrap_or_else(|error| panic!("benchmark setup failed: {error}\n{sql}"));
+}
+
+fn url(var: &str, default: &str) -> String {
+    std::env::var(var)
+        .ok()
+        .filter(|url| !url.is_empty())
+        .unwrap_or_else(|| default.to_owned())
+}
+
+fn namespace() -> String {
+    format!("soft_delete_bench_{}", std::process::id())
+}
+
+/// A file-backed SQLite database in the temporary directory (an in-memory one would count the
+/// whole database in the process's memory).
+#[cfg(feature = "sqlite")]
+pub(crate) fn sqlite(_args: &Args) -> diesel::SqliteConnection {
+    let path = std::env::temp_dir().join(format!("{}.sqlite", namespace()));
+    let _ = std::fs::remove_file(&path);
+    let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
+        .unwrap_or_else(|error| panic!("cannot create {}: {error}", path.display()));
+    setup(
+        &mut conn,
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+    );
+    setup(&mut conn, &schema("TIMESTAMP", "TEXT"));
+    conn
+}
+
+#[cfg(feature = "sqlite")]
+pub(crate) fn drop_sqlite(_conn: &mut diesel::SqliteConnection) {
+    let path = std::env::temp_dir().join(format!("{}.sqlite", namespace()));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// A schema of this run's own on the server at `PG_DATABASE_URL`.
+#[cfg(feature = "postgres")]
+pub(crate) fn postgres(_args: &Args) -> diesel::PgConnection {
+    let url = url("PG_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test");
+    let mut conn = diesel::PgConnection::establish(&url)
+        .unwrap_or_else(|error| panic!("PostgreSQL is unreachable at {url}: {error}"));
+    let schema = namespace();
+    setup(
+        &mut conn,
+        &format!("CREATE SCHEMA {schema}; SET search_path TO {schema};"),
+    );
+    setup(&mut conn, &self::schema("TIMESTAMP", "TEXT"));
+    conn
+}
+
+#[cfg(feature = "postgres")]
+pub(crate) fn drop_postgres(conn: &mut diesel::PgConnection) {
+    let _ = diesel::connection::SimpleConnection::batch_execute(
+        conn,
+        &format!(
+            "SET client_min_messages TO WARNING; DROP SCHEMA {} CASCADE",
+            namespace()
+        ),
+    );
+}
+
+/// A database of this run's own on the server at `MYSQL_DATABASE_URL`.
+#[cfg(feature = "mysql")]
+pub(crate) fn mysql(_args: &Args) -> diesel::MysqlConnection {
+    let url = url("MYSQL_DATABASE_URL", "mysql://root@127.0.0.1:3306/test");
+    let mut conn = diesel::MysqlConnection::establish(&url)
+        .unwrap_or_else(|error| panic!("MySQL/MariaDB is unreachable at {url}: {error}"));
+    let database = namespace();
+    setup(
+        &mut conn,
+        &format!("CREATE DATABASE {database}; USE {database};"),
+    );
+    setup(&mut conn, &schema("DATETIME(6)", "VARCHAR(64)"));
+    conn
+}
+
+#[cfg(feature = "mysql")]
+pub(crate) fn drop_mysql(conn: &mut diesel::MysqlConnection) {
+    let _ = diesel::connection::SimpleConnection::batch_execute(
+        conn,
+        &format!("DROP DATABASE {}", namespace()),
+    );
+}
