@@ -38,4 +38,60 @@ mod postgres {
     mod concurrency {
         include!("../suite/concurrency.rs");
     }
+
+    /// The active scope is the SQL a partial index serves: PostgreSQL's plan uses it.
+    mod explain {
+        use diesel::connection::SimpleConnection;
+        use diesel::prelude::*;
+        use soft_delete_core::migration::{Tombstone, unique_while_live};
+
+        use super::cascade_schema::*;
+        use super::connect;
+
+        #[derive(QueryableByName)]
+        struct PlanLine {
+            #[diesel(sql_type = diesel::sql_types::Text, column_name = "QUERY PLAN")]
+            text: String,
+        }
+
+        #[test]
+        fn the_active_scope_uses_the_partial_index() {
+            let mut db = connect();
+            let conn = &mut *db;
+            conn.batch_execute(&unique_while_live::<diesel::pg::Pg>(
+                "hub_repos_live_slug",
+                "hub_repos",
+                &["slug"],
+                Tombstone::Timestamp("deleted_at"),
+            ))
+            .unwrap();
+            conn.batch_execute(
+                "INSERT INTO hub_repos (id, slug) SELECT n, 'repo-' || n FROM generate_series(1, 2000) AS n;
+                 UPDATE hub_repos SET deleted_at = now() WHERE id % 2 = 0;
+                 ANALYZE hub_repos;
+                 SET enable_seqscan = off;",
+            )
+            .unwrap();
+
+            let query = HubRepo::active()
+                .filter(hub_repos::slug.eq("repo-7"))
+                .select(hub_repos::id);
+            let sql = diesel::debug_query::<diesel::pg::Pg, _>(&query).to_string();
+            let sql = sql
+                .split(" -- binds")
+                .next()
+                .unwrap()
+                .replace("$1", "'repo-7'");
+            let plan: Vec<PlanLine> = diesel::sql_query(format!("EXPLAIN {sql}"))
+                .load(conn)
+                .unwrap();
+            let plan: Vec<String> = plan.into_iter().map(|line| line.text).collect();
+
+            assert!(
+                plan.iter().any(|line| line.contains("hub_repos_live_slug")),
+                "the plan does not use the partial index:\n{}",
+                plan.join("\n")
+            );
+        }
+    }
 }
