@@ -33,6 +33,8 @@ pub(crate) struct Timings {
     pub(crate) rowwise_restore: Vec<f64>,
     /// Peak resident memory of the crate's delete and restore, KiB, when measured.
     pub(crate) peak_kib: Option<u64>,
+    /// The same for the hand-written SQL, for comparison (SQLite's own memory is in-process).
+    pub(crate) peak_sql_kib: Option<u64>,
 }
 
 // One module per backend, each with the same benchmark bodies (`run.rs`) over its own

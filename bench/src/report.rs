@@ -54,7 +54,10 @@ pub(crate) fn print(args: &Args, timings: &Timings) {
         ratio(rows[0].2, rows[1].2)
     );
     if let Some(peak) = timings.peak_kib {
-        println!("peak_rss_kib={peak} (one crate delete and restore, after warm-up)");
+        let sql = timings
+            .peak_sql_kib
+            .map_or_else(String::new, |sql| format!(" peak_rss_sql_kib={sql}"));
+        println!("peak_rss_kib={peak}{sql} (one more delete and restore each, after warm-up)");
     }
     if let Some(path) = &args.csv {
         append_csv(path, args, &rows);

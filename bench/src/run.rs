@@ -95,7 +95,8 @@ pub(crate) fn run(args: &Args) -> Timings {
         }
     }
     if args.memory {
-        timings.peak_kib = peak_of_crate_cascade(&mut conn);
+        timings.peak_kib = peak_of(&mut conn, crate_delete, crate_restore);
+        timings.peak_sql_kib = peak_of(&mut conn, sql_delete, sql_restore);
     }
     close(&mut conn);
     timings
@@ -306,12 +307,16 @@ fn rowwise_restore(conn: &mut Conn) -> QueryResult<()> {
     })
 }
 
-/// Peak resident memory of one more crate delete and restore, after the warm-up runs above.
-fn peak_of_crate_cascade(conn: &mut Conn) -> Option<u64> {
+/// Peak resident memory of one more delete and restore, after the warm-up runs above.
+fn peak_of(
+    conn: &mut Conn,
+    delete: fn(&mut Conn) -> QueryResult<()>,
+    restore: fn(&mut Conn) -> QueryResult<()>,
+) -> Option<u64> {
     if !crate::memory::reset_peak() {
         return None;
     }
-    crate_delete(conn).expect("delete");
-    crate_restore(conn).expect("restore");
+    delete(conn).expect("delete");
+    restore(conn).expect("restore");
     crate::memory::peak_kib()
 }
