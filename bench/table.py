@@ -39,8 +39,8 @@ def main():
     table = "\n".join(lines)
     text = TARGET.read_text()
     text = re.sub(
-        r"(<!-- results:begin -->\n).*?(\n<!-- results:end -->)",
-        lambda match: match.group(1) + table + match.group(2),
+        r"(<!-- results:begin -->\n).*?(<!-- results:end -->)",
+        lambda match: match.group(1) + table + "\n" + match.group(2),
         text,
         flags=re.S,
     )
