@@ -98,10 +98,15 @@
 //! | `Model::is_active()` / `Model::is_deleted()` | the predicates, to filter joined tables |
 //! | `Model::soft_delete(conn, id)` / `Model::soft_delete_by(conn, id, actor)` | tombstone one row; idempotent; [`Error::NotFound`] for an unknown key |
 //! | `Model::restore(conn, id)` | clear one row's tombstone and actor |
-//! | `Model::soft_delete_where(conn, predicate)` / `..._where_by` | tombstone every live row a predicate selects, in one statement |
+//! | `Model::soft_delete_where(conn, predicate)` / `..._where_by` | tombstone every live row a predicate selects, one statement per edge |
 //! | `model.soft_delete_record(conn)`, `..._record_by`, `model.restore_record(conn)` | the same, on a loaded row |
 //! | `Model::restore_with_ancestors(conn, id)` | restore the tombstoned ancestors first, then the row |
+//! | `Model::lock_live(conn, id)` | the writers' guard: the row is live and stays so until commit |
 //! | `Model::cascade_graph()` | the [`CascadeGraph`], a compile-time constant, printable as Mermaid or DOT |
+//!
+//! The by-key and `_by` functions are generated on the model, with the cascade in their docs;
+//! the rest are provided methods of the [`SoftDelete`] trait, in scope through the same
+//! `use soft_delete_core::SoftDelete` that brings the derive.
 //!
 //! `soft_delete_by` variants exist only for models with a `deleted_by` column. Every operation
 //! runs in one transaction (a savepoint inside the caller's) and returns a [`Report`].
@@ -172,9 +177,7 @@ pub mod __private {
         ParentOn, Probe, ProbeOther, ProbeSoft, RestoreUp, Restrict, Soft, Tree, climb,
     };
     pub use crate::model::{ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Timestamp};
-    pub use crate::ops::{
-        lock_live, restore, restore_with_ancestors, soft_delete, soft_delete_where,
-    };
+    pub use crate::ops::{restore, soft_delete, soft_delete_where};
     pub use crate::scope::{
         Active, IsActive, IsDeleted, OnlyDeleted, WithDeleted, active, is_active, is_deleted,
         only_deleted, with_deleted,

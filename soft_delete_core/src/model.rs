@@ -11,6 +11,13 @@ use diesel::expression::Expression;
 use diesel::sql_types::{Bool, SingleValue};
 use diesel::{Column, ExpressionMethods, Table};
 
+use diesel::connection::LoadConnection;
+use diesel::expression::AppearsOnTable;
+use diesel::query_builder::QueryFragment;
+use diesel::sql_types::BoolOrNullableBool;
+
+use crate::backend::{SoftDeleteOn, SupportedBackend};
+use crate::cascade::RestoreUp;
 use crate::cascade::graph::{CascadeGraph, GraphEdge};
 
 /// A model whose rows are soft deleted: tombstoned instead of removed.
@@ -73,6 +80,120 @@ pub trait SoftDelete: Sized + 'static {
     /// The primary key of `row`. An associated function rather than a method, so it never
     /// clashes with Diesel's `Identifiable::id`.
     fn key_of(row: &Self) -> &Self::Id;
+
+    /// Soft deletes every live row that `predicate` selects, and what their cascade reaches:
+    /// one statement per edge, whatever the number of rows. There is deliberately no form
+    /// without a predicate. See [`ops::soft_delete_where`](crate::ops::soft_delete_where).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::prelude::*;
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// # let conn = &mut fixture();
+    /// let report = Repo::soft_delete_where(conn, repos::slug.like("demo-%"))?;
+    /// assert_eq!(report.rows_in("repos"), 2);
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn soft_delete_where<C, P>(conn: &mut C, predicate: P) -> crate::Result<crate::Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend>,
+        P::SqlType: BoolOrNullableBool,
+    {
+        crate::ops::soft_delete_where::<Self, C, P>(conn, predicate, None)
+    }
+
+    /// Soft deletes this row and its cascade; see [`ops::soft_delete`](crate::ops::soft_delete).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::prelude::*;
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// # let conn = &mut fixture();
+    /// let repo: Repo = Repo::active().select(Repo::as_select()).first(conn)?;
+    /// repo.soft_delete_record(conn)?;
+    /// repo.restore_record(conn)?;
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn soft_delete_record<C>(&self, conn: &mut C) -> crate::Result<crate::Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+    {
+        crate::ops::soft_delete::<Self, C>(conn, Self::key_of(self).clone(), None)
+    }
+
+    /// Restores this row and what its delete hid; see [`ops::restore`](crate::ops::restore).
+    fn restore_record<C>(&self, conn: &mut C) -> crate::Result<crate::Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+    {
+        crate::ops::restore::<Self, C>(conn, Self::key_of(self).clone())
+    }
+
+    /// Restores the row whose key is `id` after every tombstoned ancestor it hangs off; see
+    /// [`ops::restore_with_ancestors`](crate::ops::restore_with_ancestors).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// # let conn = &mut fixture();
+    /// Repo::restore_with_ancestors(conn, 3)?;
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn restore_with_ancestors<C>(
+        conn: &mut C,
+        id: impl Into<Self::Id>,
+    ) -> crate::Result<crate::Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: RestoreUp<C::Backend>,
+    {
+        crate::ops::restore_with_ancestors::<Self, C>(conn, id.into())
+    }
+
+    /// In a writer's transaction: checks that the row whose key is `id` is live and keeps it so
+    /// until the transaction ends; see [`ops::lock_live`](crate::ops::lock_live).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::Connection;
+    /// use soft_delete_core::{Error, SoftDelete};
+    ///
+    /// # let conn = &mut fixture();
+    /// let refused = conn.transaction(|conn| Repo::lock_live(conn, 3));
+    /// assert!(matches!(refused, Err(Error::Deleted { .. })));
+    /// ```
+    fn lock_live<C>(conn: &mut C, id: impl Into<Self::Id>) -> crate::Result<()>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+    {
+        crate::ops::lock_live::<Self, C>(conn, id.into())
+    }
+
+    /// This model's cascade graph, a compile-time constant.
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// assert_eq!(Repo::cascade_graph().table, "repos");
+    /// ```
+    #[must_use]
+    fn cascade_graph() -> &'static CascadeGraph {
+        &Self::CASCADE_GRAPH
+    }
 }
 
 /// How a row is marked as deleted.

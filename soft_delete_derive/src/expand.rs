@@ -270,32 +270,24 @@ fn operations(
     tokens
 }
 
-/// Operations every model gets.
+/// The operations by key every model gets as inherent functions, documented with what its
+/// cascade reaches. The others (`soft_delete_where`, `soft_delete_record`, `restore_record`,
+/// `restore_with_ancestors`, `lock_live`, `cascade_graph`) are provided by the `SoftDelete`
+/// trait itself: written once, they cost nothing per model to compile.
 fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
     let Shared {
         private,
         name,
         bounds,
         result,
-        table_type,
         reach,
+        ..
     } = shared;
     let key_type = model.key.field.ty;
-    let table_name = &model.table_name;
     let delete_doc = format!(
         "Soft deletes the `{name}` whose key is `id` in one transaction. A row already \
          tombstoned keeps its stamp (`Outcome::AlreadyDeleted`); an unknown key is \
          `Error::NotFound`.{reach}"
-    );
-    let ancestors_doc = format!(
-        "Restores the `{name}` whose key is `id` after restoring every tombstoned ancestor it \
-         hangs off (see `soft_delete_core::ops::restore_with_ancestors`)."
-    );
-    let graph_doc = format!("The cascade graph of `{name}`, a compile-time constant.");
-    let lock_doc = format!(
-        "Checks that the `{name}` whose key is `id` is live and keeps it so until the caller's \
-         transaction ends: call it before inserting a row under it (see \
-         `soft_delete_core::ops::lock_live`). A tombstoned row is `Error::Deleted`."
     );
     let cleared = if model.actor.is_some() {
         " and actor"
@@ -306,12 +298,6 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
         "Restores the `{name}` whose key is `id`: clears its tombstone{cleared}. A live row is left \
          alone (`Outcome::AlreadyActive`); an unknown key is `Error::NotFound`."
     );
-    let where_doc = format!(
-        "Soft deletes every live `{name}` that `predicate` selects, in one `UPDATE {table_name}` \
-         statement. There is deliberately no form without a predicate."
-    );
-    let record_doc = format!("Soft deletes this `{name}`; see [`{name}::soft_delete`].");
-    let restore_record_doc = format!("Restores this `{name}`; see [`{name}::restore`].");
     quote! {
         #[doc = #delete_doc]
         pub fn soft_delete<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #result
@@ -325,57 +311,6 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
         where #bounds
         {
             #private::restore::<Self, __C>(conn, #private::Into::into(id))
-        }
-
-        #[doc = #where_doc]
-        pub fn soft_delete_where<__C, __P>(conn: &mut __C, predicate: __P) -> #result
-        where
-            #bounds
-            __P: #private::Expression
-                + #private::AppearsOnTable<#table_type>
-                + #private::QueryFragment<__C::Backend>,
-            __P::SqlType: #private::BoolOrNullableBool,
-        {
-            #private::soft_delete_where::<Self, __C, __P>(conn, predicate, #private::None)
-        }
-
-        #[doc = #record_doc]
-        pub fn soft_delete_record<__C>(&self, conn: &mut __C) -> #result
-        where #bounds
-        {
-            let id = <Self as #private::SoftDelete>::key_of(self).clone();
-            #private::soft_delete::<Self, __C>(conn, id, #private::None)
-        }
-
-        #[doc = #restore_record_doc]
-        pub fn restore_record<__C>(&self, conn: &mut __C) -> #result
-        where #bounds
-        {
-            let id = <Self as #private::SoftDelete>::key_of(self).clone();
-            #private::restore::<Self, __C>(conn, id)
-        }
-
-        #[doc = #ancestors_doc]
-        pub fn restore_with_ancestors<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #result
-        where
-            __C: #private::LoadConnection,
-            __C::Backend: #private::SupportedBackend,
-            Self: #private::RestoreUp<__C::Backend>,
-        {
-            #private::restore_with_ancestors::<Self, __C>(conn, #private::Into::into(id))
-        }
-
-        #[doc = #lock_doc]
-        pub fn lock_live<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #private::Result<(), #private::Error>
-        where #bounds
-        {
-            #private::lock_live::<Self, __C>(conn, #private::Into::into(id))
-        }
-
-        #[doc = #graph_doc]
-        #[must_use]
-        pub fn cascade_graph() -> &'static #private::CascadeGraph {
-            &<Self as #private::SoftDelete>::CASCADE_GRAPH
         }
     }
 }

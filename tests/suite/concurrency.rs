@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use soft_delete_core::{Error, Outcome};
+use soft_delete_core::{Error, Outcome, SoftDelete};
 
 use super::cascade_schema::*;
 use super::{Conn, connect};

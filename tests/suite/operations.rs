@@ -1,7 +1,7 @@
 // Soft delete, restore and bulk soft delete, checked against the rows in the database.
 
 use chrono::Timelike;
-use soft_delete_core::{Error, Operation, Outcome};
+use soft_delete_core::{Error, Operation, Outcome, SoftDelete};
 
 #[test]
 fn soft_delete_tombstones_the_row_and_keeps_it() {

@@ -113,6 +113,8 @@ impl GraphEdge {
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::SoftDelete;
+///
 /// let graph = Repo::cascade_graph();
 /// assert_eq!(graph.table, "repos");
 /// assert!(graph.to_mermaid().starts_with("flowchart TD"));
