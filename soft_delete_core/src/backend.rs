@@ -38,9 +38,13 @@ mod sealed {
     note = "enable the `sqlite`, `postgres` or `mysql` feature of soft_delete_core for the backend you use"
 )]
 pub trait SupportedBackend: Backend + sealed::Sealed + 'static {
-    /// The type to `CAST` a key to for comparison with text.
+    /// The type to `CAST` a key to for comparison with the ledger's keys, and the collation
+    /// that makes the comparison exact (MySQL compares text under a connection collation that
+    /// may differ from the table's, case-insensitively by default).
     #[doc(hidden)]
     const TEXT_TYPE: &'static str;
+    #[doc(hidden)]
+    const TEXT_COLLATION: &'static str;
 
     /// The DDL of the [flag ledger](crate::ledger) on this backend.
     #[doc(hidden)]
@@ -114,7 +118,7 @@ macro_rules! supported_backend {
     (
         $feature:literal,
         $backend:ty,
-        text = $text:literal,
+        text = ($text:literal, $collation:literal),
         lock = ($update:literal, $share:literal, $nested:literal),
         ddl = ($timestamp:literal, $false:literal, $partial:literal),
         ledger = $ledger:expr
@@ -125,6 +129,7 @@ macro_rules! supported_backend {
         #[cfg(feature = $feature)]
         impl SupportedBackend for $backend {
             const TEXT_TYPE: &'static str = $text;
+            const TEXT_COLLATION: &'static str = $collation;
             const LEDGER_DDL: &'static str = $ledger;
             const FOR_UPDATE: &'static str = $update;
             const FOR_SHARE: &'static str = $share;
@@ -193,7 +198,7 @@ macro_rules! supported_backend {
 supported_backend!(
     "sqlite",
     diesel::sqlite::Sqlite,
-    text = "TEXT",
+    text = ("TEXT", ""),
     lock = ("", "", false),
     ddl = ("TIMESTAMP", "0", true),
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
@@ -207,7 +212,7 @@ CREATE INDEX IF NOT EXISTS soft_delete_flag_stamps_by_stamp
 supported_backend!(
     "postgres",
     diesel::pg::Pg,
-    text = "TEXT",
+    text = ("TEXT", ""),
     lock = (" FOR UPDATE", " FOR SHARE", true),
     ddl = ("TIMESTAMP", "FALSE", true),
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
@@ -221,12 +226,12 @@ CREATE INDEX IF NOT EXISTS soft_delete_flag_stamps_by_stamp
 supported_backend!(
     "mysql",
     diesel::mysql::Mysql,
-    text = "CHAR",
+    text = ("CHAR CHARACTER SET utf8mb4", " COLLATE utf8mb4_bin"),
     lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false),
     ddl = ("DATETIME(6)", "FALSE", false),
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
-    table_name VARCHAR(128) NOT NULL,
-    row_key VARCHAR(255) NOT NULL,
+    table_name VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+    row_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     stamp DATETIME(6) NOT NULL,
     INDEX soft_delete_flag_stamps_by_stamp (table_name, stamp)
 );"
@@ -420,8 +425,11 @@ pub trait ModelOn<DB: SupportedBackend>: SoftDelete {
     fn set_active<'a>() -> Vec<Assignment<'a, DB>>;
     /// A binder for this model's actor type.
     fn actor<'a>(actor: ActorOf<Self>) -> ActorBinder<'a, DB>;
-    /// How the row with key `id` stands, with its stamp when one is recorded.
-    fn find<C>(conn: &mut C, id: Self::Id) -> QueryResult<Found>
+    /// How the row with key `id` stands, with its stamp when one is recorded: a locking read
+    /// (`lock` is [`SupportedBackend::FOR_UPDATE`] or `FOR_SHARE`), so it waits for a concurrent
+    /// operation on the row and sees its latest committed state whatever the transaction's
+    /// snapshot.
+    fn find<C>(conn: &mut C, id: Self::Id, lock: &'static str) -> QueryResult<Found>
     where
         C: LoadConnection<Backend = DB>;
     /// Runs a query returning keys of this model.
@@ -507,7 +515,7 @@ where
         <M::Actor as ActorOn<DB>>::binder(actor)
     }
 
-    fn find<C>(conn: &mut C, id: M::Id) -> QueryResult<Found>
+    fn find<C>(conn: &mut C, id: M::Id, lock: &'static str) -> QueryResult<Found>
     where
         C: LoadConnection<Backend = DB>,
     {
@@ -516,7 +524,8 @@ where
             .sql("FROM ")
             .fragment(Self::table())
             .sql(" WHERE ")
-            .fragment(Self::key_is(id.clone()));
+            .fragment(Self::key_is(id.clone()))
+            .sql(lock);
         let found = <M::Tombstone as TombstoneOn<DB>>::find(conn, Box::new(from_where))?;
         if found == Found::Deleted(None) && M::USES_LEDGER {
             let stamp = ledger::last_stamp::<M, C>(conn, Self::key_is(id))?;

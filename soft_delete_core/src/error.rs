@@ -49,6 +49,17 @@ pub enum Error {
         /// The parent's table.
         parent: &'static str,
     },
+    /// Restoring a row with its ancestors met the row again among them: the data has a cycle
+    /// (a comment that is its own ancestor). Nothing was changed.
+    #[error(
+        "cannot restore `{table}` row {key} with its ancestors: it is among them (a cycle in the data)"
+    )]
+    AncestryCycle {
+        /// The table.
+        table: &'static str,
+        /// The row's key, as written by its `Debug` impl.
+        key: String,
+    },
     /// The row is tombstoned, so it refuses what was asked of it: a new child row under it
     /// ([`lock_live`](crate::ops::lock_live)), for instance.
     #[error("`{table}` row {key} is deleted")]

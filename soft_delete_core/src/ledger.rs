@@ -48,7 +48,8 @@ fn key_as_text<M: ModelOn<DB>, DB: SupportedBackend>(out: &mut Statement<'_, DB>
         .fragment(M::key())
         .sql(" AS ")
         .sql(DB::TEXT_TYPE)
-        .sql(")");
+        .sql(")")
+        .sql(DB::TEXT_COLLATION);
 }
 
 /// `"table_name" = <M's table> AND "stamp" = <stamp>`: the ledger entries of one operation on `M`.

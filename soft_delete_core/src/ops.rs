@@ -121,7 +121,7 @@ where
     conn.transaction(|conn| {
         // Lock the rows first: a concurrent delete or restore of them waits, then finds them
         // in their new state; writers that took `lock_live` finish first.
-        lock::<M, C>(conn, target, State::Live, Lock::Update)?;
+        lock::<M, C>(conn, target, State::Live)?;
         let root = Root::<M, C::Backend>::new(target, State::Live);
         let mut walk = Walk::new(stamp, actor.map(M::actor));
         M::cascade(conn, &root, &mut walk, Phase::Check, true)?;
@@ -183,9 +183,10 @@ where
 {
     let now = now_stamp();
     conn.transaction(|conn| {
-        let key = M::key_is(id.clone());
-        lock::<M, C>(conn, &*key, State::Deleted, Lock::Update)?;
-        let undone = match M::find(conn, id.clone())? {
+        // A locking read: a concurrent delete or restore of the row finishes first, and the
+        // stamp read is the latest committed one whatever this transaction's snapshot.
+        let for_update = <C::Backend as SupportedBackend>::FOR_UPDATE;
+        let undone = match M::find(conn, id.clone(), for_update)? {
             Found::Missing => return Err(not_found::<M>(&id)),
             Found::Live => return Ok(unchanged(Operation::Restore, Outcome::AlreadyActive, now)),
             Found::Deleted(stamp) => stamp,
@@ -230,8 +231,34 @@ where
     C::Backend: SupportedBackend,
     M: RestoreUp<C::Backend>,
 {
+    // How deep the climb is on this thread: a cycle in the data would otherwise climb forever.
+    thread_local!(static CLIMB: core::cell::Cell<usize> = const { core::cell::Cell::new(0) });
+    const DEEPEST: usize = 512;
+    let depth = CLIMB.with(|climb| climb.replace(climb.get() + 1));
+    let result = if depth >= DEEPEST {
+        Err(Error::AncestryCycle {
+            table: M::TABLE,
+            key: format!("{id:?}"),
+        })
+    } else {
+        climb_and_restore::<M, C>(conn, id)
+    };
+    CLIMB.with(|climb| climb.set(depth));
+    result
+}
+
+fn climb_and_restore<M, C>(conn: &mut C, id: M::Id) -> Result<Report>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: RestoreUp<C::Backend>,
+{
     conn.transaction(|conn| {
-        match M::find(conn, id.clone())? {
+        match M::find(
+            conn,
+            id.clone(),
+            <C::Backend as SupportedBackend>::FOR_UPDATE,
+        )? {
             Found::Missing => return Err(not_found::<M>(&id)),
             Found::Live => {
                 return Ok(unchanged(
@@ -280,46 +307,31 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
-    let key = M::key_is(id.clone());
-    if lock::<M, C>(conn, &*key, State::Live, Lock::Share)? > 0 {
-        return Ok(());
-    }
-    match M::find(conn, id.clone())? {
+    // One locking read of the row's tombstone: it waits for a soft delete in progress, sees
+    // the latest committed state whatever the transaction's snapshot, and keeps the row so.
+    match M::find(
+        conn,
+        id.clone(),
+        <C::Backend as SupportedBackend>::FOR_SHARE,
+    )? {
+        Found::Live => Ok(()),
         Found::Missing => Err(not_found::<M>(&id)),
         Found::Deleted(_) => Err(Error::Deleted {
             table: M::TABLE,
             key: format!("{id:?}"),
         }),
-        // Live now, so it was restored between the two reads: lock it as asked.
-        Found::Live => lock_live::<M, C>(conn, id),
     }
 }
 
-/// How [`lock`] locks.
-#[derive(Clone, Copy)]
-enum Lock {
-    /// Against other writers and lockers.
-    Update,
-    /// Against writers, shared with other lockers.
-    Share,
-}
-
-/// Locks the rows of `M` that `target` selects in `state`; returns how many there are.
-fn lock<M, C>(
-    conn: &mut C,
-    target: &dyn QueryFragment<C::Backend>,
-    state: State,
-    mode: Lock,
-) -> Result<i64>
+/// Locks, against writers and other lockers, the rows of `M` that `target` selects in `state`;
+/// returns how many there are.
+fn lock<M, C>(conn: &mut C, target: &dyn QueryFragment<C::Backend>, state: State) -> Result<i64>
 where
     C: LoadConnection,
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
-    let clause = match mode {
-        Lock::Update => <C::Backend as SupportedBackend>::FOR_UPDATE,
-        Lock::Share => <C::Backend as SupportedBackend>::FOR_SHARE,
-    };
+    let clause = <C::Backend as SupportedBackend>::FOR_UPDATE;
     let root = Root::<M, C::Backend>::new(target, state);
     let mut statement = Statement::new();
     if <C::Backend as SupportedBackend>::LOCK_IN_SUBQUERY {
@@ -374,7 +386,7 @@ where
     M: SoftDeleteOn<C::Backend>,
 {
     let missing = not_found::<M>(&id);
-    match M::find(conn, id)? {
+    match M::find(conn, id, <C::Backend as SupportedBackend>::FOR_UPDATE)? {
         Found::Missing => Err(missing),
         Found::Live | Found::Deleted(_) => Ok(()),
     }

@@ -175,7 +175,10 @@ where
             .ident(TREE)
             .sql(") ")
             .ident(TREE_ALIAS)
-            .sql(")");
+            .sql(") AND NOT (");
+        // The roots are not their own descendants, even when a cycle in the data says so.
+        self.roots.condition(out);
+        out.sql(")");
     }
 }
 

@@ -172,12 +172,13 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
         (EdgePolicy::Restrict, _) => {
             let fk = foreign_key(explicit, &child, &this_tokens, private, span, false);
             let name = child_name(&attr.child);
-            let live = format_ident!("__SoftDeleteLive{}{}", this, index);
+            let live = format_ident!("__SoftDeleteLive_{}_{}", this, index);
             EdgeParts {
                 ty: quote_spanned!(span=> #private::Restrict<#child, #fk, #live>),
                 graph: quote_spanned!(span=> #private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Restrict)),
                 items: quote_spanned! {span=>
                     #[doc(hidden)]
+                    #[allow(non_camel_case_types)]
                     pub struct #live;
                     #[automatically_derived]
                     impl #private::LiveFilterOf for #live {

@@ -901,3 +901,37 @@ fn the_cascade_graph_is_a_constant_that_prints_as_mermaid_and_dot() {
         "{restrict}"
     );
 }
+
+#[test]
+fn a_cycle_in_a_tree_is_cascaded_once_and_reported() {
+    let mut db = connect();
+    let conn = &mut *db;
+    // Bad data: 1 and 2 are each other's parent.
+    conn.batch_execute(
+        "INSERT INTO comments (id, parent_id, body) VALUES (1, NULL, 'a'), (2, 1, 'b');
+         UPDATE comments SET parent_id = 2 WHERE id = 1;",
+    )
+    .unwrap();
+
+    let report = Comment::soft_delete(conn, 1).unwrap();
+
+    assert_eq!(report.outcome, Outcome::Changed);
+    assert_eq!(report.rows_in("comments"), 2);
+    assert_eq!(live_comments(conn), Vec::<i32>::new());
+    // 1 hangs off 2, its own descendant: it cannot come back alone, and climbing its ancestors
+    // meets it again. Both say so and change nothing.
+    let alone = Comment::restore(conn, 1).unwrap_err();
+    assert!(matches!(alone, Error::ParentDeleted { .. }), "{alone:?}");
+    let climbing = Comment::restore_with_ancestors(conn, 1).unwrap_err();
+    assert!(
+        matches!(
+            climbing,
+            Error::AncestryCycle {
+                table: "comments",
+                ..
+            }
+        ),
+        "{climbing:?}"
+    );
+    assert_eq!(live_comments(conn), Vec::<i32>::new());
+}

@@ -337,3 +337,70 @@ fn a_connection_killed_mid_cascade_leaves_every_row_as_it_was() {
         .unwrap();
     assert_eq!(ledger, 0);
 }
+
+#[test]
+fn lock_live_sees_a_delete_committed_after_the_transaction_began() {
+    let mut db = connect();
+    repo_tree(&mut db, 1);
+    let mut other = racer(&db);
+    let mut writer = racer(&db);
+
+    let refused = writer.transaction::<_, Error, _>(|conn| {
+        // A read first: on MySQL this fixes the transaction's snapshot before the delete.
+        let _: i64 = hub_repos::table.count().get_result(conn)?;
+        HubRepo::soft_delete(&mut other, 1)?;
+        HubRepo::lock_live(conn, 1)
+    });
+
+    assert!(
+        matches!(
+            refused,
+            Err(Error::Deleted {
+                table: "hub_repos",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn a_child_restored_while_its_parent_is_deleted_never_stays_live() {
+    let mut db = connect();
+    repo_tree(&mut db, 1);
+    HubIssue::soft_delete(&mut *db, 11).unwrap();
+    let start = Barrier::new(2);
+    let restored = std::thread::scope(|scope| {
+        let mut deleter = racer(&db);
+        let mut restorer = racer(&db);
+        let start = &start;
+        scope.spawn(move || {
+            deleter
+                .transaction::<_, Error, _>(|conn| {
+                    HubRepo::soft_delete(conn, 1)?;
+                    start.wait();
+                    // Hold the delete open while the restore runs.
+                    std::thread::sleep(Duration::from_millis(300));
+                    Ok(())
+                })
+                .unwrap();
+        });
+        let restore = scope.spawn(move || {
+            start.wait();
+            HubIssue::restore(&mut restorer, 11)
+        });
+        restore.join().unwrap()
+    });
+
+    assert!(
+        matches!(
+            restored,
+            Err(Error::ParentDeleted {
+                parent: "hub_repos",
+                ..
+            })
+        ),
+        "{restored:?}"
+    );
+    assert_eq!(orphans(&mut db), 0);
+}

@@ -40,4 +40,35 @@ mod mysql {
     mod concurrency {
         include!("../suite/concurrency.rs");
     }
+
+    /// The ledger compares keys exactly whatever collation the database or connection uses.
+    mod collation {
+        use diesel::connection::SimpleConnection;
+        use diesel::prelude::*;
+        use soft_delete_core::SoftDelete;
+
+        use super::cascade_schema::*;
+        use super::connect;
+
+        #[test]
+        fn flag_cascades_restore_under_another_collation() {
+            let mut db = connect();
+            let conn = &mut *db;
+            conn.batch_execute(
+                "ALTER TABLE soft_delete_flag_stamps CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+                 SET collation_connection = utf8mb4_general_ci;
+                 INSERT INTO hub_repos (id, slug) VALUES (1, 'a');
+                 INSERT INTO hub_issues (id, repo_id, title) VALUES (1, 1, 'x');
+                 INSERT INTO hub_issue_comments (id, issue_id, body) VALUES (1, 1, 'c');",
+            )
+            .unwrap();
+
+            HubRepo::soft_delete(conn, 1).unwrap();
+            let report = HubRepo::restore(conn, 1).unwrap();
+
+            assert_eq!(report.rows_in("hub_issue_comments"), 1);
+            let live: i64 = HubIssueComment::active().count().get_result(conn).unwrap();
+            assert_eq!(live, 1);
+        }
+    }
 }

@@ -24,8 +24,9 @@ pub trait HasParent<Parent> {}
 /// A parent named with `#[soft_delete(parent = P)]`.
 pub struct ParentLink<P>(core::marker::PhantomData<fn() -> P>);
 
-/// `SELECT ... FROM P WHERE <P tombstoned> AND <P's link column> IN (<child M's row id>)`.
-fn tombstoned_parents<P, M, DB>(select: Fragment<'_, DB>, id: M::Id) -> Fragment<'_, DB>
+/// `SELECT <P's key> FROM P WHERE [<P in state> AND] <P's link column> IN (<child M's row id>)`,
+/// as a locking read that holds the parent rows against writers until the transaction ends.
+fn parents_of<P, M, DB>(id: M::Id, state: Option<State>) -> Fragment<'static, DB>
 where
     DB: SupportedBackend,
     P: ModelOn<DB> + CascadesTo<M>,
@@ -37,12 +38,14 @@ where
     let mut statement = Statement::new();
     statement
         .sql("SELECT ")
-        .fragment(select)
+        .fragment(P::key())
         .sql(" FROM ")
         .fragment(P::table())
-        .sql(" WHERE ")
-        .fragment(P::in_state(State::Deleted))
-        .sql(" AND ")
+        .sql(" WHERE ");
+    if let Some(state) = state {
+        statement.fragment(P::in_state(state)).sql(" AND ");
+    }
+    statement
         .fragment(<LinkOf<P, M> as LinkColumns<DB>>::parent_column())
         .sql(" IN (SELECT ")
         .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
@@ -50,7 +53,8 @@ where
         .fragment(M::table())
         .sql(" WHERE ")
         .fragment(M::key_is(id))
-        .sql(")");
+        .sql(")")
+        .sql(DB::FOR_SHARE);
     Box::new(statement)
 }
 
@@ -88,10 +92,16 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
-        let mut count = Statement::new();
-        count.sql("COUNT(*)");
-        let query = tombstoned_parents::<P, M, DB>(Box::new(count), id.clone());
-        if DB::load_count(conn, query)? > 0 {
+        // Lock the parents first: a delete of one in progress finishes before the check reads
+        // it, and none can start until this transaction ends, so no restored row ends up under
+        // a parent tombstoned meanwhile.
+        P::load_keys(conn, parents_of::<P, M, DB>(id.clone(), None))?;
+        if !P::load_keys(
+            conn,
+            parents_of::<P, M, DB>(id.clone(), Some(State::Deleted)),
+        )?
+        .is_empty()
+        {
             return Err(Error::ParentDeleted {
                 table: M::TABLE,
                 key: format!("{id:?}"),
@@ -105,8 +115,10 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
-        let query = tombstoned_parents::<P, M, DB>(P::key(), id.clone());
-        Ok(P::load_keys(conn, query)?)
+        Ok(P::load_keys(
+            conn,
+            parents_of::<P, M, DB>(id.clone(), Some(State::Deleted)),
+        )?)
     }
 }
 
