@@ -309,16 +309,16 @@ where
 {
     // One locking read of the row's tombstone: it waits for a soft delete in progress, sees
     // the latest committed state whatever the transaction's snapshot, and keeps the row so.
-    match M::find(
-        conn,
-        id.clone(),
-        <C::Backend as SupportedBackend>::FOR_SHARE,
-    )? {
+    let key = format!("{id:?}");
+    match M::find(conn, id, <C::Backend as SupportedBackend>::FOR_SHARE)? {
         Found::Live => Ok(()),
-        Found::Missing => Err(not_found::<M>(&id)),
+        Found::Missing => Err(Error::NotFound {
+            table: M::TABLE,
+            key,
+        }),
         Found::Deleted(_) => Err(Error::Deleted {
             table: M::TABLE,
-            key: format!("{id:?}"),
+            key,
         }),
     }
 }
