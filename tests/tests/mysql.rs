@@ -45,7 +45,6 @@ mod mysql {
     mod collation {
         use diesel::connection::SimpleConnection;
         use diesel::prelude::*;
-        use soft_delete_core::SoftDelete;
 
         use super::cascade_schema::*;
         use super::connect;
