@@ -31,12 +31,25 @@ use crate::rowset::RowSet;
 use crate::sql::{Fragment, Statement};
 
 /// The ledger table's name.
+///
+/// ```
+/// assert_eq!(soft_delete_core::ledger::TABLE, "soft_delete_flag_stamps");
+/// ```
 pub const TABLE: &str = "soft_delete_flag_stamps";
 const TABLE_NAME: &str = "table_name";
 const ROW_KEY: &str = "row_key";
 const STAMP: &str = "stamp";
 
 /// The DDL that creates the ledger table and its index on backend `DB`, idempotently.
+///
+/// ```
+/// use diesel::{Connection, connection::SimpleConnection};
+///
+/// let conn = &mut diesel::SqliteConnection::establish(":memory:").unwrap();
+/// let ddl = soft_delete_core::ledger::create_table_sql::<diesel::sqlite::Sqlite>();
+/// conn.batch_execute(ddl).unwrap();
+/// conn.batch_execute(ddl).unwrap(); // idempotent
+/// ```
 #[must_use]
 pub fn create_table_sql<DB: SupportedBackend>() -> &'static str {
     DB::LEDGER_DDL

@@ -38,6 +38,12 @@ use crate::backend::SupportedBackend;
 use crate::model::{SoftDelete, TombstoneKind};
 
 /// A tombstone column, by kind and name.
+///
+/// ```
+/// use soft_delete_core::migration::Tombstone;
+///
+/// assert_ne!(Tombstone::Timestamp("deleted_at"), Tombstone::Flag("deleted_at"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tombstone<'a> {
     /// A nullable timestamp: `NULL` while live.
@@ -144,6 +150,13 @@ pub fn add_actor<DB: SupportedBackend>(table: &str, column: &str, sql_type: &str
 /// A unique key over `columns` that only live rows hold: a partial unique index where the
 /// backend has them, a generated column and a unique index on MySQL/MariaDB. See the
 /// [module docs](self) for the SQL on each backend.
+///
+/// ```
+/// use soft_delete_core::migration::{Tombstone, unique_while_live};
+///
+/// let sql = unique_while_live::<diesel::sqlite::Sqlite>("tags_live_name", "tags", &["name"], Tombstone::Flag("is_deleted"));
+/// assert!(sql.ends_with("WHERE `is_deleted` = 0;"));
+/// ```
 #[must_use]
 pub fn unique_while_live<DB: SupportedBackend>(
     index: &str,

@@ -409,4 +409,10 @@ impl<C: Column + 'static, T: 'static> Actor for ActorColumn<C, T> {
 }
 
 /// The Rust type of a model's actor.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// let actor: soft_delete_core::ActorOf<Repo> = 42_i32;
+/// # let _ = actor;
+/// ```
 pub type ActorOf<M> = <<M as SoftDelete>::Actor as Actor>::Value;

@@ -7,7 +7,18 @@ use diesel::query_dsl::methods::FilterDsl;
 
 use crate::model::{SoftDelete, Tombstone};
 
-/// The Diesel table of model `M`.
+/// The Diesel table of model `M`. The aliases below name the scopes' types, for functions that
+/// return or take them:
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::scope::Active;
+///
+/// fn live_repos() -> Active<Repo> {
+///     Repo::active()
+/// }
+/// # let _ = live_repos();
+/// ```
 pub type TableOf<M> = <M as SoftDelete>::Table;
 /// The predicate "row is live" of model `M`: `deleted_at IS NULL` or `is_deleted = false`.
 pub type IsActive<M> = <<M as SoftDelete>::Tombstone as Tombstone>::IsActive;

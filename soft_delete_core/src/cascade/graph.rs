@@ -34,6 +34,14 @@ impl core::fmt::Display for Policy {
 }
 
 /// Where an edge leads.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::cascade::Target;
+///
+/// let target = Target::Other("Webhook");
+/// assert_ne!(target, Target::Itself);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Target {
@@ -45,7 +53,15 @@ pub enum Target {
     Other(&'static str),
 }
 
-/// One edge of a [`CascadeGraph`].
+/// One edge of a [`CascadeGraph`]; the derive builds them with the constructors below.
+///
+/// ```
+/// use soft_delete_core::cascade::{GraphEdge, Policy, Target};
+///
+/// let edge = GraphEdge::other("Webhook", "repo_id", Policy::Hard);
+/// assert_eq!((edge.target, edge.column, edge.owned), (Target::Other("Webhook"), "repo_id", false));
+/// assert_eq!(GraphEdge::tree("parent_id").target, Target::Itself);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GraphEdge {
     /// Where the edge leads.

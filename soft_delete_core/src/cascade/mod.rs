@@ -1,7 +1,8 @@
 //! Cascade edges: what soft deleting (and restoring) a row does to the rows that hang off it.
 //!
-//! The derive writes a model's edges as a tuple of the types below in
-//! [`SoftDelete::Cascade`]; this module executes them. Every edge
+//! The derive writes a model's edges as a tuple of edge types (hidden here: they are the
+//! derive's vocabulary, not an API to write by hand) in [`SoftDelete::Cascade`]; this module
+//! executes them. Every edge
 //! is one statement over a *set* of rows described in SQL (see the `rowset` module), so a
 //! cascade runs the same number of statements for ten children as for a million, and never
 //! loads a child row into the program. Deletes run deepest tables first, so each statement's
@@ -31,24 +32,30 @@ pub use graph::{CascadeGraph, GraphEdge, Policy, Target};
 pub use parents::{HasParent, ParentLink, ParentOn, ParentsOn, RestoreUp, climb};
 pub use probe::{LiveFilter, LiveFilterOf, Probe, ProbeOther, ProbeSoft};
 
+#[doc(hidden)]
 /// A soft edge to `Child`, whose foreign key column `Fk` holds the parent's key.
 pub struct Soft<Child, Fk>(core::marker::PhantomData<fn() -> (Child, Fk)>);
 
+#[doc(hidden)]
 /// A soft edge to an owned `Child` whose key the parent's column `ParentColumn` holds
 /// (seed 000: `hosted_sites.store_id -> stores`).
 pub struct Owned<Child, ParentColumn>(core::marker::PhantomData<fn() -> (Child, ParentColumn)>);
 
+#[doc(hidden)]
 /// A self-referencing soft edge: rows of the model whose column `Fk` holds another row's key.
 pub struct Tree<Fk>(core::marker::PhantomData<fn() -> Fk>);
 
+#[doc(hidden)]
 /// A hard edge: rows of `Child` (not soft-deletable) whose foreign key `Fk` holds the parent's
 /// key are deleted for real.
 pub struct Hard<Child, Fk>(core::marker::PhantomData<fn() -> (Child, Fk)>);
 
+#[doc(hidden)]
 /// A restricting edge: the operation is refused while rows of `Child` reference the parent
 /// through `Fk`; `Live` says which rows count (tombstoned rows of a soft-deletable child don't).
 pub struct Restrict<Child, Fk, Live>(core::marker::PhantomData<fn() -> (Child, Fk, Live)>);
 
+#[doc(hidden)]
 /// The edge of `Self` to `Child`, for the parent checks of `Child`'s restore.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no soft cascade edge to `{Child}`",
@@ -60,6 +67,7 @@ pub trait CascadesTo<Child> {
     type Edge;
 }
 
+#[doc(hidden)]
 /// Column `Self` holds keys of `Target`: their SQL types match, nullability aside.
 pub trait ForeignKeyOf<Target> {}
 
@@ -74,6 +82,7 @@ where
 {
 }
 
+#[doc(hidden)]
 /// `Self` and `Other` are the same SQL type.
 #[diagnostic::on_unimplemented(
     message = "a cascade edge links a column of SQL type `{Self}` to a key of SQL type `{Other}`",
@@ -84,6 +93,7 @@ pub trait SameSqlType<Other> {}
 
 impl<T> SameSqlType<T> for T {}
 
+#[doc(hidden)]
 /// `Self` is a child of `Parent` in Diesel's terms: it has `#[diesel(belongs_to(Parent))]`.
 ///
 /// `#[derive(SoftDelete)]` implements it for each `belongs_to` it reads, so a soft edge to a
@@ -98,6 +108,7 @@ pub trait ChildOf<Parent> {
     type ForeignKey;
 }
 
+#[doc(hidden)]
 /// The columns that join a child table to its parent table.
 pub struct Link<ChildColumn, ParentColumn>(
     core::marker::PhantomData<fn() -> (ChildColumn, ParentColumn)>,
@@ -118,6 +129,7 @@ where
     }
 }
 
+#[doc(hidden)]
 /// The link columns of an edge from `Parent`.
 pub trait EdgeLink<Parent: SoftDelete> {
     /// Child column and parent column.

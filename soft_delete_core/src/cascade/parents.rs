@@ -10,6 +10,7 @@ use crate::report::Report;
 use crate::rowset::{LinkColumns, State};
 use crate::sql::{Fragment, Statement};
 
+#[doc(hidden)]
 /// `Self` names `Parent` as its parent with `#[soft_delete(parent = Parent)]`.
 ///
 /// A soft edge into a model requires this, so that every row a cascade can reach knows whom to
@@ -21,6 +22,7 @@ use crate::sql::{Fragment, Statement};
 )]
 pub trait HasParent<Parent> {}
 
+#[doc(hidden)]
 /// A parent named with `#[soft_delete(parent = P)]`.
 pub struct ParentLink<P>(core::marker::PhantomData<fn() -> P>);
 
@@ -186,6 +188,7 @@ pub trait RestoreUp<DB: SupportedBackend>: SoftDeleteOn<DB> {
     }
 }
 
+#[doc(hidden)]
 /// Restores, with their own ancestors, the tombstoned rows of `P` that row `id` of `M` hangs
 /// off.
 pub fn climb<M, P, C>(conn: &mut C, id: &M::Id, reports: &mut Vec<Report>) -> Result<()>

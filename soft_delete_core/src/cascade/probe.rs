@@ -11,6 +11,7 @@ use crate::backend::SupportedBackend;
 use crate::model::{SoftDelete, Tombstone, TombstoneKind};
 use crate::sql::Statement;
 
+#[doc(hidden)]
 /// The tombstone of a child table, to count only its live rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LiveFilter {
