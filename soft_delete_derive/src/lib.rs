@@ -2,8 +2,8 @@
 //!
 //! Depend on `soft_delete_core`, which re-exports this derive and documents its attributes;
 //! this crate only turns a struct into a description of the model. The pipeline is
-//! [`attr`] (read the attributes) → [`ast`] (resolve fields and defaults) → [`valid`] (check
-//! kinds and types) → [`expand`] (emit the impls), with every error collected by [`errors`].
+//! `attr` (read the attributes) → `ast` (resolve fields and defaults) → `valid` (check
+//! kinds and types) → `expand` (emit the impls), with every error collected by `errors`.
 
 mod ast;
 mod attr;
