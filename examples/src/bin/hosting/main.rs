@@ -1,0 +1,101 @@
+//! Seed 000, hosting: a hosted site owns its store (the key sits on the site), the store owns
+//! its pages, and the merchant is shared and never touched. Deleting a site tombstones its
+//! store and pages and frees the subdomain; a new site takes it; restoring the old site is
+//! refused with the conflict error, and nothing changes.
+//!
+//! ```text
+//! cargo run -p soft_delete_examples --bin hosting                       # in-memory SQLite
+//! DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
+//!     cargo run -p soft_delete_examples --features postgres --bin hosting
+//! ```
+#![allow(
+    missing_docs,
+    reason = "diesel::table! makes public items that a binary never exports"
+)]
+
+use soft_delete_core::migration::{Tombstone, add_tombstone, unique_while_live};
+use soft_delete_examples::migrations::{Dialect, Schema, Step};
+
+/// The schema, as `diesel_migrations` steps whose soft-delete DDL the crate writes.
+fn schema<DB>() -> Schema<DB> {
+    Schema::new(vec![
+        Step::new("2026112301", "merchants_and_stores", |_| {
+            "CREATE TABLE merchants (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+             CREATE TABLE stores (id INTEGER PRIMARY KEY, subdomain VARCHAR(64) NOT NULL);
+             CREATE TABLE hosted_sites (id INTEGER PRIMARY KEY,
+                                        merchant_id INTEGER NOT NULL REFERENCES merchants (id),
+                                        store_id INTEGER NOT NULL REFERENCES stores (id),
+                                        name TEXT NOT NULL);
+             CREATE TABLE store_pages (id INTEGER PRIMARY KEY,
+                                       store_id INTEGER NOT NULL REFERENCES stores (id),
+                                       title TEXT NOT NULL);"
+                .to_owned()
+        }),
+        Step::new("2026112302", "soft_delete", |dialect| {
+            let tombstone = Tombstone::Timestamp("deleted_at");
+            let ddl = |table| match dialect {
+                Dialect::Sqlite => add_tombstone::<diesel::sqlite::Sqlite>(table, tombstone),
+                #[cfg(feature = "postgres")]
+                Dialect::Postgres => add_tombstone::<diesel::pg::Pg>(table, tombstone),
+                #[cfg(not(feature = "postgres"))]
+                Dialect::Postgres => unreachable!("PostgreSQL needs the `postgres` feature"),
+            };
+            ["stores", "hosted_sites", "store_pages"]
+                .map(ddl)
+                .join("\n")
+        }),
+        Step::new("2026112303", "subdomain_unique_while_live", |dialect| {
+            let (index, table, columns) = ("stores_live_subdomain", "stores", &["subdomain"][..]);
+            let tombstone = Tombstone::Timestamp("deleted_at");
+            match dialect {
+                Dialect::Sqlite => {
+                    unique_while_live::<diesel::sqlite::Sqlite>(index, table, columns, tombstone)
+                }
+                #[cfg(feature = "postgres")]
+                Dialect::Postgres => {
+                    unique_while_live::<diesel::pg::Pg>(index, table, columns, tombstone)
+                }
+                #[cfg(not(feature = "postgres"))]
+                Dialect::Postgres => unreachable!("PostgreSQL needs the `postgres` feature"),
+            }
+        }),
+    ])
+}
+
+// The story, once per backend, over that backend's connection type.
+macro_rules! story {
+    ($name:ident, $conn:ty) => {
+        mod $name {
+            use super::schema;
+
+            type Conn = $conn;
+
+            include!("story.rs");
+        }
+    };
+}
+
+story!(sqlite, diesel::SqliteConnection);
+#[cfg(feature = "postgres")]
+story!(postgres, diesel::PgConnection);
+
+fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    match std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    {
+        None => {
+            println!("DATABASE_URL is unset: using an in-memory SQLite database\n");
+            sqlite::run(":memory:")
+        }
+        #[cfg(feature = "postgres")]
+        Some(url) if url.starts_with("postgres") => {
+            println!("using PostgreSQL at DATABASE_URL\n");
+            postgres::run(&url)
+        }
+        Some(url) if url.starts_with("postgres") => {
+            Err("DATABASE_URL names PostgreSQL: run with `--features postgres`".into())
+        }
+        Some(url) => sqlite::run(&url),
+    }
+}
