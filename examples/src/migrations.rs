@@ -29,6 +29,29 @@ pub enum Dialect {
     Postgres,
 }
 
+/// Runs `ddl` with the backend type of `dialect`: the crate's migration helpers are generic
+/// over the backend, the steps choose it at run time.
+#[macro_export]
+macro_rules! for_dialect {
+    ($dialect:expr, |$db:ident| $ddl:expr) => {
+        match $dialect {
+            $crate::migrations::Dialect::Sqlite => {
+                type $db = ::diesel::sqlite::Sqlite;
+                $ddl
+            }
+            #[cfg(feature = "postgres")]
+            $crate::migrations::Dialect::Postgres => {
+                type $db = ::diesel::pg::Pg;
+                $ddl
+            }
+            #[cfg(not(feature = "postgres"))]
+            $crate::migrations::Dialect::Postgres => {
+                unreachable!("PostgreSQL needs the `postgres` feature")
+            }
+        }
+    };
+}
+
 /// One migration: a version, a name, and the DDL for a dialect.
 #[derive(Clone)]
 pub struct Step {

@@ -14,7 +14,8 @@
 )]
 
 use soft_delete_core::migration::{Tombstone, add_tombstone, unique_while_live};
-use soft_delete_examples::migrations::{Dialect, Schema, Step};
+use soft_delete_examples::for_dialect;
+use soft_delete_examples::migrations::{Schema, Step};
 
 /// The schema, as `diesel_migrations` steps whose soft-delete DDL the crate writes.
 fn schema<DB>() -> Schema<DB> {
@@ -33,31 +34,18 @@ fn schema<DB>() -> Schema<DB> {
         }),
         Step::new("2026112302", "soft_delete", |dialect| {
             let tombstone = Tombstone::Timestamp("deleted_at");
-            let ddl = |table| match dialect {
-                Dialect::Sqlite => add_tombstone::<diesel::sqlite::Sqlite>(table, tombstone),
-                #[cfg(feature = "postgres")]
-                Dialect::Postgres => add_tombstone::<diesel::pg::Pg>(table, tombstone),
-                #[cfg(not(feature = "postgres"))]
-                Dialect::Postgres => unreachable!("PostgreSQL needs the `postgres` feature"),
-            };
-            ["stores", "hosted_sites", "store_pages"]
-                .map(ddl)
-                .join("\n")
+            for_dialect!(dialect, |Db| ["stores", "hosted_sites", "store_pages"]
+                .map(|table| add_tombstone::<Db>(table, tombstone))
+                .join("\n"))
         }),
         Step::new("2026112303", "subdomain_unique_while_live", |dialect| {
-            let (index, table, columns) = ("stores_live_subdomain", "stores", &["subdomain"][..]);
             let tombstone = Tombstone::Timestamp("deleted_at");
-            match dialect {
-                Dialect::Sqlite => {
-                    unique_while_live::<diesel::sqlite::Sqlite>(index, table, columns, tombstone)
-                }
-                #[cfg(feature = "postgres")]
-                Dialect::Postgres => {
-                    unique_while_live::<diesel::pg::Pg>(index, table, columns, tombstone)
-                }
-                #[cfg(not(feature = "postgres"))]
-                Dialect::Postgres => unreachable!("PostgreSQL needs the `postgres` feature"),
-            }
+            for_dialect!(dialect, |Db| unique_while_live::<Db>(
+                "stores_live_subdomain",
+                "stores",
+                &["subdomain"],
+                tombstone
+            ))
         }),
     ])
 }
