@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use soft_delete_examples::code_hosting::{AppState, Issue, IssueComment, issues, repos, router};
+use soft_delete_examples::code_hosting::sqlite::{AppState, router};
+use soft_delete_examples::code_hosting::{Issue, IssueComment, issues, repos};
 
 struct Api {
     base: String,
@@ -16,7 +17,7 @@ struct Api {
 impl Api {
     fn start() -> Self {
         let runtime = tokio::runtime::Runtime::new().unwrap();
-        let state = AppState::in_memory();
+        let state = AppState::connect(":memory:").unwrap();
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();

@@ -1,20 +1,9 @@
-//! Seed 001 as an HTTP API on loopback, driven end to end by a real HTTP client: create a repo
-//! with issues and comments, delete it (204, twice), read it (404), try to add an issue (404),
-//! look at the rows (still there, tombstoned), restore it (exactly what was hidden comes back).
-//!
-//! ```text
-//! cargo run -p soft_delete_examples --bin code_hosting            # the scripted walk-through
-//! cargo run -p soft_delete_examples --bin code_hosting -- --serve # serve on 127.0.0.1:3000
-//! ```
+// The walk-through over one backend's API, included by `main.rs` once per backend.
 
-use diesel::prelude::*;
-use soft_delete_core::SoftDelete;
-use soft_delete_examples::code_hosting::{AppState, Repo, repos, router};
-
-fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+pub(crate) fn run(url: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let serve = std::env::args().any(|arg| arg == "--serve");
     let runtime = tokio::runtime::Runtime::new()?;
-    let state = AppState::in_memory();
+    let state = AppState::connect(url)?;
     let address = if serve {
         "127.0.0.1:3000"
     } else {
