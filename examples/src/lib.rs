@@ -4,3 +4,49 @@
 
 pub mod code_hosting;
 pub mod migrations;
+
+/// What an example's story returns.
+pub type Outcome = Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+/// A story over one backend, given the database URL.
+pub type Story = fn(&str) -> Outcome;
+
+/// `Some(story)` when the `postgres` feature is on, `None` otherwise: the PostgreSQL story of
+/// an example, for [`run_on_database_url`].
+#[macro_export]
+macro_rules! postgres_story {
+    ($story:path) => {{
+        #[cfg(feature = "postgres")]
+        let story: ::core::option::Option<$crate::Story> = ::core::option::Option::Some($story);
+        #[cfg(not(feature = "postgres"))]
+        let story: ::core::option::Option<$crate::Story> = ::core::option::Option::None;
+        story
+    }};
+}
+
+/// Runs an example on the database `DATABASE_URL` names: in-memory SQLite when it is unset, a
+/// SQLite file, or PostgreSQL (which needs the `postgres` feature).
+///
+/// # Errors
+/// What the story returns, or a message when PostgreSQL is named but not built in.
+pub fn run_on_database_url(sqlite: Story, postgres: Option<Story>) -> Outcome {
+    match std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    {
+        None => {
+            println!("DATABASE_URL is unset: using an in-memory SQLite database\n");
+            sqlite(":memory:")
+        }
+        Some(url) if url.starts_with("postgres") => match postgres {
+            Some(story) => {
+                println!(
+                    "using PostgreSQL at DATABASE_URL, in a transaction rolled back at the end\n"
+                );
+                story(&url)
+            }
+            None => Err("DATABASE_URL names PostgreSQL: run with `--features postgres`".into()),
+        },
+        Some(url) => sqlite(&url),
+    }
+}

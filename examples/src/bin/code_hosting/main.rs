@@ -29,23 +29,9 @@ walk!(on_sqlite, soft_delete_examples::code_hosting::sqlite);
 #[cfg(feature = "postgres")]
 walk!(on_postgres, soft_delete_examples::code_hosting::postgres);
 
-fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    match std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-    {
-        None => {
-            println!("DATABASE_URL is unset: using an in-memory SQLite database");
-            on_sqlite::run(":memory:")
-        }
-        #[cfg(feature = "postgres")]
-        Some(url) if url.starts_with("postgres") => {
-            println!("using PostgreSQL at DATABASE_URL, in a transaction rolled back at the end");
-            on_postgres::run(&url)
-        }
-        Some(url) if url.starts_with("postgres") => {
-            Err("DATABASE_URL names PostgreSQL: run with `--features postgres`".into())
-        }
-        Some(url) => on_sqlite::run(&url),
-    }
+fn main() -> soft_delete_examples::Outcome {
+    soft_delete_examples::run_on_database_url(
+        on_sqlite::run,
+        soft_delete_examples::postgres_story!(on_postgres::run),
+    )
 }

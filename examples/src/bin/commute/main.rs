@@ -79,23 +79,9 @@ story!(sqlite, diesel::SqliteConnection);
 #[cfg(feature = "postgres")]
 story!(postgres, diesel::PgConnection);
 
-fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    match std::env::var("DATABASE_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
-    {
-        None => {
-            println!("DATABASE_URL is unset: using an in-memory SQLite database\n");
-            sqlite::run(":memory:")
-        }
-        #[cfg(feature = "postgres")]
-        Some(url) if url.starts_with("postgres") => {
-            println!("using PostgreSQL at DATABASE_URL\n");
-            postgres::run(&url)
-        }
-        Some(url) if url.starts_with("postgres") => {
-            Err("DATABASE_URL names PostgreSQL: run with `--features postgres`".into())
-        }
-        Some(url) => sqlite::run(&url),
-    }
+fn main() -> soft_delete_examples::Outcome {
+    soft_delete_examples::run_on_database_url(
+        sqlite::run,
+        soft_delete_examples::postgres_story!(postgres::run),
+    )
 }
