@@ -195,19 +195,22 @@ macro_rules! supported_backend {
     };
 }
 
+/// The flag ledger in standard SQL, as SQLite and PostgreSQL take it.
+const STANDARD_LEDGER_DDL: &str = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
+    table_name VARCHAR(128) NOT NULL,
+    row_key VARCHAR(255) NOT NULL,
+    stamp TIMESTAMP NOT NULL
+);
+CREATE INDEX IF NOT EXISTS soft_delete_flag_stamps_by_stamp
+    ON soft_delete_flag_stamps (table_name, stamp);";
+
 supported_backend!(
     "sqlite",
     diesel::sqlite::Sqlite,
     text = ("TEXT", ""),
     lock = ("", "", false),
     ddl = ("TIMESTAMP", "0", true),
-    ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
-    table_name VARCHAR(128) NOT NULL,
-    row_key VARCHAR(255) NOT NULL,
-    stamp TIMESTAMP NOT NULL
-);
-CREATE INDEX IF NOT EXISTS soft_delete_flag_stamps_by_stamp
-    ON soft_delete_flag_stamps (table_name, stamp);"
+    ledger = STANDARD_LEDGER_DDL
 );
 supported_backend!(
     "postgres",
@@ -215,13 +218,7 @@ supported_backend!(
     text = ("TEXT", ""),
     lock = (" FOR UPDATE", " FOR SHARE", true),
     ddl = ("TIMESTAMP", "FALSE", true),
-    ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
-    table_name VARCHAR(128) NOT NULL,
-    row_key VARCHAR(255) NOT NULL,
-    stamp TIMESTAMP NOT NULL
-);
-CREATE INDEX IF NOT EXISTS soft_delete_flag_stamps_by_stamp
-    ON soft_delete_flag_stamps (table_name, stamp);"
+    ledger = STANDARD_LEDGER_DDL
 );
 supported_backend!(
     "mysql",
