@@ -37,7 +37,9 @@ mod sealed {
     message = "soft_delete_core does not support the backend `{Self}`",
     note = "enable the `sqlite`, `postgres` or `mysql` feature of soft_delete_core for the backend you use"
 )]
-pub trait SupportedBackend: Backend + sealed::Sealed + 'static {
+pub trait SupportedBackend:
+    Backend + sealed::Sealed + crate::audit::catalog::CatalogBackend + 'static
+{
     /// The type to `CAST` a key to for comparison with the ledger's keys, and the collation
     /// that makes the comparison exact (MySQL compares text under a connection collation that
     /// may differ from the table's, case-insensitively by default).
@@ -71,6 +73,14 @@ pub trait SupportedBackend: Backend + sealed::Sealed + 'static {
     /// Whether `CREATE INDEX ... WHERE` exists.
     #[doc(hidden)]
     const PARTIAL_INDEXES: bool;
+    /// Whether `DELETE ... RETURNING` exists (MySQL has none; MariaDB's is not used, so the
+    /// same code runs on MySQL).
+    #[doc(hidden)]
+    const DELETE_RETURNING: bool;
+    /// Whether foreign keys are checked row by row within a statement (InnoDB), so one
+    /// `DELETE` of a parent and its children in a self-referencing table fails.
+    #[doc(hidden)]
+    const ROW_BY_ROW_FOREIGN_KEYS: bool;
 
     /// An identifier quoted for this backend.
     #[doc(hidden)]
@@ -87,6 +97,10 @@ pub trait SupportedBackend: Backend + sealed::Sealed + 'static {
     /// A boolean bound as the SQL type `Bool`.
     #[doc(hidden)]
     fn bind_bool<'a>(value: bool) -> Fragment<'a, Self>;
+
+    /// A count (a `LIMIT`) bound as the SQL type `BigInt`.
+    #[doc(hidden)]
+    fn bind_count<'a>(value: i64) -> Fragment<'a, Self>;
 
     /// A table's name as this backend renders it, without quotes.
     #[doc(hidden)]
@@ -121,6 +135,8 @@ macro_rules! supported_backend {
         text = ($text:literal, $collation:literal),
         lock = ($update:literal, $share:literal, $nested:literal),
         ddl = ($timestamp:literal, $false:literal, $partial:literal),
+        returning = $returning:literal,
+        row_by_row_keys = $row_by_row:literal,
         ledger = $ledger:expr
     ) => {
         #[cfg(feature = $feature)]
@@ -137,6 +153,8 @@ macro_rules! supported_backend {
             const TIMESTAMP_TYPE: &'static str = $timestamp;
             const FALSE_LITERAL: &'static str = $false;
             const PARTIAL_INDEXES: bool = $partial;
+            const DELETE_RETURNING: bool = $returning;
+            const ROW_BY_ROW_FOREIGN_KEYS: bool = $row_by_row;
 
             fn quote_identifier(identifier: &str) -> String {
                 crate::migration::quote_with::<Self>(identifier)
@@ -152,6 +170,10 @@ macro_rules! supported_backend {
 
             fn bind_bool<'a>(value: bool) -> Fragment<'a, Self> {
                 bind::<Bool, _, Self>(value)
+            }
+
+            fn bind_count<'a>(value: i64) -> Fragment<'a, Self> {
+                bind::<BigInt, _, Self>(value)
             }
 
             fn table_name<T: QueryFragment<Self> + Default>() -> String {
@@ -210,6 +232,8 @@ supported_backend!(
     text = ("TEXT", ""),
     lock = ("", "", false),
     ddl = ("TIMESTAMP", "0", true),
+    returning = true,
+    row_by_row_keys = false,
     ledger = STANDARD_LEDGER_DDL
 );
 supported_backend!(
@@ -218,6 +242,8 @@ supported_backend!(
     text = ("TEXT", ""),
     lock = (" FOR UPDATE", " FOR SHARE", true),
     ddl = ("TIMESTAMP", "FALSE", true),
+    returning = true,
+    row_by_row_keys = false,
     ledger = STANDARD_LEDGER_DDL
 );
 supported_backend!(
@@ -226,6 +252,8 @@ supported_backend!(
     text = ("CHAR CHARACTER SET utf8mb4", " COLLATE utf8mb4_bin"),
     lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false),
     ddl = ("DATETIME(6)", "FALSE", false),
+    returning = false,
+    row_by_row_keys = true,
     ledger = "CREATE TABLE IF NOT EXISTS soft_delete_flag_stamps (
     table_name VARCHAR(128) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     row_key VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
@@ -262,6 +290,8 @@ pub trait TombstoneOn<DB: SupportedBackend>: Tombstone {
     fn active_value<'a>() -> Fragment<'a, DB>;
     /// `deleted_at = stamp`, or `is_deleted = true`: the rows `stamp`'s operation may have set.
     fn set_at<'a>(stamp: NaiveDateTime) -> Fragment<'a, DB>;
+    /// `deleted_at < cutoff`; `None` for a flag, which records no time.
+    fn before<'a>(cutoff: NaiveDateTime) -> Option<Fragment<'a, DB>>;
     /// Reads the tombstone of the rows `from_where` (`FROM table WHERE ...`) selects.
     fn find<C>(conn: &mut C, from_where: Fragment<'_, DB>) -> QueryResult<Found>
     where
@@ -292,6 +322,15 @@ where
             .sql(" = ")
             .fragment(Self::deleted_value(stamp));
         Box::new(statement)
+    }
+
+    fn before<'a>(cutoff: NaiveDateTime) -> Option<Fragment<'a, DB>> {
+        let mut statement = Statement::new();
+        statement
+            .push(C::default())
+            .sql(" < ")
+            .fragment(Self::deleted_value(cutoff));
+        Some(Box::new(statement))
     }
 
     fn find<Conn>(conn: &mut Conn, from_where: Fragment<'_, DB>) -> QueryResult<Found>
@@ -335,6 +374,10 @@ where
             .sql(" = ")
             .fragment(Self::deleted_value(stamp));
         Box::new(statement)
+    }
+
+    fn before<'a>(_cutoff: NaiveDateTime) -> Option<Fragment<'a, DB>> {
+        None
     }
 
     fn find<Conn>(conn: &mut Conn, from_where: Fragment<'_, DB>) -> QueryResult<Found>
@@ -433,6 +476,11 @@ pub trait ModelOn<DB: SupportedBackend>: SoftDelete {
     fn load_keys<C>(conn: &mut C, query: Fragment<'_, DB>) -> QueryResult<Vec<Self::Id>>
     where
         C: LoadConnection<Backend = DB>;
+    /// `key IN (ids...)`, every key bound.
+    fn key_in<'a>(ids: Vec<Self::Id>) -> Fragment<'a, DB>;
+    /// The tombstoned rows deleted before `cutoff`: by their timestamp, or for a flag by the
+    /// stamp the [ledger](crate::ledger) recorded (none without the ledger).
+    fn deleted_before<'a>(cutoff: NaiveDateTime) -> Fragment<'a, DB>;
 }
 
 type KeyType<M> = <<M as SoftDelete>::Key as Expression>::SqlType;
@@ -482,6 +530,17 @@ where
                 Box::new(statement)
             }
             State::At(stamp) => <M::Tombstone as TombstoneOn<DB>>::set_at(stamp),
+            // The same SQL as `scope::with_deleted`'s filter.
+            State::Any => {
+                let mut statement = Statement::new();
+                statement
+                    .sql("(")
+                    .push(<M::Tombstone as Tombstone>::is_active())
+                    .sql(" OR ")
+                    .push(<M::Tombstone as Tombstone>::is_deleted())
+                    .sql(")");
+                Box::new(statement)
+            }
         }
     }
 
@@ -516,16 +575,24 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
+        // `AND <any state>`: the lookup reads the row whatever its tombstone, and says so.
         let mut from_where = Statement::new();
         from_where
             .sql("FROM ")
             .fragment(Self::table())
             .sql(" WHERE ")
             .fragment(Self::key_is(id.clone()))
+            .sql(" AND ")
+            .fragment(Self::in_state(State::Any))
             .sql(lock);
         let found = <M::Tombstone as TombstoneOn<DB>>::find(conn, Box::new(from_where))?;
         if found == Found::Deleted(None) && M::USES_LEDGER {
-            let stamp = ledger::last_stamp::<M, C>(conn, Self::key_is(id))?;
+            let mut key_is = Statement::new();
+            key_is
+                .fragment(Self::key_is(id))
+                .sql(" AND ")
+                .fragment(Self::in_state(State::Any));
+            let stamp = ledger::last_stamp::<M, C>(conn, Box::new(key_is))?;
             return Ok(Found::Deleted(stamp));
         }
         Ok(found)
@@ -538,6 +605,33 @@ where
         let mut statement = Statement::new();
         statement.fragment(query);
         statement.returning::<KeyType<M>>().load(conn)
+    }
+
+    fn key_in<'a>(ids: Vec<M::Id>) -> Fragment<'a, DB> {
+        let mut statement = Statement::new();
+        statement.push(M::Key::default()).sql(" IN (");
+        for (index, id) in ids.into_iter().enumerate() {
+            if index > 0 {
+                statement.sql(", ");
+            }
+            statement.fragment(bind::<KeyType<M>, _, DB>(id));
+        }
+        statement.sql(")");
+        Box::new(statement)
+    }
+
+    fn deleted_before<'a>(cutoff: NaiveDateTime) -> Fragment<'a, DB> {
+        if let Some(before) = <M::Tombstone as TombstoneOn<DB>>::before(cutoff) {
+            return before;
+        }
+        let mut statement = Statement::new();
+        statement.push(<M::Tombstone as Tombstone>::is_deleted()).sql(" AND ");
+        if M::USES_LEDGER {
+            statement.fragment(ledger::recorded_before::<M, DB>(cutoff));
+        } else {
+            statement.fragment(DB::bind_bool(false));
+        }
+        Box::new(statement)
     }
 }
 

@@ -84,6 +84,25 @@ pub enum Error {
         #[source]
         source: diesel::result::Error,
     },
+    /// Rows still reference rows a purge or hard delete would remove: a foreign key from a
+    /// table the cascade graph does not reach, or live rows under a tombstoned parent. Nothing
+    /// of that batch (or of that hard delete) was deleted.
+    #[error(
+        "cannot delete from `{table}` for real: {rows} row(s) of {referenced_by} still reference it"
+    )]
+    Referenced {
+        /// The table whose rows were to be deleted.
+        table: String,
+        /// What references them: `table.column`, or `table (live rows)`.
+        referenced_by: String,
+        /// The foreign key's name, when the database gives one.
+        constraint: Option<String>,
+        /// How many referencing rows there are (0 when only the database's error told).
+        rows: u64,
+    },
+    /// A hook refused the operation or failed; the whole operation was rolled back.
+    #[error("a hook stopped the operation: {0}")]
+    Hook(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The database aborted this transaction to resolve a conflict with a concurrent one: a
     /// deadlock, a lock wait that timed out, a serialization failure. Nothing was kept, and
     /// running the operation again may succeed.
@@ -125,6 +144,18 @@ fn is_conflict(error: &diesel::result::Error) -> bool {
 }
 
 impl Error {
+    /// An [`Error::Hook`] from a message or any error, for a hook to refuse an operation.
+    ///
+    /// ```
+    /// use soft_delete_core::Error;
+    ///
+    /// let error = Error::hook("audit log is read-only");
+    /// assert_eq!(error.to_string(), "a hook stopped the operation: audit log is read-only");
+    /// ```
+    pub fn hook(reason: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Hook(reason.into())
+    }
+
     /// Whether this is [`Error::NotFound`].
     ///
     /// ```

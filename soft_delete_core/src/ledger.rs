@@ -195,3 +195,47 @@ where
     let stamps = <C::Backend as SupportedBackend>::load_stamps(conn, Box::new(statement))?;
     Ok(stamps.into_iter().next().flatten())
 }
+
+/// `CAST(key AS TEXT) IN (<keys recorded for M before cutoff>)`: the flagged rows of `M` whose
+/// recorded stamp is older than `cutoff`, for a purge.
+pub(crate) fn recorded_before<'a, M, DB>(cutoff: NaiveDateTime) -> Fragment<'a, DB>
+where
+    M: ModelOn<DB>,
+    DB: SupportedBackend,
+{
+    let mut statement = Statement::new();
+    key_as_text::<M, DB>(&mut statement);
+    statement.sql(" IN (SELECT ").ident(ROW_KEY).sql(" FROM ").ident(TABLE).sql(" WHERE ");
+    entries::<M, DB>(&mut statement, None);
+    statement
+        .sql(" AND ")
+        .ident(STAMP)
+        .sql(" < ")
+        .fragment(DB::bind_stamp(cutoff))
+        .sql(")");
+    Box::new(statement)
+}
+
+/// Removes the entries of the rows of `set`, before a purge deletes those rows.
+pub(crate) fn forget_rows<M, C>(conn: &mut C, set: &dyn RowSet<C::Backend>) -> QueryResult<usize>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: ModelOn<C::Backend>,
+{
+    let mut keys = Statement::new();
+    keys.sql("SELECT ");
+    key_as_text::<M, C::Backend>(&mut keys);
+    keys.sql(" FROM ").fragment(M::table()).sql(" WHERE ");
+    set.condition(&mut keys);
+    let mut statement = Statement::new();
+    statement.sql("DELETE FROM ").ident(TABLE).sql(" WHERE ");
+    entries::<M, C::Backend>(&mut statement, None);
+    statement
+        .sql(" AND ")
+        .ident(ROW_KEY)
+        .sql(" IN (")
+        .push(keys)
+        .sql(")");
+    statement.execute(conn)
+}

@@ -138,16 +138,22 @@
 //! | `mysql` | no | MySQL and MariaDB (needs the MySQL client library) |
 
 mod backend;
+pub mod audit;
 pub mod cascade;
 mod error;
+pub mod hooks;
+pub mod leak;
 pub mod ledger;
 pub mod migration;
 mod model;
 pub mod ops;
+pub mod purge;
 mod report;
 #[doc(hidden)]
 pub mod rowset;
 pub mod scope;
+#[cfg(feature = "testing")]
+pub mod testing;
 #[doc(hidden)]
 pub mod sql;
 
@@ -156,6 +162,7 @@ pub use backend::{ActorBinder, ActorOn, Assignment, Found, ModelOn, TombstoneOn}
 pub use backend::{SoftDeleteOn, SupportedBackend};
 pub use cascade::graph::CascadeGraph;
 pub use error::{Error, Result};
+pub use hooks::{Hooks, Intent};
 pub use model::{
     Actor, ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Stamp, Timestamp, Tombstone,
     TombstoneKind,

@@ -182,6 +182,100 @@ pub trait SoftDelete: Sized + 'static {
         crate::ops::lock_live::<Self, C>(conn, id.into())
     }
 
+    /// Soft deletes the row whose key is `id` like `Model::soft_delete`, running `hooks` in its
+    /// transaction; see [`ops::soft_delete_with_hooks`](crate::ops::soft_delete_with_hooks).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::SqliteConnection;
+    /// use soft_delete_core::{Hooks, SoftDelete};
+    ///
+    /// # let conn = &mut fixture();
+    /// let mut hooks = Hooks::new().before(|_: &mut SqliteConnection, intent| {
+    ///     assert_eq!(intent.to_string(), "soft delete of `repos` 1");
+    ///     Ok(())
+    /// });
+    /// Repo::soft_delete_with_hooks(conn, 1, &mut hooks)?;
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn soft_delete_with_hooks<C>(
+        conn: &mut C,
+        id: impl Into<Self::Id>,
+        hooks: &mut crate::Hooks<'_, C>,
+    ) -> crate::Result<crate::Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+    {
+        crate::ops::soft_delete_with_hooks::<Self, C>(conn, id.into(), None, hooks)
+    }
+
+    /// Restores the row whose key is `id` like `Model::restore`, running `hooks` in its
+    /// transaction; see [`ops::restore_with_hooks`](crate::ops::restore_with_hooks).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use soft_delete_core::{Hooks, SoftDelete};
+    ///
+    /// # let conn = &mut fixture();
+    /// Repo::restore_with_hooks(conn, 3, &mut Hooks::new())?;
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn restore_with_hooks<C>(
+        conn: &mut C,
+        id: impl Into<Self::Id>,
+        hooks: &mut crate::Hooks<'_, C>,
+    ) -> crate::Result<crate::Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+    {
+        crate::ops::restore_with_hooks::<Self, C>(conn, id.into(), hooks)
+    }
+
+    /// Deletes for real the tombstoned rows `options` selects, with their cascades, in
+    /// batches; see [`purge`](crate::purge).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use soft_delete_core::{SoftDelete, purge::Purge};
+    ///
+    /// # let conn = &mut fixture();
+    /// assert_eq!(Repo::purge(conn, Purge::any_age())?.rows_in("repos"), 1);
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn purge<C>(conn: &mut C, options: crate::purge::Purge<'_, C>) -> crate::Result<crate::Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+    {
+        crate::purge::purge::<Self, C>(conn, options)
+    }
+
+    /// Deletes for real the row whose key is `id` and its whole subtree, in one transaction;
+    /// see [`ops::hard_delete`](crate::ops::hard_delete).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// # let conn = &mut fixture();
+    /// assert_eq!(Repo::hard_delete(conn, 2)?.rows_in("repos"), 1);
+    /// assert!(Repo::hard_delete(conn, 2).unwrap_err().is_not_found());
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn hard_delete<C>(conn: &mut C, id: impl Into<Self::Id>) -> crate::Result<crate::Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+    {
+        crate::ops::hard_delete::<Self, C>(conn, id.into())
+    }
+
     /// This model's cascade graph, a compile-time constant.
     ///
     /// ```

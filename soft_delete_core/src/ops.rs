@@ -12,10 +12,12 @@ use diesel::connection::LoadConnection;
 use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
 use diesel::sql_types::BoolOrNullableBool;
+use diesel::RunQueryDsl;
 
 use crate::backend::{Found, SoftDeleteOn, SupportedBackend};
 use crate::cascade::{Phase, RestoreUp, Walk, visit};
 use crate::error::{Error, Result};
+use crate::hooks::{Hooks, Intent};
 use crate::model::{ActorOf, SoftDelete};
 use crate::report::{Operation, Outcome, Report, TableChange};
 use crate::rowset::{Root, RowSet, State};
@@ -67,8 +69,41 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
+    soft_delete_with_hooks::<M, C>(conn, id, actor, &mut Hooks::new())
+}
+
+/// [`soft_delete`], running `hooks` inside its transaction: the `before` hooks once the row is
+/// locked, the `after` hooks with the report. An error from a hook rolls everything back.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use diesel::SqliteConnection;
+/// use soft_delete_core::{Hooks, Operation, ops};
+///
+/// # let conn = &mut fixture();
+/// let mut seen = Vec::new();
+/// let mut hooks = Hooks::new().after(|_: &mut SqliteConnection, report| {
+///     seen.push((report.operation, report.total_rows()));
+///     Ok(())
+/// });
+/// ops::soft_delete_with_hooks::<Repo, _>(conn, 1, None, &mut hooks)?;
+/// drop(hooks);
+/// assert_eq!(seen, [(Operation::SoftDelete, 1)]);
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
+pub fn soft_delete_with_hooks<M, C>(
+    conn: &mut C,
+    id: M::Id,
+    actor: Option<ActorOf<M>>,
+    hooks: &mut Hooks<'_, C>,
+) -> Result<Report>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
     let target = M::key_is(id.clone());
-    tombstone::<M, C>(conn, &*target, actor, Some(id))
+    tombstone::<M, C>(conn, &*target, actor, Some(id), hooks)
 }
 
 /// Soft deletes every live row of `M` that `predicate` selects, and everything their cascade
@@ -102,7 +137,7 @@ where
 {
     let mut target = Statement::new();
     target.push(predicate);
-    tombstone::<M, C>(conn, &target, actor, None)
+    tombstone::<M, C>(conn, &target, actor, None, &mut Hooks::new())
 }
 
 /// The soft delete of the rows `target` selects; `id` when it is one row by key.
@@ -111,6 +146,7 @@ fn tombstone<M, C>(
     target: &dyn QueryFragment<C::Backend>,
     actor: Option<ActorOf<M>>,
     id: Option<M::Id>,
+    hooks: &mut Hooks<'_, C>,
 ) -> Result<Report>
 where
     C: LoadConnection,
@@ -122,38 +158,63 @@ where
         // Lock the rows first: a concurrent delete or restore of them waits, then finds them
         // in their new state; writers that took `lock_live` finish first.
         lock::<M, C>(conn, target, State::Live)?;
-        let root = Root::<M, C::Backend>::new(target, State::Live);
-        let mut walk = Walk::new(stamp, actor.map(M::actor));
-        M::cascade(conn, &root, &mut walk, Phase::Check, true)?;
-        let edges = |conn: &mut C,
-                     set: &dyn RowSet<C::Backend>,
-                     walk: &mut Walk<'_, C::Backend>,
-                     phase: Phase| { M::cascade(conn, set, walk, phase, true) };
-        let rows = visit::<M, C>(conn, &root, &mut walk, Phase::Delete, &edges)?;
-        if rows > 0 {
-            return Ok(changed::<M>(
-                Operation::SoftDelete,
-                stamp,
-                rows,
-                walk.changes,
-            ));
-        }
-        match id {
-            Some(id) => {
-                ensure_exists::<M, C>(conn, id)?;
-                Ok(unchanged(
-                    Operation::SoftDelete,
-                    Outcome::AlreadyDeleted,
-                    stamp,
-                ))
-            }
-            None => Ok(unchanged(
-                Operation::SoftDelete,
-                Outcome::NothingMatched,
-                stamp,
-            )),
-        }
+        hooks.run_before(conn, || {
+            let target = id.as_ref().map_or_else(
+                || "rows matching a predicate".to_owned(),
+                |id| format!("{id:?}"),
+            );
+            Intent::new(Operation::SoftDelete, M::TABLE, target)
+        })?;
+        let report = tombstone_locked::<M, C>(conn, target, actor, id, stamp)?;
+        hooks.run_after(conn, &report)?;
+        Ok(report)
     })
+}
+
+/// The soft delete itself, once the rows are locked.
+fn tombstone_locked<M, C>(
+    conn: &mut C,
+    target: &dyn QueryFragment<C::Backend>,
+    actor: Option<ActorOf<M>>,
+    id: Option<M::Id>,
+    stamp: NaiveDateTime,
+) -> Result<Report>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
+    let root = Root::<M, C::Backend>::new(target, State::Live);
+    let mut walk = Walk::new(stamp, actor.map(M::actor));
+    M::cascade(conn, &root, &mut walk, Phase::Check, true)?;
+    let edges = |conn: &mut C,
+                 set: &dyn RowSet<C::Backend>,
+                 walk: &mut Walk<'_, C::Backend>,
+                 phase: Phase| { M::cascade(conn, set, walk, phase, true) };
+    let rows = visit::<M, C>(conn, &root, &mut walk, Phase::Delete, &edges)?;
+    if rows > 0 {
+        return Ok(changed::<M>(
+            Operation::SoftDelete,
+            stamp,
+            rows,
+            walk.changes,
+        ));
+    }
+    match id {
+        Some(id) => {
+            ensure_exists::<M, C>(conn, id)?;
+            Ok(unchanged(
+                Operation::SoftDelete,
+                Outcome::AlreadyDeleted,
+                stamp,
+            ))
+        }
+        None => Ok(unchanged(
+            Operation::SoftDelete,
+            Outcome::NothingMatched,
+            stamp,
+        )),
+    }
 }
 
 /// Restores the row of `M` whose key is `id`, and exactly what the operation that tombstoned
@@ -181,6 +242,29 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
+    restore_with_hooks::<M, C>(conn, id, &mut Hooks::new())
+}
+
+/// [`restore`], running `hooks` inside its transaction: the `before` hooks once the row is
+/// locked and its parents checked, the `after` hooks with the report.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use diesel::SqliteConnection;
+/// use soft_delete_core::{Error, Hooks, ops};
+///
+/// # let conn = &mut fixture();
+/// let mut hooks = Hooks::new().after(|_: &mut SqliteConnection, _| Err(Error::hook("no")));
+/// let refused = ops::restore_with_hooks::<Repo, _>(conn, 3, &mut hooks);
+/// assert!(matches!(refused, Err(Error::Hook(_))));
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
+pub fn restore_with_hooks<M, C>(conn: &mut C, id: M::Id, hooks: &mut Hooks<'_, C>) -> Result<Report>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
     let now = now_stamp();
     conn.transaction(|conn| {
         // A locking read: a concurrent delete or restore of the row finishes first, and the
@@ -188,10 +272,17 @@ where
         let for_update = <C::Backend as SupportedBackend>::FOR_UPDATE;
         let undone = match M::find(conn, id.clone(), for_update)? {
             Found::Missing => return Err(not_found::<M>(&id)),
-            Found::Live => return Ok(unchanged(Operation::Restore, Outcome::AlreadyActive, now)),
+            Found::Live => {
+                let report = unchanged(Operation::Restore, Outcome::AlreadyActive, now);
+                hooks.run_after(conn, &report)?;
+                return Ok(report);
+            }
             Found::Deleted(stamp) => stamp,
         };
         M::check_parents(conn, &id)?;
+        hooks.run_before(conn, || {
+            Intent::new(Operation::Restore, M::TABLE, format!("{id:?}"))
+        })?;
         let target = M::key_is(id);
         let root = Root::<M, C::Backend>::new(&*target, State::Deleted);
         // Without the stamp of the delete (a flag set outside this crate), only the row itself
@@ -208,7 +299,9 @@ where
             }
         };
         let rows = visit::<M, C>(conn, &root, &mut walk, Phase::Restore, &edges)?;
-        Ok(changed::<M>(Operation::Restore, now, rows, walk.changes))
+        let report = changed::<M>(Operation::Restore, now, rows, walk.changes);
+        hooks.run_after(conn, &report)?;
+        Ok(report)
     })
 }
 
@@ -400,7 +493,7 @@ fn not_found<M: SoftDelete>(id: &M::Id) -> Error {
 }
 
 /// A report of `rows` of `M` changed, then what the cascade changed.
-fn changed<M: SoftDelete>(
+pub(crate) fn changed<M: SoftDelete>(
     operation: Operation,
     stamp: NaiveDateTime,
     rows: usize,
@@ -431,4 +524,71 @@ fn unchanged(operation: Operation, outcome: Outcome, stamp: NaiveDateTime) -> Re
         stamp,
         changes: Vec::new(),
     }
+}
+
+/// Deletes for real the row of `M` whose key is `id`, live or tombstoned, and its whole subtree:
+/// every row its soft edges reach, live or tombstoned, and the rows of its hard edges; children
+/// first, in one transaction (seed 003's "hard delete", for an erasure request).
+///
+/// The row itself goes last, in one statement that also tells whether it existed
+/// (`DELETE ... RETURNING` on PostgreSQL and SQLite, the affected-row count on MySQL): an
+/// unknown key is [`Error::NotFound`] and the subtree's deletes are rolled back with it. A
+/// restricting edge with live rows is [`Error::Restricted`]; a foreign key from elsewhere
+/// that refuses is [`Error::Referenced`]. Either way nothing is deleted. Owned records
+/// (`#[cascade(Child(owned))]`) stay: the row held their key; delete them through their model.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use diesel::prelude::*;
+/// use soft_delete_core::{Operation, ops};
+///
+/// # let conn = &mut fixture();
+/// let report = ops::hard_delete::<Repo, _>(conn, 1)?;
+/// assert_eq!((report.operation, report.rows_in("repos")), (Operation::HardDelete, 1));
+/// assert_eq!(Repo::with_deleted().count().get_result::<i64>(conn)?, 2);
+/// assert!(ops::hard_delete::<Repo, _>(conn, 1).unwrap_err().is_not_found());
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
+pub fn hard_delete<M, C>(conn: &mut C, id: M::Id) -> Result<Report>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
+    let stamp = now_stamp();
+    conn.transaction(|conn| {
+        let target = M::key_is(id.clone());
+        let root = Root::<M, C::Backend>::new(&*target, State::Any);
+        let mut walk = Walk::new(stamp, None);
+        M::cascade(conn, &root, &mut walk, Phase::Check, true)?;
+        M::cascade(conn, &root, &mut walk, Phase::HardDelete, true)
+            .map_err(crate::purge::referenced::<M>)?;
+        if M::USES_LEDGER {
+            crate::ledger::forget_rows::<M, C>(conn, &root)?;
+        }
+        let mut statement = Statement::new();
+        statement
+            .sql("DELETE FROM ")
+            .fragment(M::table())
+            .sql(" WHERE ");
+        root.condition(&mut statement);
+        let deleted = if <C::Backend as SupportedBackend>::DELETE_RETURNING {
+            statement
+                .sql(" RETURNING ")
+                .ident(<M::Key as diesel::Column>::NAME);
+            M::load_keys(conn, Box::new(statement)).map(|keys| keys.len())
+        } else {
+            statement.execute(conn)
+        }
+        .map_err(|error| crate::purge::referenced::<M>(error.into()))?;
+        if deleted == 0 {
+            return Err(not_found::<M>(&id));
+        }
+        Ok(changed::<M>(
+            Operation::HardDelete,
+            stamp,
+            deleted,
+            walk.changes,
+        ))
+    })
 }

@@ -18,6 +18,10 @@ pub enum Operation {
     SoftDelete,
     /// Tombstones were cleared.
     Restore,
+    /// Tombstoned rows were deleted for real.
+    Purge,
+    /// A row and its subtree were deleted for real.
+    HardDelete,
 }
 
 impl core::fmt::Display for Operation {
@@ -25,6 +29,8 @@ impl core::fmt::Display for Operation {
         f.write_str(match self {
             Operation::SoftDelete => "soft delete",
             Operation::Restore => "restore",
+            Operation::Purge => "purge",
+            Operation::HardDelete => "hard delete",
         })
     }
 }

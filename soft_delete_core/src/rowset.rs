@@ -19,6 +19,11 @@ pub enum State {
     Deleted,
     /// Rows tombstoned by the operation whose stamp this is: what a restore revives.
     At(NaiveDateTime),
+    /// Every row, live or tombstoned: `(<live> OR <deleted>)`. For the statements that read a
+    /// row whatever its state (looking a row up by key, locking a parent before checking it),
+    /// so that they name the tombstone and say, to a reader and to the
+    /// [leak detector](crate::leak), that they mean every row.
+    Any,
 }
 
 /// A set of rows of one model's table.

@@ -3,6 +3,7 @@
 //! The derive adds these to each model as `Model::active()` and friends; the functions here
 //! are the same scopes for generic code.
 
+use diesel::BoolExpressionMethods;
 use diesel::query_dsl::methods::FilterDsl;
 
 use crate::model::{SoftDelete, Tombstone};
@@ -28,8 +29,8 @@ pub type IsDeleted<M> = <<M as SoftDelete>::Tombstone as Tombstone>::IsDeleted;
 pub type Active<M> = diesel::dsl::Filter<TableOf<M>, IsActive<M>>;
 /// The query of `M`'s tombstoned rows: `table.filter(deleted_at.is_not_null())`.
 pub type OnlyDeleted<M> = diesel::dsl::Filter<TableOf<M>, IsDeleted<M>>;
-/// The query of all of `M`'s rows: the bare table.
-pub type WithDeleted<M> = TableOf<M>;
+/// The query of all of `M`'s rows: `table.filter(deleted_at.is_null().or(deleted_at.is_not_null()))`.
+pub type WithDeleted<M> = diesel::dsl::Filter<TableOf<M>, diesel::dsl::Or<IsActive<M>, IsDeleted<M>>>;
 
 /// `M`'s live rows, the scope every read should start from.
 ///
@@ -73,6 +74,11 @@ where
 
 /// All of `M`'s rows, live and tombstoned: an explicit, greppable way to read past tombstones.
 ///
+/// The query is `table.filter(is_active().or(is_deleted()))`, which selects every row and
+/// names the tombstone on purpose: the database plans it as a read of the whole table, and
+/// the [leak detector](crate::leak) can tell this deliberate read from one that forgot the
+/// tombstone.
+///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
 /// use diesel::prelude::*;
@@ -80,11 +86,23 @@ where
 /// # let conn = &mut fixture();
 /// let all: i64 = soft_delete_core::scope::with_deleted::<Repo>().count().get_result(conn)?;
 /// assert_eq!(all, 3);
+///
+/// let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&Repo::with_deleted()).to_string();
+/// assert!(sql.contains(
+///     "WHERE ((`repos`.`deleted_at` IS NULL) OR (`repos`.`deleted_at` IS NOT NULL))"
+/// ));
 /// # Ok::<(), diesel::result::Error>(())
 /// ```
 #[must_use]
-pub fn with_deleted<M: SoftDelete>() -> WithDeleted<M> {
-    M::Table::default()
+pub fn with_deleted<M>() -> WithDeleted<M>
+where
+    M: SoftDelete,
+    TableOf<M>: FilterDsl<diesel::dsl::Or<IsActive<M>, IsDeleted<M>>>,
+{
+    FilterDsl::filter(
+        M::Table::default(),
+        BoolExpressionMethods::or(M::Tombstone::is_active(), M::Tombstone::is_deleted()),
+    )
 }
 
 /// The predicate "row of `M` is live", to filter joined tables.

@@ -21,6 +21,8 @@ pub type Fragment<'a, DB> = Box<dyn QueryFragment<DB> + 'a>;
 enum Part<'a, DB: Backend> {
     Text(&'static str),
     Identifier(&'static str),
+    /// An identifier read at run time (from the database's catalog), quoted all the same.
+    Named(String),
     Fragment(Fragment<'a, DB>),
 }
 
@@ -43,6 +45,12 @@ impl<'a, DB: Backend> Statement<'a, DB> {
     /// Appends an identifier, quoted for the backend.
     pub(crate) fn ident(&mut self, name: &'static str) -> &mut Self {
         self.parts.push(Part::Identifier(name));
+        self
+    }
+
+    /// Appends an identifier known only at run time, quoted for the backend.
+    pub(crate) fn ident_owned(&mut self, name: &str) -> &mut Self {
+        self.parts.push(Part::Named(name.to_owned()));
         self
     }
 
@@ -72,6 +80,7 @@ impl<DB: Backend> QueryFragment<DB> for Statement<'_, DB> {
             match part {
                 Part::Text(text) => out.push_sql(text),
                 Part::Identifier(name) => out.push_identifier(name)?,
+                Part::Named(name) => out.push_identifier(name)?,
                 Part::Fragment(fragment) => fragment.walk_ast(out.reborrow())?,
             }
         }

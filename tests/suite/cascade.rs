@@ -13,7 +13,7 @@ type Conn = super::Conn;
 
 /// Repo `repo` with issues `repo*10 + 1..=3`, each with comments `issue*10 + 1..=2`, proposal
 /// `repo*10 + 1` with comments `proposal*10 + 1..=2`, and webhook `repo`.
-fn code_hosting(conn: &mut Conn, repo: i32) {
+pub(crate) fn code_hosting(conn: &mut Conn, repo: i32) {
     diesel::insert_into(hub_repos::table)
         .values((
             hub_repos::id.eq(repo),
@@ -771,7 +771,7 @@ fn a_station_with_live_segments_cannot_be_deleted() {
 // ----- a self-referencing tree ----------------------------------------------------------------
 
 /// 1 -> (2 -> (4 -> 6), 3 -> 5); 7 is another root. Reactions on 4 and 7.
-fn thread(conn: &mut Conn) {
+pub(crate) fn thread(conn: &mut Conn) {
     conn.batch_execute(
         "INSERT INTO comments (id, parent_id, body) VALUES
              (1, NULL, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'a1'), (5, 3, 'b1'), (6, 4, 'a1x'), (7, NULL, 'other');
@@ -780,7 +780,7 @@ fn thread(conn: &mut Conn) {
     .unwrap();
 }
 
-fn live_comments(conn: &mut Conn) -> Vec<i32> {
+pub(crate) fn live_comments(conn: &mut Conn) -> Vec<i32> {
     Comment::active()
         .order(comments::id)
         .select(comments::id)

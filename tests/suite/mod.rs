@@ -22,6 +22,13 @@ mod cascade_schema {
     include!("cascade_schema.rs");
 }
 
+mod audit {
+    use super::cascade_schema::*;
+    use super::{Db, connect};
+
+    include!("audit.rs");
+}
+
 mod cascade {
     use super::cascade_schema::*;
     use super::connect;
@@ -29,6 +36,16 @@ mod cascade {
     use diesel::prelude::*;
 
     include!("cascade.rs");
+}
+
+mod lifecycle {
+    use super::cascade::{code_hosting, live_comments, thread};
+    use super::cascade_schema::*;
+    use super::connect;
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+
+    include!("lifecycle.rs");
 }
 
 mod migration {
@@ -51,4 +68,12 @@ mod operations {
     use diesel::prelude::*;
 
     include!("operations.rs");
+}
+
+mod leak {
+    use super::cascade_schema::*;
+    use super::connect;
+    use diesel::prelude::*;
+
+    include!("leak.rs");
 }

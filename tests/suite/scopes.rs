@@ -32,7 +32,22 @@ fn only_deleted_and_with_deleted_are_the_hand_written_queries() {
         sql(&IssueComment::only_deleted()),
         sql(&issue_comments::table.filter(issue_comments::is_deleted.eq(true)))
     );
-    assert_eq!(sql(&Repo::with_deleted()), sql(&repos::table));
+    assert_eq!(
+        sql(&Repo::with_deleted()),
+        sql(&repos::table.filter(
+            repos::deleted_at
+                .is_null()
+                .or(repos::deleted_at.is_not_null())
+        ))
+    );
+    assert_eq!(
+        sql(&IssueComment::with_deleted()),
+        sql(&issue_comments::table.filter(
+            issue_comments::is_deleted
+                .eq(false)
+                .or(issue_comments::is_deleted.eq(true))
+        ))
+    );
 }
 
 #[test]

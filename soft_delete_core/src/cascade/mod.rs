@@ -32,6 +32,8 @@ pub use graph::{CascadeGraph, GraphEdge, Policy, Target};
 pub use parents::{HasParent, ParentLink, ParentOn, ParentsOn, RestoreUp, climb};
 pub use probe::{LiveFilter, LiveFilterOf, Probe, ProbeOther, ProbeSoft};
 
+pub(crate) use crate::purge::Blocker;
+
 #[doc(hidden)]
 /// A soft edge to `Child`, whose foreign key column `Fk` holds the parent's key.
 pub struct Soft<Child, Fk>(core::marker::PhantomData<fn() -> (Child, Fk)>);
@@ -150,12 +152,17 @@ impl<Parent: SoftDelete, Fk> EdgeLink<Parent> for Tree<Fk> {
     type Link = Link<Fk, Parent::Key>;
 }
 
-/// What one operation carries down the graph: its stamp, its actor, and what it changed.
+/// What one operation carries down the graph: its stamp, its actor, what it changed, and for a
+/// purge the foreign keys that may still reference the rows it deletes.
 #[doc(hidden)]
 pub struct Walk<'a, DB: SupportedBackend> {
     pub(crate) stamp: NaiveDateTime,
     pub(crate) actor: Option<ActorBinder<'a, DB>>,
     pub(crate) changes: Vec<TableChange>,
+    pub(crate) blockers: &'a [Blocker],
+    /// Tables with a self-referencing edge, and its column: deleting their rows for real must
+    /// go leaves first where the database checks foreign keys row by row.
+    pub(crate) self_links: Vec<(&'static str, &'static str)>,
 }
 
 impl<'a, DB: SupportedBackend> Walk<'a, DB> {
@@ -164,6 +171,8 @@ impl<'a, DB: SupportedBackend> Walk<'a, DB> {
             stamp,
             actor,
             changes: Vec::new(),
+            blockers: &[],
+            self_links: Vec::new(),
         }
     }
 
@@ -195,6 +204,16 @@ pub enum Phase {
     Delete,
     /// Revive what the walk's stamp tombstoned, deepest tables first.
     Restore,
+    /// Before a purge: refuse if a tombstoned row to purge still has live children, or rows
+    /// reference it through a restricting edge; changes nothing.
+    PurgeCheck,
+    /// Delete for real the tombstoned rows and their tombstoned descendants, children first.
+    Purge,
+    /// Delete for real the rows and every descendant, live or tombstoned, children first.
+    HardDelete,
+    /// Refuse if a live row hangs off the tombstoned rows, anywhere down the soft edges;
+    /// changes nothing (the test helpers' "the whole cascade is tombstoned").
+    LiveCheck,
 }
 
 /// One edge of a model's cascade, executable on `DB`.
@@ -308,7 +327,8 @@ where
 {
     edges(conn, set, walk, phase)?;
     let rows = match phase {
-        Phase::Check => 0,
+        Phase::Check | Phase::PurgeCheck | Phase::LiveCheck => 0,
+        Phase::Purge | Phase::HardDelete => crate::purge::delete_rows::<M, C>(conn, set, walk)?,
         Phase::Delete => {
             if M::USES_LEDGER {
                 ledger::record::<M, C>(conn, set, walk.stamp)?;
@@ -350,6 +370,50 @@ fn child_state(phase: Phase, stamp: NaiveDateTime) -> State {
     match phase {
         Phase::Check | Phase::Delete => State::Live,
         Phase::Restore => State::At(stamp),
+        Phase::PurgeCheck | Phase::Purge | Phase::LiveCheck => State::Deleted,
+        Phase::HardDelete => State::Any,
+    }
+}
+
+/// [`Error::Referenced`] if `set`, the live children of rows a purge would delete, has rows.
+fn refuse_live<Child, C>(
+    conn: &mut C,
+    set: &dyn RowSet<C::Backend>,
+    parent: &'static str,
+) -> Result<()>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    Child: ModelOn<C::Backend>,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql("SELECT COUNT(*) FROM ")
+        .fragment(Child::table())
+        .sql(" WHERE ");
+    set.condition(&mut statement);
+    let rows = <C::Backend as SupportedBackend>::load_count(conn, Box::new(statement))?;
+    if rows > 0 {
+        return Err(Error::Referenced {
+            table: parent.to_owned(),
+            referenced_by: format!("{} (live rows)", Child::TABLE),
+            constraint: None,
+            rows: u64::try_from(rows).unwrap_or(0),
+        });
+    }
+    Ok(())
+}
+
+/// The rows of two sets of the same table: `(a) OR (b)`.
+struct Either<'s, DB: SupportedBackend>(&'s dyn RowSet<DB>, &'s dyn RowSet<DB>);
+
+impl<DB: SupportedBackend> RowSet<DB> for Either<'_, DB> {
+    fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
+        out.sql("((");
+        self.0.condition(out);
+        out.sql(") OR (");
+        self.1.condition(out);
+        out.sql("))");
     }
 }
 
@@ -392,6 +456,10 @@ where
     Child: crate::SoftDeleteOn<C::Backend>,
     L: LinkColumns<C::Backend>,
 {
+    if matches!(phase, Phase::PurgeCheck | Phase::LiveCheck) {
+        let live = Linked::<Parent, Child, L, C::Backend>::new(parent, State::Live);
+        refuse_live::<Child, C>(conn, &live, Parent::TABLE)?;
+    }
     let set = Linked::<Parent, Child, L, C::Backend>::new(parent, child_state(phase, walk.stamp));
     let edges = |conn: &mut C,
                  set: &dyn RowSet<C::Backend>,
@@ -442,6 +510,11 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
+        // The owner holds the owned record's key, so deleting the owner for real leaves the
+        // record to its own model's purge or hard delete.
+        if matches!(phase, Phase::PurgeCheck | Phase::Purge | Phase::HardDelete) {
+            return Ok(());
+        }
         soft_child::<Parent, Child, Link<Child::Key, ParentColumn>, C>(conn, parent, walk, phase)
     }
 }
@@ -465,6 +538,15 @@ where
     {
         let set =
             Descendants::<M, Link<Fk, M::Key>, DB>::new(parent, child_state(phase, walk.stamp));
+        if matches!(phase, Phase::Purge | Phase::HardDelete) {
+            walk.self_links.push((M::TABLE, <Fk as Column>::NAME));
+        }
+        if matches!(phase, Phase::PurgeCheck | Phase::LiveCheck) {
+            // Live rows anywhere under the tombstoned subtree.
+            let subtree = Either(parent, &set);
+            let live = Linked::<M, M, Link<Fk, M::Key>, DB>::new(&subtree, State::Live);
+            refuse_live::<M, C>(conn, &live, M::TABLE)?;
+        }
         let rows = visit::<M, C>(conn, &set, walk, phase, rest)?;
         walk.record(Cow::Borrowed(M::TABLE), rows);
         Ok(())
@@ -500,7 +582,7 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
-        if phase != Phase::Delete {
+        if !matches!(phase, Phase::Delete | Phase::Purge | Phase::HardDelete) {
             return Ok(());
         }
         let mut statement = Statement::new();
@@ -533,7 +615,7 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
-        if phase != Phase::Check {
+        if !matches!(phase, Phase::Check | Phase::PurgeCheck) {
             return Ok(());
         }
         let mut statement = Statement::new();
@@ -542,7 +624,8 @@ where
             .push(Fk::Table::default())
             .sql(" WHERE ");
         references::<Parent, Fk, DB>(&mut statement, parent);
-        if let Some(live) = Live::live_filter() {
+        // Before a purge every referencing row counts: a tombstoned one still holds the key.
+        if let (Phase::Check, Some(live)) = (phase, Live::live_filter()) {
             statement.sql(" AND ");
             live.push::<Fk::Table, DB>(&mut statement);
         }

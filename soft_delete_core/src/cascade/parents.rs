@@ -26,9 +26,11 @@ pub trait HasParent<Parent> {}
 /// A parent named with `#[soft_delete(parent = P)]`.
 pub struct ParentLink<P>(core::marker::PhantomData<fn() -> P>);
 
-/// `SELECT <P's key> FROM P WHERE [<P in state> AND] <P's link column> IN (<child M's row id>)`,
-/// as a locking read that holds the parent rows against writers until the transaction ends.
-fn parents_of<P, M, DB>(id: M::Id, state: Option<State>) -> Fragment<'static, DB>
+/// `SELECT <P's key> FROM P WHERE <P in state> AND <P's link column> IN (SELECT <link> FROM M
+/// WHERE <M's key> = id AND <M in any state>)`, as a locking read that holds the parent rows
+/// against writers until the transaction ends. Both tables name their tombstone, so the read
+/// says which rows it means ([`State::Any`] for every row).
+fn parents_of<P, M, DB>(id: M::Id, state: State) -> Fragment<'static, DB>
 where
     DB: SupportedBackend,
     P: ModelOn<DB> + CascadesTo<M>,
@@ -43,11 +45,9 @@ where
         .fragment(P::key())
         .sql(" FROM ")
         .fragment(P::table())
-        .sql(" WHERE ");
-    if let Some(state) = state {
-        statement.fragment(P::in_state(state)).sql(" AND ");
-    }
-    statement
+        .sql(" WHERE ")
+        .fragment(P::in_state(state))
+        .sql(" AND ")
         .fragment(<LinkOf<P, M> as LinkColumns<DB>>::parent_column())
         .sql(" IN (SELECT ")
         .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
@@ -55,6 +55,8 @@ where
         .fragment(M::table())
         .sql(" WHERE ")
         .fragment(M::key_is(id))
+        .sql(" AND ")
+        .fragment(M::in_state(State::Any))
         .sql(")")
         .sql(DB::FOR_SHARE);
     Box::new(statement)
@@ -97,10 +99,10 @@ where
         // Lock the parents first: a delete of one in progress finishes before the check reads
         // it, and none can start until this transaction ends, so no restored row ends up under
         // a parent tombstoned meanwhile.
-        P::load_keys(conn, parents_of::<P, M, DB>(id.clone(), None))?;
+        P::load_keys(conn, parents_of::<P, M, DB>(id.clone(), State::Any))?;
         if !P::load_keys(
             conn,
-            parents_of::<P, M, DB>(id.clone(), Some(State::Deleted)),
+            parents_of::<P, M, DB>(id.clone(), State::Deleted),
         )?
         .is_empty()
         {
@@ -119,7 +121,7 @@ where
     {
         Ok(P::load_keys(
             conn,
-            parents_of::<P, M, DB>(id.clone(), Some(State::Deleted)),
+            parents_of::<P, M, DB>(id.clone(), State::Deleted),
         )?)
     }
 }

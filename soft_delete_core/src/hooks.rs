@@ -1,0 +1,196 @@
+//! Hooks: code of yours that runs inside an operation's transaction, before it changes anything
+//! and after, with its [`Report`]; to write an audit row or an outbox event that commits, or
+//! rolls back, with the operation itself.
+//!
+//! A hook returns [`Result`](crate::Result): an error from it (a database error through `?`, or
+//! [`Error::hook`](crate::Error::hook) to refuse) rolls the whole operation back and is returned
+//! by the operation.
+//!
+//! ```
+//! # soft_delete_core::__doc_fixture!();
+//! use diesel::prelude::*;
+//! use soft_delete_core::{Hooks, SoftDelete};
+//!
+//! # let conn = &mut fixture();
+//! diesel::sql_query("CREATE TABLE audit (entry TEXT NOT NULL)").execute(conn)?;
+//! let mut hooks = Hooks::new().after(|conn: &mut SqliteConnection, report| {
+//!     diesel::sql_query("INSERT INTO audit (entry) VALUES (?)")
+//!         .bind::<diesel::sql_types::Text, _>(report.to_string())
+//!         .execute(conn)?;
+//!     Ok(())
+//! });
+//! Repo::soft_delete_with_hooks(conn, 1, &mut hooks)?;
+//!
+//! let entries: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+//!     "(SELECT COUNT(*) FROM audit)",
+//! ))
+//! .get_result(conn)?;
+//! assert_eq!(entries, 1);
+//! # Ok::<(), soft_delete_core::Error>(())
+//! ```
+
+use crate::error::Result;
+use crate::report::{Operation, Report};
+
+/// What an operation is about to do, for a hook that runs before it.
+///
+/// ```
+/// use soft_delete_core::{Intent, Operation};
+///
+/// let intent = Intent::new(Operation::SoftDelete, "repos", "1".into());
+/// assert_eq!(intent.to_string(), "soft delete of `repos` 1");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Intent {
+    /// The operation.
+    pub operation: Operation,
+    /// The table of the row (or rows) it starts from.
+    pub table: &'static str,
+    /// What it starts from: the key as its `Debug` impl writes it, `rows matching a
+    /// predicate`, or for a purge the batch's keys.
+    pub target: String,
+}
+
+impl Intent {
+    /// An intent; operations build them, tests of hooks may too.
+    #[must_use]
+    pub fn new(operation: Operation, table: &'static str, target: String) -> Self {
+        Intent {
+            operation,
+            table,
+            target,
+        }
+    }
+}
+
+impl core::fmt::Display for Intent {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} of `{}` {}", self.operation, self.table, self.target)
+    }
+}
+
+type Before<'h, C> = Box<dyn FnMut(&mut C, &Intent) -> Result<()> + 'h>;
+type After<'h, C> = Box<dyn FnMut(&mut C, &Report) -> Result<()> + 'h>;
+
+/// Closures run inside an operation's transaction, on its connection `C`: each `before` hook
+/// once the rows are locked and before anything changes, each `after` hook with the report
+/// (also when the operation found nothing to change: check [`Report::outcome`]). For a purge
+/// they run once per batch, in the batch's transaction.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use diesel::SqliteConnection;
+/// use soft_delete_core::{Error, Hooks, SoftDelete};
+///
+/// # let conn = &mut fixture();
+/// let mut frozen = Hooks::new().before(|_: &mut SqliteConnection, intent| {
+///     Err(Error::hook(format!("{intent}: repositories are frozen today")))
+/// });
+/// let refused = Repo::soft_delete_with_hooks(conn, 1, &mut frozen).unwrap_err();
+/// assert!(matches!(refused, Error::Hook(_)));
+/// assert_eq!(Repo::active().count().get_result::<i64>(conn)?, 2); // nothing changed
+/// # use diesel::prelude::*;
+/// # Ok::<(), Error>(())
+/// ```
+pub struct Hooks<'h, C> {
+    before: Vec<Before<'h, C>>,
+    after: Vec<After<'h, C>>,
+}
+
+impl<C> Default for Hooks<'_, C> {
+    fn default() -> Self {
+        Hooks {
+            before: Vec::new(),
+            after: Vec::new(),
+        }
+    }
+}
+
+impl<C> core::fmt::Debug for Hooks<'_, C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Hooks")
+            .field("before", &self.before.len())
+            .field("after", &self.after.len())
+            .finish()
+    }
+}
+
+impl<'h, C> Hooks<'h, C> {
+    /// No hooks.
+    ///
+    /// ```
+    /// let hooks = soft_delete_core::Hooks::<diesel::SqliteConnection>::new();
+    /// assert!(hooks.is_empty());
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a hook that runs before the operation changes anything; an error refuses it.
+    ///
+    /// ```
+    /// use soft_delete_core::Hooks;
+    ///
+    /// let hooks = Hooks::<diesel::SqliteConnection>::new().before(|_, _| Ok(()));
+    /// assert!(!hooks.is_empty());
+    /// ```
+    #[must_use]
+    pub fn before(mut self, hook: impl FnMut(&mut C, &Intent) -> Result<()> + 'h) -> Self {
+        self.before.push(Box::new(hook));
+        self
+    }
+
+    /// Adds a hook that runs after the operation, with its report, before the commit; an error
+    /// rolls the operation back.
+    ///
+    /// ```
+    /// use soft_delete_core::Hooks;
+    ///
+    /// let hooks = Hooks::<diesel::SqliteConnection>::new().after(|_, report| {
+    ///     println!("{report}");
+    ///     Ok(())
+    /// });
+    /// assert!(!hooks.is_empty());
+    /// ```
+    #[must_use]
+    pub fn after(mut self, hook: impl FnMut(&mut C, &Report) -> Result<()> + 'h) -> Self {
+        self.after.push(Box::new(hook));
+        self
+    }
+
+    /// Whether there are no hooks at all.
+    ///
+    /// ```
+    /// assert!(soft_delete_core::Hooks::<diesel::SqliteConnection>::default().is_empty());
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty() && self.after.is_empty()
+    }
+
+    /// Runs the `before` hooks, building the intent only when there are some.
+    pub(crate) fn run_before(
+        &mut self,
+        conn: &mut C,
+        intent: impl FnOnce() -> Intent,
+    ) -> Result<()> {
+        if self.before.is_empty() {
+            return Ok(());
+        }
+        let intent = intent();
+        for hook in &mut self.before {
+            hook(conn, &intent)?;
+        }
+        Ok(())
+    }
+
+    /// Runs the `after` hooks with `report`.
+    pub(crate) fn run_after(&mut self, conn: &mut C, report: &Report) -> Result<()> {
+        for hook in &mut self.after {
+            hook(conn, report)?;
+        }
+        Ok(())
+    }
+}

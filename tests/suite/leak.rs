@@ -1,0 +1,295 @@
+// The leak detector on a real connection: reads and writes that forget a tombstone, in joins,
+// subqueries, counts and raw SQL, are reported with their table and statement; the crate's
+// scopes and operations never are.
+
+use chrono::NaiveDateTime;
+use diesel::sql_types::Integer;
+use soft_delete_core::SoftDelete;
+use soft_delete_core::leak::{Leak, LeakDetector, LeakKind, Leaks};
+
+type Conn = super::Conn;
+
+/// Repos 1 and 2 with their issues, comments and proposals (see `cascade::code_hosting`); repo
+/// 2 tombstoned by hand, so its issues are live rows under a deleted repo: what a leaky join
+/// brings back.
+fn seed(conn: &mut Conn) {
+    super::cascade::code_hosting(conn, 1);
+    super::cascade::code_hosting(conn, 2);
+    let stamp = NaiveDateTime::parse_from_str("2026-01-01 00:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+    diesel::update(hub_repos::table.filter(hub_repos::id.eq(2)))
+        .set(hub_repos::deleted_at.eq(Some(stamp)))
+        .execute(conn)
+        .unwrap();
+}
+
+/// Installs a collecting detector watching the code-hosting cascade's tables.
+fn watch(conn: &mut Conn) -> Leaks {
+    let detector = LeakDetector::collecting().watch_graph(HubRepo::cascade_graph());
+    let leaks = detector.leaks();
+    conn.set_instrumentation(detector);
+    leaks
+}
+
+/// The leaks as `(table, kind, statement)`, the statement with its identifiers unquoted and
+/// its placeholders written `?`: the same text on every backend.
+fn plain(leaks: Vec<Leak>) -> Vec<(String, LeakKind, String)> {
+    leaks
+        .into_iter()
+        .map(|leak| (leak.table, leak.kind, unquoted(&leak.statement)))
+        .collect()
+}
+
+fn unquoted(sql: &str) -> String {
+    let mut out = String::new();
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' | '`' => {}
+            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                while chars.next_if(char::is_ascii_digit).is_some() {}
+                out.push('?');
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn read(table: &str, statement: &str) -> (String, LeakKind, String) {
+    (table.to_owned(), LeakKind::Read, statement.to_owned())
+}
+
+#[derive(Debug, QueryableByName)]
+struct Id {
+    #[diesel(sql_type = Integer)]
+    id: i32,
+}
+
+#[test]
+fn a_join_filtering_one_side_leaks_the_other() {
+    let mut db = connect();
+    let conn = &mut *db;
+    seed(conn);
+    let leaks = watch(conn);
+
+    let issues: Vec<i32> = hub_issues::table
+        .inner_join(hub_repos::table)
+        .filter(HubIssue::is_active())
+        .order(hub_issues::id)
+        .select(hub_issues::id)
+        .load(conn)
+        .unwrap();
+    // The issues of tombstoned repo 2 came back: the leak the detector reports.
+    assert_eq!(issues, [11, 12, 13, 21, 22, 23]);
+    assert_eq!(
+        plain(leaks.take()),
+        [read(
+            "hub_repos",
+            "SELECT hub_issues.id FROM (hub_issues INNER JOIN hub_repos ON (hub_issues.repo_id = \
+             hub_repos.id)) WHERE (hub_issues.deleted_at IS NULL) ORDER BY hub_issues.id"
+        )]
+    );
+
+    // A left join whose `ON` filters the repos, but nothing filters the issues.
+    let _: Vec<(i32, Option<i32>)> = hub_issues::table
+        .left_join(
+            hub_repos::table.on(hub_repos::id
+                .eq(hub_issues::repo_id)
+                .and(HubRepo::is_active())),
+        )
+        .select((hub_issues::id, hub_repos::id.nullable()))
+        .load(conn)
+        .unwrap();
+    assert_eq!(
+        plain(leaks.take()),
+        [read(
+            "hub_issues",
+            "SELECT hub_issues.id, hub_repos.id FROM (hub_issues LEFT OUTER JOIN hub_repos ON \
+             ((hub_repos.id = hub_issues.repo_id) AND (hub_repos.deleted_at IS NULL)))"
+        )]
+    );
+}
+
+#[test]
+fn a_subquery_over_an_unfiltered_table_leaks() {
+    let mut db = connect();
+    let conn = &mut *db;
+    seed(conn);
+    let leaks = watch(conn);
+
+    let issues: Vec<i32> = HubIssue::active()
+        .filter(hub_issues::repo_id.eq_any(hub_repos::table.select(hub_repos::id)))
+        .select(hub_issues::id)
+        .load(conn)
+        .unwrap();
+    assert_eq!(issues.len(), 6);
+    let found = plain(leaks.take());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].0.as_str(), found[0].1), ("hub_repos", LeakKind::Read));
+    assert!(
+        found[0]
+            .2
+            .contains("IN (SELECT hub_repos.id FROM hub_repos)"),
+        "{found:?}"
+    );
+
+    // The same subquery over live repos only: clean.
+    let issues: Vec<i32> = HubIssue::active()
+        .filter(hub_issues::repo_id.eq_any(HubRepo::active().select(hub_repos::id)))
+        .select(hub_issues::id)
+        .load(conn)
+        .unwrap();
+    assert_eq!(issues.len(), 3);
+    leaks.assert_none();
+}
+
+#[test]
+fn a_count_of_the_bare_table_leaks() {
+    let mut db = connect();
+    let conn = &mut *db;
+    seed(conn);
+    let leaks = watch(conn);
+
+    let all: i64 = hub_repos::table.count().get_result(conn).unwrap();
+    let live: i64 = HubRepo::active().count().get_result(conn).unwrap();
+    assert_eq!((all, live), (2, 1));
+    assert_eq!(
+        plain(leaks.take()),
+        [read("hub_repos", "SELECT COUNT(*) FROM hub_repos")]
+    );
+}
+
+#[test]
+fn raw_sql_is_checked_too() {
+    let mut db = connect();
+    let conn = &mut *db;
+    seed(conn);
+    let leaks = watch(conn);
+
+    let ids: Vec<Id> = diesel::sql_query("SELECT id FROM hub_repos ORDER BY id")
+        .load(conn)
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    diesel::sql_query("UPDATE hub_issues SET title = 'triaged' WHERE repo_id = 2")
+        .execute(conn)
+        .unwrap();
+    diesel::sql_query("DELETE FROM hub_issue_comments WHERE body = '+1' AND issue_id = 11")
+        .execute(conn)
+        .unwrap();
+    assert_eq!(
+        plain(leaks.take()),
+        [
+            read("hub_repos", "SELECT id FROM hub_repos ORDER BY id"),
+            (
+                "hub_issues".to_owned(),
+                LeakKind::Update,
+                "UPDATE hub_issues SET title = 'triaged' WHERE repo_id = 2".to_owned()
+            ),
+            (
+                "hub_issue_comments".to_owned(),
+                LeakKind::Delete,
+                "DELETE FROM hub_issue_comments WHERE body = '+1' AND issue_id = 11".to_owned()
+            ),
+        ]
+    );
+
+    let live: Vec<Id> =
+        diesel::sql_query("SELECT r.id FROM hub_repos AS r WHERE r.deleted_at IS NULL")
+            .load(conn)
+            .unwrap();
+    assert_eq!(live.iter().map(|row| row.id).collect::<Vec<_>>(), [1]);
+    leaks.assert_none();
+}
+
+#[test]
+fn the_scopes_and_filtered_joins_are_clean() {
+    let mut db = connect();
+    let conn = &mut *db;
+    seed(conn);
+    let leaks = watch(conn);
+
+    let live: Vec<HubRepo> = HubRepo::active().load(conn).unwrap();
+    let trash: Vec<HubRepo> = HubRepo::only_deleted().load(conn).unwrap();
+    let all: Vec<HubRepo> = HubRepo::with_deleted().load(conn).unwrap();
+    assert_eq!((live.len(), trash.len(), all.len()), (1, 1, 2));
+    let counts: Vec<i64> = vec![
+        HubIssue::active().count().get_result(conn).unwrap(),
+        HubIssue::only_deleted().count().get_result(conn).unwrap(),
+        HubIssue::with_deleted().count().get_result(conn).unwrap(),
+        HubIssueComment::active().count().get_result(conn).unwrap(),
+        HubIssueComment::with_deleted().count().get_result(conn).unwrap(),
+    ];
+    assert_eq!(counts, [6, 0, 6, 12, 12]);
+
+    let issues: Vec<i32> = hub_issues::table
+        .inner_join(hub_repos::table)
+        .filter(HubIssue::is_active().and(HubRepo::is_active()))
+        .order(hub_issues::id)
+        .select(hub_issues::id)
+        .load(conn)
+        .unwrap();
+    assert_eq!(issues, [11, 12, 13]);
+    let comments: i64 = hub_issue_comments::table
+        .inner_join(hub_issues::table.inner_join(hub_repos::table))
+        .filter(
+            HubIssueComment::is_active()
+                .and(HubIssue::is_active())
+                .and(HubRepo::is_active()),
+        )
+        .count()
+        .get_result(conn)
+        .unwrap();
+    assert_eq!(comments, 6);
+    let with_repos: Vec<(i32, Option<i32>)> = HubIssue::active()
+        .left_join(
+            hub_repos::table.on(hub_repos::id
+                .eq(hub_issues::repo_id)
+                .and(HubRepo::is_active())),
+        )
+        .order(hub_issues::id)
+        .select((hub_issues::id, hub_repos::id.nullable()))
+        .load(conn)
+        .unwrap();
+    assert_eq!(with_repos[0], (11, Some(1)));
+    assert_eq!(with_repos[3], (21, None));
+    leaks.assert_none();
+}
+
+#[test]
+fn the_crates_own_operations_never_leak() {
+    let mut db = connect();
+    let conn = &mut *db;
+    super::cascade::code_hosting(conn, 1);
+    super::cascade::code_hosting(conn, 2);
+    super::cascade::code_hosting(conn, 3);
+    let leaks = watch(conn);
+
+    HubRepo::soft_delete(conn, 1).unwrap();
+    HubRepo::soft_delete(conn, 1).unwrap(); // already deleted: looks the row up by key
+    assert!(HubRepo::soft_delete(conn, 404).unwrap_err().is_not_found());
+    HubRepo::restore(conn, 1).unwrap();
+    HubRepo::restore(conn, 1).unwrap(); // already live
+    HubRepo::soft_delete_by(conn, 2, 7).unwrap();
+    assert!(matches!(
+        HubIssue::restore(conn, 21),
+        Err(soft_delete_core::Error::ParentDeleted { .. })
+    ));
+    HubIssue::restore_with_ancestors(conn, 21).unwrap();
+    HubIssue::soft_delete(conn, 11).unwrap();
+    HubIssue::restore(conn, 11).unwrap();
+    // A flag tombstone restored by key: its stamp comes from the ledger.
+    HubIssueComment::soft_delete(conn, 121).unwrap();
+    HubIssueComment::restore(conn, 121).unwrap();
+    HubProposal::soft_delete(conn, 31).unwrap();
+    HubRepo::soft_delete_where(conn, hub_repos::slug.like("repo-3")).unwrap();
+    HubRepo::restore_with_ancestors(conn, 3).unwrap();
+    conn.transaction(|conn| HubRepo::lock_live(conn, 1))
+        .unwrap();
+    let refused = conn.transaction(|conn| {
+        HubRepo::soft_delete(conn, 2)?;
+        HubRepo::lock_live(conn, 2)
+    });
+    assert!(matches!(refused, Err(soft_delete_core::Error::Deleted { .. })));
+
+    leaks.assert_none();
+}

@@ -1,0 +1,468 @@
+// The end of a row's life and what runs beside it: purge, hard delete, hooks, and the test
+// helpers of the `testing` feature.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use chrono::{NaiveDate, NaiveDateTime};
+use soft_delete_core::purge::Purge;
+use soft_delete_core::testing::{
+    assert_absent_from_active, assert_cascade_tombstoned, assert_tombstoned,
+};
+use soft_delete_core::{Error, Hooks, Operation, Outcome, SoftDelete};
+
+type Conn = super::Conn;
+
+diesel::table! {
+    op_audit (entry) {
+        entry -> Text,
+    }
+}
+
+/// A table the cascade graph does not know, whose foreign key refuses deletes of repos.
+const REPO_AUDIT: &str = "CREATE TABLE repo_audit (
+    id INTEGER PRIMARY KEY,
+    repo_id INTEGER NOT NULL,
+    FOREIGN KEY (repo_id) REFERENCES hub_repos (id)
+)";
+
+fn day(year: i32, month: u32, day: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(year, month, day)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+}
+
+/// Rows of repos, issues, issue comments, proposals, proposal comments, webhooks, and ledger
+/// entries, live and tombstoned.
+fn rows(conn: &mut Conn) -> [i64; 7] {
+    [
+        hub_repos::table.count().get_result(conn).unwrap(),
+        hub_issues::table.count().get_result(conn).unwrap(),
+        hub_issue_comments::table.count().get_result(conn).unwrap(),
+        hub_proposals::table.count().get_result(conn).unwrap(),
+        hub_proposal_comments::table
+            .count()
+            .get_result(conn)
+            .unwrap(),
+        hub_webhooks::table.count().get_result(conn).unwrap(),
+        soft_delete_flag_stamps::table
+            .count()
+            .get_result(conn)
+            .unwrap(),
+    ]
+}
+
+fn issue_ids(conn: &mut Conn) -> Vec<i32> {
+    hub_issues::table
+        .order(hub_issues::id)
+        .select(hub_issues::id)
+        .load(conn)
+        .unwrap()
+}
+
+fn comment_ids(conn: &mut Conn) -> Vec<i32> {
+    comments::table
+        .order(comments::id)
+        .select(comments::id)
+        .load(conn)
+        .unwrap()
+}
+
+fn reaction_ids(conn: &mut Conn) -> Vec<i32> {
+    comment_reactions::table
+        .order(comment_reactions::id)
+        .select(comment_reactions::id)
+        .load(conn)
+        .unwrap()
+}
+
+fn audit_entries(conn: &mut Conn) -> Vec<String> {
+    op_audit::table
+        .order(op_audit::entry)
+        .select(op_audit::entry)
+        .load(conn)
+        .unwrap()
+}
+
+fn write_audit(conn: &mut Conn, entry: String) -> soft_delete_core::Result<()> {
+    diesel::insert_into(op_audit::table)
+        .values(op_audit::entry.eq(entry))
+        .execute(conn)?;
+    Ok(())
+}
+
+// ----- purge ----------------------------------------------------------------------------------
+
+#[test]
+fn purge_deletes_old_tombstones_with_their_subtrees_and_nothing_else() {
+    let mut db = connect();
+    let conn = &mut *db;
+    for repo in 1..=3 {
+        code_hosting(conn, repo);
+    }
+    HubRepo::soft_delete(conn, 1).unwrap();
+    HubRepo::soft_delete(conn, 3).unwrap();
+    // Repo 1 was deleted long ago, repo 3 just now.
+    diesel::update(hub_repos::table.find(1))
+        .set(hub_repos::deleted_at.eq(Some(day(2020, 1, 1))))
+        .execute(conn)
+        .unwrap();
+    assert_eq!(rows(conn), [3, 9, 18, 3, 6, 1, 16]);
+
+    let report = HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1))).unwrap();
+
+    assert_eq!(report.operation, Operation::Purge);
+    assert_eq!(report.outcome, Outcome::Changed);
+    let counted: Vec<(String, usize)> = report
+        .changes
+        .iter()
+        .map(|change| (change.table.to_string(), change.rows))
+        .collect();
+    let expected = [
+        ("hub_repos", 1),
+        ("hub_issue_comments", 6),
+        ("hub_issues", 3),
+        ("hub_proposal_comments", 2),
+        ("hub_proposals", 1),
+        ("hub_webhooks", 0), // hard-deleted by the soft delete already
+    ];
+    for (table, count) in expected {
+        assert_eq!(report.rows_in(table), count, "{table} in {counted:?}");
+    }
+    // Repo 1 and all below it are gone, its ledger entries too; repo 2 (live) and repo 3
+    // (tombstoned after the cutoff) are whole.
+    assert_eq!(rows(conn), [2, 6, 12, 2, 4, 1, 8]);
+    assert_eq!(issue_ids(conn), [21, 22, 23, 31, 32, 33]);
+    assert_cascade_tombstoned::<HubRepo, _>(conn, 3);
+    assert_eq!(HubRepo::active().count().get_result::<i64>(conn).unwrap(), 1);
+
+    let again = HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1))).unwrap();
+    assert_eq!(again.outcome, Outcome::NothingMatched);
+    assert_eq!(rows(conn), [2, 6, 12, 2, 4, 1, 8]);
+}
+
+#[test]
+fn a_child_tombstoned_on_its_own_is_purged_through_its_own_model() {
+    let mut db = connect();
+    let conn = &mut *db;
+    code_hosting(conn, 2);
+    HubIssue::soft_delete(conn, 21).unwrap();
+    diesel::update(hub_issues::table.find(21))
+        .set(hub_issues::deleted_at.eq(Some(day(2020, 1, 1))))
+        .execute(conn)
+        .unwrap();
+
+    let repos = HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1))).unwrap();
+    assert_eq!(repos.outcome, Outcome::NothingMatched);
+    assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 2]);
+
+    let issues = HubIssue::purge(conn, Purge::older_than(day(2021, 1, 1))).unwrap();
+    assert_eq!(issues.rows_in("hub_issues"), 1);
+    assert_eq!(issues.rows_in("hub_issue_comments"), 2);
+    assert_eq!(issue_ids(conn), [22, 23]);
+    assert_eq!(rows(conn), [1, 2, 4, 1, 2, 1, 0]);
+}
+
+#[test]
+fn purge_runs_in_batches_and_reports_each_one() {
+    let mut db = connect();
+    let conn = &mut *db;
+    for repo in 1..=5 {
+        code_hosting(conn, repo);
+        HubRepo::soft_delete(conn, repo).unwrap();
+    }
+    let mut seen = Vec::new();
+
+    let report = HubRepo::purge(
+        conn,
+        Purge::any_age()
+            .batch_size(2)
+            .on_progress(|progress| {
+                seen.push((
+                    progress.batch,
+                    progress.report.rows_in("hub_repos"),
+                    progress.total_rows,
+                ));
+            }),
+    )
+    .unwrap();
+
+    // Each repo brings 13 rows with it: itself, 3 issues, 6 comments, a proposal, 2 comments.
+    // (The webhook was hard-deleted by the soft delete.)
+    assert_eq!(seen, [(1, 2, 26), (2, 2, 52), (3, 1, 65)]);
+    assert_eq!(report.rows_in("hub_repos"), 5);
+    assert_eq!(report.total_rows(), 65);
+    assert_eq!(rows(conn), [0; 7]);
+}
+
+#[test]
+fn purge_never_removes_a_live_row() {
+    let mut db = connect();
+    let conn = &mut *db;
+    code_hosting(conn, 1);
+    HubRepo::soft_delete(conn, 1).unwrap();
+    // A live issue under the tombstoned repo, written past the crate.
+    diesel::insert_into(hub_issues::table)
+        .values((
+            hub_issues::id.eq(19),
+            hub_issues::repo_id.eq(1),
+            hub_issues::title.eq("late"),
+        ))
+        .execute(conn)
+        .unwrap();
+    let before = rows(conn);
+
+    let refused = HubRepo::purge(conn, Purge::any_age()).unwrap_err();
+
+    match refused {
+        Error::Referenced {
+            table,
+            referenced_by,
+            rows,
+            ..
+        } => {
+            assert_eq!(table, "hub_repos");
+            assert_eq!(referenced_by, "hub_issues (live rows)");
+            assert_eq!(rows, 1);
+        }
+        other => panic!("expected Referenced, got {other:?}"),
+    }
+    assert_eq!(rows(conn), before);
+}
+
+#[test]
+fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
+    let mut db = connect();
+    let conn = &mut *db;
+    conn.batch_execute(REPO_AUDIT).unwrap();
+    for repo in [1, 3] {
+        code_hosting(conn, repo);
+        HubRepo::soft_delete(conn, repo).unwrap();
+    }
+    conn.batch_execute("INSERT INTO repo_audit (id, repo_id) VALUES (1, 3)")
+        .unwrap();
+    let before = rows(conn);
+
+    // One batch holds both repos: it deletes nothing.
+    let refused = HubRepo::purge(conn, Purge::any_age().batch_size(10)).unwrap_err();
+    match &refused {
+        Error::Referenced {
+            table,
+            referenced_by,
+            rows,
+            ..
+        } => {
+            assert_eq!(table, "hub_repos");
+            assert_eq!(referenced_by, "repo_audit.repo_id");
+            assert_eq!(*rows, 1);
+        }
+        other => panic!("expected Referenced, got {other:?}"),
+    }
+    assert!(refused.to_string().contains("repo_audit.repo_id"), "{refused}");
+    assert_eq!(rows(conn), before);
+
+    // One repo per batch: the first batch commits, the second is refused.
+    let refused = HubRepo::purge(conn, Purge::any_age().batch_size(1)).unwrap_err();
+    assert!(matches!(refused, Error::Referenced { .. }), "{refused:?}");
+    assert_eq!(rows(conn), [1, 3, 6, 1, 2, 0, 8]);
+    assert_cascade_tombstoned::<HubRepo, _>(conn, 3);
+}
+
+#[test]
+fn purging_a_tree_takes_the_whole_tombstoned_subtree() {
+    let mut db = connect();
+    let conn = &mut *db;
+    thread(conn);
+    Comment::soft_delete(conn, 1).unwrap();
+
+    let report = Comment::purge(conn, Purge::any_age()).unwrap();
+
+    assert_eq!(report.rows_in("comments"), 6);
+    assert_eq!(report.rows_in("comment_reactions"), 1);
+    assert_eq!(comment_ids(conn), [7]);
+    assert_eq!(reaction_ids(conn), [70]);
+    assert_eq!(live_comments(conn), [7]);
+}
+
+// ----- hard delete ----------------------------------------------------------------------------
+
+#[test]
+fn hard_delete_removes_a_row_and_its_whole_subtree_in_one_go() {
+    let mut db = connect();
+    let conn = &mut *db;
+    code_hosting(conn, 1);
+    code_hosting(conn, 2);
+    HubIssue::soft_delete(conn, 12).unwrap(); // tombstoned on its own: goes too
+
+    let report = HubRepo::hard_delete(conn, 1).unwrap();
+
+    assert_eq!(report.operation, Operation::HardDelete);
+    assert_eq!(report.rows_in("hub_repos"), 1);
+    assert_eq!(report.rows_in("hub_issues"), 3);
+    assert_eq!(report.rows_in("hub_issue_comments"), 6);
+    assert_eq!(report.rows_in("hub_proposals"), 1);
+    assert_eq!(report.rows_in("hub_proposal_comments"), 2);
+    assert_eq!(report.rows_in("hub_webhooks"), 1);
+    assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
+    assert_eq!(issue_ids(conn), [21, 22, 23]);
+
+    let missing = HubRepo::hard_delete(conn, 1).unwrap_err();
+    assert!(missing.is_not_found(), "{missing:?}");
+    assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
+}
+
+#[test]
+fn hard_delete_refused_by_a_foreign_key_deletes_nothing() {
+    let mut db = connect();
+    let conn = &mut *db;
+    conn.batch_execute(REPO_AUDIT).unwrap();
+    code_hosting(conn, 2);
+    conn.batch_execute("INSERT INTO repo_audit (id, repo_id) VALUES (1, 2)")
+        .unwrap();
+
+    let refused = HubRepo::hard_delete(conn, 2).unwrap_err();
+
+    assert!(
+        matches!(&refused, Error::Referenced { table, .. } if table == "hub_repos"),
+        "{refused:?}"
+    );
+    assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
+}
+
+#[test]
+fn hard_delete_of_a_tree_node_takes_its_replies() {
+    let mut db = connect();
+    let conn = &mut *db;
+    thread(conn);
+
+    let report = Comment::hard_delete(conn, 2).unwrap();
+
+    assert_eq!(report.rows_in("comments"), 3);
+    assert_eq!(comment_ids(conn), [1, 3, 5, 7]);
+    assert_eq!(reaction_ids(conn), [70]);
+}
+
+// ----- hooks ----------------------------------------------------------------------------------
+
+const AUDIT_TABLE: &str = "CREATE TABLE op_audit (entry VARCHAR(200) PRIMARY KEY)";
+
+#[test]
+fn hooks_write_inside_the_operation_and_commit_with_it() {
+    let mut db = connect();
+    let conn = &mut *db;
+    conn.batch_execute(AUDIT_TABLE).unwrap();
+    code_hosting(conn, 1);
+    let mut intents = Vec::new();
+
+    let mut hooks = Hooks::new()
+        .before(|_: &mut Conn, intent| {
+            intents.push(intent.to_string());
+            Ok(())
+        })
+        .after(|conn: &mut Conn, report| {
+            write_audit(conn, format!("{} {}", report.operation, report.total_rows()))
+        });
+    HubRepo::soft_delete_with_hooks(conn, 1, &mut hooks).unwrap();
+    HubRepo::restore_with_hooks(conn, 1, &mut hooks).unwrap();
+    drop(hooks);
+
+    assert_eq!(
+        intents,
+        ["soft delete of `hub_repos` 1", "restore of `hub_repos` 1"]
+    );
+    assert_eq!(audit_entries(conn), ["restore 13", "soft delete 14"]);
+}
+
+#[test]
+fn a_failing_hook_rolls_the_whole_operation_back() {
+    let mut db = connect();
+    let conn = &mut *db;
+    conn.batch_execute(AUDIT_TABLE).unwrap();
+    code_hosting(conn, 1);
+    let before = rows(conn);
+
+    let mut hooks = Hooks::new().after(|conn: &mut Conn, report| {
+        write_audit(conn, report.to_string())?;
+        Err(Error::hook("the outbox is full"))
+    });
+    let refused = HubRepo::soft_delete_with_hooks(conn, 1, &mut hooks).unwrap_err();
+
+    assert!(matches!(refused, Error::Hook(_)), "{refused:?}");
+    assert!(refused.to_string().contains("the outbox is full"));
+    assert_eq!(rows(conn), before);
+    assert_eq!(HubIssue::active().count().get_result::<i64>(conn).unwrap(), 3);
+    assert!(audit_entries(conn).is_empty());
+
+    // A refusal before anything changed leaves it all as well.
+    HubRepo::soft_delete(conn, 1).unwrap();
+    let mut frozen =
+        Hooks::new().before(|_: &mut Conn, _| Err(Error::hook("restores are frozen")));
+    let refused = HubRepo::restore_with_hooks(conn, 1, &mut frozen).unwrap_err();
+    assert!(matches!(refused, Error::Hook(_)), "{refused:?}");
+    assert_cascade_tombstoned::<HubRepo, _>(conn, 1);
+}
+
+#[test]
+fn purge_hooks_run_in_each_batch() {
+    let mut db = connect();
+    let conn = &mut *db;
+    conn.batch_execute(AUDIT_TABLE).unwrap();
+    for repo in 1..=3 {
+        code_hosting(conn, repo);
+        HubRepo::soft_delete(conn, repo).unwrap();
+    }
+    let mut targets = Vec::new();
+    let hooks = Hooks::new()
+        .before(|_: &mut Conn, intent| {
+            targets.push(intent.target.clone());
+            Ok(())
+        })
+        .after(|conn: &mut Conn, report| {
+            write_audit(conn, format!("purged {}", report.rows_in("hub_repos")))
+        });
+
+    HubRepo::purge(conn, Purge::any_age().batch_size(2).hooks(hooks)).unwrap();
+
+    assert_eq!(targets, ["[1, 2]", "[3]"]);
+    assert_eq!(audit_entries(conn), ["purged 1", "purged 2"]);
+}
+
+// ----- test helpers ---------------------------------------------------------------------------
+
+#[test]
+fn the_test_helpers_see_what_the_database_holds() {
+    let mut db = connect();
+    let conn = &mut *db;
+    code_hosting(conn, 1);
+    HubRepo::soft_delete(conn, 1).unwrap();
+    assert_tombstoned::<HubRepo, _>(conn, 1);
+    assert_tombstoned::<HubIssueComment, _>(conn, 111);
+    assert_cascade_tombstoned::<HubRepo, _>(conn, 1);
+    assert_absent_from_active::<HubIssue, _>(conn, 11);
+
+    // A live issue written under the tombstoned repo: the cascade is no longer whole.
+    diesel::insert_into(hub_issues::table)
+        .values((
+            hub_issues::id.eq(19),
+            hub_issues::repo_id.eq(1),
+            hub_issues::title.eq("late"),
+        ))
+        .execute(conn)
+        .unwrap();
+    let broken = catch_unwind(AssertUnwindSafe(|| {
+        assert_cascade_tombstoned::<HubRepo, _>(conn, 1);
+    }));
+    assert!(broken.is_err());
+    let live = catch_unwind(AssertUnwindSafe(|| {
+        assert_absent_from_active::<HubIssue, _>(conn, 19);
+    }));
+    assert!(live.is_err());
+
+    // A row deleted for real is not tombstoned.
+    HubIssue::hard_delete(conn, 19).unwrap();
+    let gone = catch_unwind(AssertUnwindSafe(|| {
+        assert_tombstoned::<HubIssue, _>(conn, 19);
+    }));
+    assert!(gone.is_err());
+    assert_absent_from_active::<HubIssue, _>(conn, 19);
+}
