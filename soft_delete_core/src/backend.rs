@@ -625,7 +625,9 @@ where
             return before;
         }
         let mut statement = Statement::new();
-        statement.push(<M::Tombstone as Tombstone>::is_deleted()).sql(" AND ");
+        statement
+            .push(<M::Tombstone as Tombstone>::is_deleted())
+            .sql(" AND ");
         if M::USES_LEDGER {
             statement.fragment(ledger::recorded_before::<M, DB>(cutoff));
         } else {

@@ -205,7 +205,12 @@ where
 {
     let mut statement = Statement::new();
     key_as_text::<M, DB>(&mut statement);
-    statement.sql(" IN (SELECT ").ident(ROW_KEY).sql(" FROM ").ident(TABLE).sql(" WHERE ");
+    statement
+        .sql(" IN (SELECT ")
+        .ident(ROW_KEY)
+        .sql(" FROM ")
+        .ident(TABLE)
+        .sql(" WHERE ");
     entries::<M, DB>(&mut statement, None);
     statement
         .sql(" AND ")

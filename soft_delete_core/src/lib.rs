@@ -103,6 +103,9 @@
 //! | `Model::restore_with_ancestors(conn, id)` | restore the tombstoned ancestors first, then the row |
 //! | `Model::lock_live(conn, id)` | the writers' guard: the row is live and stays so until commit |
 //! | `Model::cascade_graph()` | the [`CascadeGraph`], a compile-time constant, printable as Mermaid or DOT |
+//! | `Model::soft_delete_with_hooks(conn, id, &mut hooks)`, `Model::restore_with_hooks(...)` | the operations with your [`Hooks`] inside their transaction |
+//! | `Model::purge(conn, options)` | delete for real the rows tombstoned before a cutoff, with their cascades, in batches ([`purge`]) |
+//! | `Model::hard_delete(conn, id)` | delete for real one row and its whole subtree ([`ops::hard_delete`]) |
 //!
 //! The by-key and `_by` functions are generated on the model, with the cascade in their docs;
 //! the rest are provided methods of the [`SoftDelete`] trait, in scope through the same
@@ -136,9 +139,10 @@
 //! | `sqlite` | yes | SQLite, with a bundled `libsqlite3` |
 //! | `postgres` | no | PostgreSQL (needs `libpq`) |
 //! | `mysql` | no | MySQL and MariaDB (needs the MySQL client library) |
+//! | `testing` | no | `soft_delete_core::testing`: assertions for your own tests |
 
-mod backend;
 pub mod audit;
+mod backend;
 pub mod cascade;
 mod error;
 pub mod hooks;
@@ -152,10 +156,10 @@ mod report;
 #[doc(hidden)]
 pub mod rowset;
 pub mod scope;
-#[cfg(feature = "testing")]
-pub mod testing;
 #[doc(hidden)]
 pub mod sql;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 #[doc(hidden)]
 pub use backend::{ActorBinder, ActorOn, Assignment, Found, ModelOn, TombstoneOn};

@@ -8,11 +8,11 @@
 use std::borrow::Cow;
 
 use chrono::{NaiveDateTime, Timelike, Utc};
+use diesel::RunQueryDsl;
 use diesel::connection::LoadConnection;
 use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
 use diesel::sql_types::BoolOrNullableBool;
-use diesel::RunQueryDsl;
 
 use crate::backend::{Found, SoftDeleteOn, SupportedBackend};
 use crate::cascade::{Phase, RestoreUp, Walk, visit};
@@ -451,14 +451,7 @@ where
 fn combine(table: &str, mut own: Report, ancestors: Vec<Report>) -> Report {
     for report in ancestors {
         for change in report.changes {
-            match own
-                .changes
-                .iter_mut()
-                .find(|known| known.table == change.table)
-            {
-                Some(known) => known.rows += change.rows,
-                None => own.changes.push(change),
-            }
+            own.add(change.table, change.rows);
         }
     }
     if let Some(position) = own.changes.iter().position(|change| change.table == table) {
@@ -499,22 +492,19 @@ pub(crate) fn changed<M: SoftDelete>(
     rows: usize,
     cascade: Vec<TableChange>,
 ) -> Report {
-    let mut changes = vec![TableChange {
-        table: Cow::Borrowed(M::TABLE),
-        rows,
-    }];
-    for change in cascade {
-        match changes.iter_mut().find(|known| known.table == change.table) {
-            Some(known) => known.rows += change.rows,
-            None => changes.push(change),
-        }
-    }
-    Report {
+    let mut report = Report {
         operation,
         outcome: Outcome::Changed,
         stamp,
-        changes,
+        changes: vec![TableChange {
+            table: Cow::Borrowed(M::TABLE),
+            rows,
+        }],
+    };
+    for change in cascade {
+        report.add(change.table, change.rows);
     }
+    report
 }
 
 fn unchanged(operation: Operation, outcome: Outcome, stamp: NaiveDateTime) -> Report {
@@ -556,8 +546,9 @@ where
     M: SoftDeleteOn<C::Backend>,
 {
     let stamp = now_stamp();
+    let missing = not_found::<M>(&id);
     conn.transaction(|conn| {
-        let target = M::key_is(id.clone());
+        let target = M::key_is(id);
         let root = Root::<M, C::Backend>::new(&*target, State::Any);
         let mut walk = Walk::new(stamp, None);
         M::cascade(conn, &root, &mut walk, Phase::Check, true)?;
@@ -582,7 +573,7 @@ where
         }
         .map_err(|error| crate::purge::referenced::<M>(error.into()))?;
         if deleted == 0 {
-            return Err(not_found::<M>(&id));
+            return Err(missing);
         }
         Ok(changed::<M>(
             Operation::HardDelete,

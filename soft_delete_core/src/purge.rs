@@ -26,14 +26,12 @@
 //! Owned records (`#[cascade(Child(owned))]`) are not deleted with their owner, which holds their
 //! key: purge their own model too; they carry the same stamp, so the same cutoff reaches them.
 
-use std::borrow::Cow;
-
 use chrono::NaiveDateTime;
 use diesel::RunQueryDsl;
 use diesel::connection::LoadConnection;
 
 use crate::backend::{ModelOn, SoftDeleteOn, SupportedBackend};
-use crate::cascade::{Phase, Walk, visit};
+use crate::cascade::{Phase, Target, Walk, visit};
 use crate::error::{Error, Result};
 use crate::hooks::{Hooks, Intent};
 use crate::ledger;
@@ -240,9 +238,8 @@ where
         let size = options.batch_size;
         let cutoff = options.cutoff;
         let hooks = &mut options.hooks;
-        let done = conn.transaction(|conn| {
-            purge_batch::<M, C>(conn, cutoff, size, &blockers, hooks, stamp)
-        })?;
+        let done = conn
+            .transaction(|conn| purge_batch::<M, C>(conn, cutoff, size, &blockers, hooks, stamp))?;
         let Some((report, rows)) = done else { break };
         total.outcome = Outcome::Changed;
         for change in &report.changes {
@@ -310,8 +307,8 @@ where
                  set: &dyn RowSet<C::Backend>,
                  walk: &mut Walk<'_, C::Backend>,
                  phase: Phase| { M::cascade(conn, set, walk, phase, true) };
-    let rows = visit::<M, C>(conn, &root, &mut walk, Phase::Purge, &edges)
-        .map_err(referenced::<M>)?;
+    let rows =
+        visit::<M, C>(conn, &root, &mut walk, Phase::Purge, &edges).map_err(referenced::<M>)?;
     let report = crate::ops::changed::<M>(Operation::Purge, stamp, rows, walk.changes);
     hooks.run_after(conn, &report)?;
     Ok(Some((report, picked)))
@@ -341,16 +338,18 @@ where
         .iter()
         .flat_map(|table| &table.foreign_keys)
         .filter(|key| key.on_delete.blocks_delete())
-        .filter_map(|key| match (&key.columns[..], &key.referenced_columns[..]) {
-            ([column], [referenced]) => Some(Blocker {
-                name: key.name.clone(),
-                table: key.table.clone(),
-                column: column.clone(),
-                referenced_table: key.referenced_table.clone(),
-                referenced_column: referenced.clone(),
-            }),
-            _ => None,
-        })
+        .filter_map(
+            |key| match (&key.columns[..], &key.referenced_columns[..]) {
+                ([column], [referenced]) => Some(Blocker {
+                    name: key.name.clone(),
+                    table: key.table.clone(),
+                    column: column.clone(),
+                    referenced_table: key.referenced_table.clone(),
+                    referenced_column: referenced.clone(),
+                }),
+                _ => None,
+            },
+        )
         .collect())
 }
 
@@ -370,7 +369,7 @@ where
         ledger::forget_rows::<M, C>(conn, set)?;
     }
     for blocker in walk.blockers {
-        if blocker.referenced_table.eq_ignore_ascii_case(M::TABLE) {
+        if blocker.referenced_table.eq_ignore_ascii_case(M::TABLE) && !covered::<M>(blocker) {
             refuse_if_referenced::<M, C>(conn, set, blocker)?;
         }
     }
@@ -411,12 +410,26 @@ where
     Ok(deleted)
 }
 
+/// Whether `blocker` is one of `M`'s soft edges: its tombstoned rows were deleted just before,
+/// and its live rows were refused by the checks, so it needs no probe.
+fn covered<M: crate::SoftDelete>(blocker: &Blocker) -> bool {
+    M::CASCADE_GRAPH.edges.iter().any(|edge| {
+        let table = match edge.target {
+            Target::Model(child) if !edge.owned => child.table,
+            Target::Itself => M::TABLE,
+            _ => return false,
+        };
+        table.eq_ignore_ascii_case(&blocker.table)
+            && edge.column.eq_ignore_ascii_case(&blocker.column)
+    })
+}
+
 /// Names used by the leaves-first delete; chosen not to collide with user columns.
 const PARENT: &str = "soft_delete_parent";
 const PARENTS: &str = "soft_delete_parents";
 
 /// `DELETE FROM table WHERE <set>`.
-fn delete_from<'s, M, DB>(set: &'s dyn RowSet<DB>) -> Statement<'s, DB>
+fn delete_from<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
 where
     DB: SupportedBackend,
     M: ModelOn<DB>,
@@ -454,7 +467,10 @@ where
         .sql(" WHERE ");
     set.condition(&mut statement);
     statement.sql(")");
-    if blocker.table.eq_ignore_ascii_case(&blocker.referenced_table) {
+    if blocker
+        .table
+        .eq_ignore_ascii_case(&blocker.referenced_table)
+    {
         // A self-reference from a row deleted in the same statement does not count.
         statement.sql(" AND NOT (");
         set.condition(&mut statement);
@@ -489,15 +505,5 @@ pub(crate) fn referenced<M: crate::SoftDelete>(error: Error) -> Error {
             .map_or_else(|| info.message().to_owned(), ToOwned::to_owned),
         constraint: info.constraint_name().map(ToOwned::to_owned),
         rows: 0,
-    }
-}
-
-impl Report {
-    /// Adds `rows` in `table` to this report.
-    pub(crate) fn add(&mut self, table: Cow<'static, str>, rows: usize) {
-        match self.changes.iter_mut().find(|change| change.table == table) {
-            Some(change) => change.rows += rows,
-            None => self.changes.push(crate::report::TableChange { table, rows }),
-        }
     }
 }

@@ -131,6 +131,11 @@ impl Report {
             .sum()
     }
 
+    /// Adds `rows` changed in `table`, merging with what the table already had.
+    pub(crate) fn add(&mut self, table: Cow<'static, str>, rows: usize) {
+        merge(&mut self.changes, table, rows);
+    }
+
     /// Rows this operation changed in all tables.
     #[must_use]
     pub fn total_rows(&self) -> usize {
@@ -154,5 +159,13 @@ impl core::fmt::Display for Report {
             write!(f, "{change}")?;
         }
         Ok(())
+    }
+}
+
+/// Adds `rows` changed in `table` to `changes`, merging with what the table already had.
+pub(crate) fn merge(changes: &mut Vec<TableChange>, table: Cow<'static, str>, rows: usize) {
+    match changes.iter_mut().find(|change| change.table == table) {
+        Some(change) => change.rows += rows,
+        None => changes.push(TableChange { table, rows }),
     }
 }

@@ -30,7 +30,8 @@ pub type Active<M> = diesel::dsl::Filter<TableOf<M>, IsActive<M>>;
 /// The query of `M`'s tombstoned rows: `table.filter(deleted_at.is_not_null())`.
 pub type OnlyDeleted<M> = diesel::dsl::Filter<TableOf<M>, IsDeleted<M>>;
 /// The query of all of `M`'s rows: `table.filter(deleted_at.is_null().or(deleted_at.is_not_null()))`.
-pub type WithDeleted<M> = diesel::dsl::Filter<TableOf<M>, diesel::dsl::Or<IsActive<M>, IsDeleted<M>>>;
+pub type WithDeleted<M> =
+    diesel::dsl::Filter<TableOf<M>, diesel::dsl::Or<IsActive<M>, IsDeleted<M>>>;
 
 /// `M`'s live rows, the scope every read should start from.
 ///

@@ -116,10 +116,7 @@ where
         .fragment(M::in_state(State::Live));
     match <C::Backend as SupportedBackend>::load_count(conn, Box::new(statement)) {
         Ok(0) => {}
-        Ok(_) => panic!(
-            "`{}` row {id:?} is still in the active scope",
-            M::TABLE
-        ),
+        Ok(_) => panic!("`{}` row {id:?} is still in the active scope", M::TABLE),
         Err(error) => panic!("cannot read `{}` row {id:?}: {error}", M::TABLE),
     }
 }

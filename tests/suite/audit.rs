@@ -276,10 +276,14 @@ fn the_graph_audit_finds_uncovered_children_and_drift() {
         "{report}"
     );
 
-    // Seed 004's notification log outlives its route on purpose; the audit still says so.
+    // Seed 004's notification log outlives its route on purpose, and the station index is
+    // hard-deleted with its route but not with its station: the audit says both.
     assert_eq!(
-        found(&report, &["notification_log"]),
-        expected(&[("uncovered-child", "notification_log", "route_id")])
+        found(&report, &["notification_log", "station_index"]),
+        expected(&[
+            ("uncovered-child", "notification_log", "route_id"),
+            ("uncovered-child", "station_index", "station_id"),
+        ])
     );
     // Owned records, restrict and hard edges, trees and partial unique keys are all covered.
     let covered = [
@@ -289,7 +293,6 @@ fn the_graph_audit_finds_uncovered_children_and_drift() {
         "merchants",
         "route_segments",
         "schedules",
-        "station_index",
         "notification_preferences",
         "comments",
         "comment_reactions",

@@ -134,7 +134,10 @@ fn purge_deletes_old_tombstones_with_their_subtrees_and_nothing_else() {
     assert_eq!(rows(conn), [2, 6, 12, 2, 4, 1, 8]);
     assert_eq!(issue_ids(conn), [21, 22, 23, 31, 32, 33]);
     assert_cascade_tombstoned::<HubRepo, _>(conn, 3);
-    assert_eq!(HubRepo::active().count().get_result::<i64>(conn).unwrap(), 1);
+    assert_eq!(
+        HubRepo::active().count().get_result::<i64>(conn).unwrap(),
+        1
+    );
 
     let again = HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1))).unwrap();
     assert_eq!(again.outcome, Outcome::NothingMatched);
@@ -175,15 +178,13 @@ fn purge_runs_in_batches_and_reports_each_one() {
 
     let report = HubRepo::purge(
         conn,
-        Purge::any_age()
-            .batch_size(2)
-            .on_progress(|progress| {
-                seen.push((
-                    progress.batch,
-                    progress.report.rows_in("hub_repos"),
-                    progress.total_rows,
-                ));
-            }),
+        Purge::any_age().batch_size(2).on_progress(|progress| {
+            seen.push((
+                progress.batch,
+                progress.report.rows_in("hub_repos"),
+                progress.total_rows,
+            ));
+        }),
     )
     .unwrap();
 
@@ -258,7 +259,10 @@ fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
         }
         other => panic!("expected Referenced, got {other:?}"),
     }
-    assert!(refused.to_string().contains("repo_audit.repo_id"), "{refused}");
+    assert!(
+        refused.to_string().contains("repo_audit.repo_id"),
+        "{refused}"
+    );
     assert_eq!(rows(conn), before);
 
     // One repo per batch: the first batch commits, the second is refused.
@@ -360,7 +364,10 @@ fn hooks_write_inside_the_operation_and_commit_with_it() {
             Ok(())
         })
         .after(|conn: &mut Conn, report| {
-            write_audit(conn, format!("{} {}", report.operation, report.total_rows()))
+            write_audit(
+                conn,
+                format!("{} {}", report.operation, report.total_rows()),
+            )
         });
     HubRepo::soft_delete_with_hooks(conn, 1, &mut hooks).unwrap();
     HubRepo::restore_with_hooks(conn, 1, &mut hooks).unwrap();
@@ -390,13 +397,15 @@ fn a_failing_hook_rolls_the_whole_operation_back() {
     assert!(matches!(refused, Error::Hook(_)), "{refused:?}");
     assert!(refused.to_string().contains("the outbox is full"));
     assert_eq!(rows(conn), before);
-    assert_eq!(HubIssue::active().count().get_result::<i64>(conn).unwrap(), 3);
+    assert_eq!(
+        HubIssue::active().count().get_result::<i64>(conn).unwrap(),
+        3
+    );
     assert!(audit_entries(conn).is_empty());
 
     // A refusal before anything changed leaves it all as well.
     HubRepo::soft_delete(conn, 1).unwrap();
-    let mut frozen =
-        Hooks::new().before(|_: &mut Conn, _| Err(Error::hook("restores are frozen")));
+    let mut frozen = Hooks::new().before(|_: &mut Conn, _| Err(Error::hook("restores are frozen")));
     let refused = HubRepo::restore_with_hooks(conn, 1, &mut frozen).unwrap_err();
     assert!(matches!(refused, Error::Hook(_)), "{refused:?}");
     assert_cascade_tombstoned::<HubRepo, _>(conn, 1);

@@ -36,8 +36,8 @@
 use diesel::backend::Backend;
 use diesel::connection::LoadConnection;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::serialize::ToSql;
 use diesel::query_dsl::LoadQuery;
+use diesel::serialize::ToSql;
 use diesel::sql_types::Text;
 use diesel::{QueryResult, RunQueryDsl};
 
@@ -350,7 +350,7 @@ pub struct Index {
 /// Reads the schema of the database `conn` is connected to: on PostgreSQL `current_schema()`,
 /// on MySQL and MariaDB `DATABASE()`, on SQLite the main database.
 ///
-/// `CatalogBackend` is implemented for every [`SupportedBackend`] the crate is built with.
+/// [`CatalogBackend`] is implemented for every [`SupportedBackend`] the crate is built with.
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
@@ -372,8 +372,26 @@ where
     Ok(Catalog { tables })
 }
 
-/// How [`read`] asks one backend for its schema. Implemented for SQLite, PostgreSQL and
-/// MySQL under the crate's features of the same names; not meant to be implemented elsewhere.
+/// How [`read`] asks one backend for its schema: implemented for SQLite, PostgreSQL and MySQL
+/// under the crate's features of the same names, so every [`SupportedBackend`] has it. Generic
+/// code that reads a catalog names it next to `SupportedBackend`:
+///
+/// ```
+/// use diesel::connection::LoadConnection;
+/// use soft_delete_core::SupportedBackend;
+/// use soft_delete_core::audit::catalog::{self, CatalogBackend};
+///
+/// fn table_count<C>(conn: &mut C) -> soft_delete_core::Result<usize>
+/// where
+///     C: LoadConnection,
+///     C::Backend: SupportedBackend + CatalogBackend,
+/// {
+///     Ok(catalog::read(conn)?.tables.len())
+/// }
+/// # use diesel::Connection;
+/// # let conn = &mut diesel::SqliteConnection::establish(":memory:").unwrap();
+/// assert_eq!(table_count(conn).unwrap(), 0);
+/// ```
 pub trait CatalogBackend: Backend {
     /// Every table of the current schema but the ledger, with its columns, foreign keys and
     /// indexes.

@@ -418,7 +418,10 @@ fn keys_and_indexes(table: &Table, tombstones: &[&str], hazards: &mut Vec<Hazard
     for tombstone in tombstones {
         let indexed = table.indexes.iter().any(|index| {
             index.columns.iter().any(|c| mentions(c, tombstone))
-                || index.predicate.as_deref().is_some_and(|p| mentions(p, tombstone))
+                || index
+                    .predicate
+                    .as_deref()
+                    .is_some_and(|p| mentions(p, tombstone))
         });
         if !indexed {
             hazards.push(Hazard::UnindexedTombstone {

@@ -262,7 +262,9 @@ impl Hazard {
     #[must_use]
     pub fn advice(&self) -> String {
         match self {
-            Hazard::CascadingForeignKey { referenced_table, .. } => format!(
+            Hazard::CascadingForeignKey {
+                referenced_table, ..
+            } => format!(
                 "make it ON DELETE RESTRICT/NO ACTION and let #[cascade] on the model of \
                  `{referenced_table}` tombstone the children"
             ),
@@ -276,8 +278,8 @@ impl Hazard {
                  the parent's model, or #[cascade(Child(hard))] / #[cascade(Child(restrict))]"
             ),
             Hazard::UniqueCountsTombstones { tombstone, .. } => format!(
-                "replace it with migration::unique_while_live: a partial unique index WHERE \
-                 `{tombstone}` marks the row live (a generated live column on MySQL)"
+                "replace it with migration::unique_while_live, a unique key over live rows only \
+                 (a partial index on `{tombstone}`; a generated live column on MySQL)"
             ),
             Hazard::UnindexedTombstone { table, column } => format!(
                 "CREATE INDEX on `{table}` (`{column}`) (migration::add_tombstone makes one), or \
@@ -354,7 +356,11 @@ impl AuditReport {
     #[must_use]
     pub fn new(mut hazards: Vec<Hazard>) -> Self {
         hazards.sort_by_cached_key(|hazard| {
-            (hazard.table().to_lowercase(), hazard.rank(), hazard.detail())
+            (
+                hazard.table().to_lowercase(),
+                hazard.rank(),
+                hazard.detail(),
+            )
         });
         hazards.dedup();
         AuditReport { hazards }

@@ -178,12 +178,8 @@ impl<'a, DB: SupportedBackend> Walk<'a, DB> {
 
     /// Adds `rows` changed in `table`, merging with what the table already had.
     pub(crate) fn record(&mut self, table: Cow<'static, str>, rows: usize) {
-        if rows == 0 {
-            return;
-        }
-        match self.changes.iter_mut().find(|change| change.table == table) {
-            Some(change) => change.rows += rows,
-            None => self.changes.push(TableChange { table, rows }),
+        if rows > 0 {
+            crate::report::merge(&mut self.changes, table, rows);
         }
     }
 }

@@ -100,12 +100,7 @@ where
         // it, and none can start until this transaction ends, so no restored row ends up under
         // a parent tombstoned meanwhile.
         P::load_keys(conn, parents_of::<P, M, DB>(id.clone(), State::Any))?;
-        if !P::load_keys(
-            conn,
-            parents_of::<P, M, DB>(id.clone(), State::Deleted),
-        )?
-        .is_empty()
-        {
+        if !P::load_keys(conn, parents_of::<P, M, DB>(id.clone(), State::Deleted))?.is_empty() {
             return Err(Error::ParentDeleted {
                 table: M::TABLE,
                 key: format!("{id:?}"),

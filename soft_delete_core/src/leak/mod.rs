@@ -493,8 +493,8 @@ mod tests {
 
     #[test]
     fn watch_graph_follows_soft_edges_once() {
-        use crate::cascade::graph::GraphEdge;
         use crate::cascade::Policy;
+        use crate::cascade::graph::GraphEdge;
         use crate::model::TombstoneKind;
 
         static COMMENTS: CascadeGraph = CascadeGraph {

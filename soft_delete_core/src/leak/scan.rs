@@ -300,11 +300,10 @@ fn tokenize(sql: &str) -> Vec<Token<'_>> {
                 if rest.starts_with(|c: char| c.is_ascii_digit()) {
                     while chars.next_if(|&(_, c)| c.is_ascii_digit()).is_some() {}
                     tokens.push(Token::Value);
-                } else if let Some(tag_len) = rest.find('$').filter(|&len| {
-                    rest[..len]
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || c == '_')
-                }) {
+                } else if let Some(tag_len) = rest
+                    .find('$')
+                    .filter(|&len| rest[..len].chars().all(|c| c.is_alphanumeric() || c == '_'))
+                {
                     let tag = &sql[start..start + tag_len + 2];
                     let body_start = start + tag.len();
                     let end = sql[body_start..]
@@ -398,17 +397,78 @@ fn nest<'t, 'a>(tokens: &'t [Token<'a>]) -> Vec<Node<'t, 'a>> {
 // Helpers over nodes
 
 const KEYWORDS: &[&str] = &[
-    "ALL", "AND", "ANY", "AS", "ASC", "BETWEEN", "BY", "CASE", "CROSS", "DELETE", "DESC",
-    "DISTINCT", "DO", "ELSE", "END", "EXCEPT", "EXISTS", "FETCH", "FOR", "FORCE", "FROM", "FULL",
-    "GROUP", "HAVING", "IGNORE", "IN", "INNER", "INSERT", "INTERSECT", "INTO", "IS", "JOIN",
-    "LATERAL", "LEFT", "LIKE", "LIMIT", "LOCK", "MINUS", "NATURAL", "NOT", "NULL", "OFFSET", "ON",
-    "ONLY", "OR", "ORDER", "OUTER", "PARTITION", "QUALIFY", "RETURNING", "RIGHT", "SELECT", "SET",
-    "STRAIGHT_JOIN", "TABLE", "TABLESAMPLE", "THEN", "UNION", "UPDATE", "USE", "USING", "VALUES",
-    "WHEN", "WHERE", "WINDOW", "WITH",
+    "ALL",
+    "AND",
+    "ANY",
+    "AS",
+    "ASC",
+    "BETWEEN",
+    "BY",
+    "CASE",
+    "CROSS",
+    "DELETE",
+    "DESC",
+    "DISTINCT",
+    "DO",
+    "ELSE",
+    "END",
+    "EXCEPT",
+    "EXISTS",
+    "FETCH",
+    "FOR",
+    "FORCE",
+    "FROM",
+    "FULL",
+    "GROUP",
+    "HAVING",
+    "IGNORE",
+    "IN",
+    "INNER",
+    "INSERT",
+    "INTERSECT",
+    "INTO",
+    "IS",
+    "JOIN",
+    "LATERAL",
+    "LEFT",
+    "LIKE",
+    "LIMIT",
+    "LOCK",
+    "MINUS",
+    "NATURAL",
+    "NOT",
+    "NULL",
+    "OFFSET",
+    "ON",
+    "ONLY",
+    "OR",
+    "ORDER",
+    "OUTER",
+    "PARTITION",
+    "QUALIFY",
+    "RETURNING",
+    "RIGHT",
+    "SELECT",
+    "SET",
+    "STRAIGHT_JOIN",
+    "TABLE",
+    "TABLESAMPLE",
+    "THEN",
+    "UNION",
+    "UPDATE",
+    "USE",
+    "USING",
+    "VALUES",
+    "WHEN",
+    "WHERE",
+    "WINDOW",
+    "WITH",
 ];
 
 fn is_keyword(word: &str) -> bool {
-    KEYWORDS.iter().any(|keyword| keyword.eq_ignore_ascii_case(word))
+    KEYWORDS
+        .iter()
+        .any(|keyword| keyword.eq_ignore_ascii_case(word))
 }
 
 /// Whether `node` is the bare word `keyword` (any case).
@@ -793,7 +853,13 @@ impl Walk<'_, '_, '_> {
     }
 
     /// A keyword at `index`.
-    fn keyword(&mut self, nodes: &[Node<'_, '_>], index: usize, word: &str, leading: bool) -> usize {
+    fn keyword(
+        &mut self,
+        nodes: &[Node<'_, '_>],
+        index: usize,
+        word: &str,
+        leading: bool,
+    ) -> usize {
         let upper = word.to_ascii_uppercase();
         let next = index + 1;
         match upper.as_str() {
@@ -809,7 +875,10 @@ impl Walk<'_, '_, '_> {
             "ONLY" | "LATERAL" | "TABLE" if self.expect_table => {}
             // `SELECT DISTINCT ON (...)` is a select list; `ON CONFLICT ... DO UPDATE SET` and
             // `ON DUPLICATE KEY UPDATE` are assignments.
-            "ON" if is_word(index.checked_sub(1).and_then(|at| nodes.get(at)), "DISTINCT") => {}
+            "ON" if is_word(
+                index.checked_sub(1).and_then(|at| nodes.get(at)),
+                "DISTINCT",
+            ) => {}
             "ON" if is_word(nodes.get(next), "CONFLICT") => self.enter(Clause::Other),
             "ON" if is_word(nodes.get(next), "DUPLICATE") => self.enter(Clause::Set),
             "ON" | "WHERE" | "HAVING" => self.enter(Clause::Predicate),
@@ -971,7 +1040,10 @@ mod tests {
         clean(r#"SELECT "posts"."id" FROM "posts" WHERE ("posts"."deleted_at" IS NULL)"#);
         clean("SELECT `posts`.`id` FROM `posts` WHERE (`posts`.`deleted_at` IS NULL)");
         clean("SELECT posts.id FROM posts WHERE (posts.deleted_at IS NULL)");
-        assert_eq!(leaks(r#"SELECT "posts"."id" FROM "posts""#), [read("posts")]);
+        assert_eq!(
+            leaks(r#"SELECT "posts"."id" FROM "posts""#),
+            [read("posts")]
+        );
         assert_eq!(leaks("SELECT `posts`.`id` FROM `posts`"), [read("posts")]);
         // Quoted names may hold anything, doubled quotes included.
         assert_eq!(
@@ -1058,19 +1130,29 @@ mod tests {
         clean("SELECT * FROM posts p WHERE P.DELETED_AT IS NULL");
         // Another table's tombstone does not cover.
         assert_eq!(
-            leaks("SELECT * FROM posts JOIN comments ON comments.post_id = posts.id WHERE comments.deleted_at IS NULL"),
+            leaks(
+                "SELECT * FROM posts JOIN comments ON comments.post_id = posts.id WHERE comments.deleted_at IS NULL"
+            ),
             [read("posts")]
         );
         // Unqualified covers when no other watched reference has a column of that name.
-        clean("SELECT * FROM posts JOIN users ON users.id = posts.author_id WHERE deleted_at IS NULL");
-        clean("SELECT * FROM posts JOIN tags ON tags.post_id = posts.id WHERE deleted_at IS NULL AND is_deleted = false");
+        clean(
+            "SELECT * FROM posts JOIN users ON users.id = posts.author_id WHERE deleted_at IS NULL",
+        );
+        clean(
+            "SELECT * FROM posts JOIN tags ON tags.post_id = posts.id WHERE deleted_at IS NULL AND is_deleted = false",
+        );
         assert_eq!(
-            leaks("SELECT * FROM posts JOIN comments ON comments.post_id = posts.id WHERE deleted_at IS NULL"),
+            leaks(
+                "SELECT * FROM posts JOIN comments ON comments.post_id = posts.id WHERE deleted_at IS NULL"
+            ),
             [read("posts"), read("comments")]
         );
         // A self join needs each side filtered.
         assert_eq!(
-            leaks("SELECT * FROM posts a JOIN posts b ON a.parent_id = b.id WHERE a.deleted_at IS NULL"),
+            leaks(
+                "SELECT * FROM posts a JOIN posts b ON a.parent_id = b.id WHERE a.deleted_at IS NULL"
+            ),
             [read("posts")]
         );
     }
@@ -1142,7 +1224,9 @@ mod tests {
             [read("posts")]
         );
         assert_eq!(
-            leaks("SELECT * FROM comments WHERE post_id IN (SELECT id FROM posts WHERE deleted_at IS NULL)"),
+            leaks(
+                "SELECT * FROM comments WHERE post_id IN (SELECT id FROM posts WHERE deleted_at IS NULL)"
+            ),
             [read("comments")]
         );
         assert_eq!(
@@ -1176,11 +1260,15 @@ mod tests {
         clean("SELECT * FROM (SELECT * FROM posts WHERE deleted_at IS NULL) sub");
         // PostgreSQL's `= ANY (SELECT ...)`, a scalar subquery in a comparison.
         assert_eq!(
-            leaks("SELECT * FROM comments WHERE deleted_at IS NULL AND post_id = ANY (SELECT id FROM posts)"),
+            leaks(
+                "SELECT * FROM comments WHERE deleted_at IS NULL AND post_id = ANY (SELECT id FROM posts)"
+            ),
             [read("posts")]
         );
         assert_eq!(
-            leaks("SELECT * FROM comments WHERE deleted_at IS NULL AND (post_id = (SELECT MAX(id) FROM posts) OR id = 1)"),
+            leaks(
+                "SELECT * FROM comments WHERE deleted_at IS NULL AND (post_id = (SELECT MAX(id) FROM posts) OR id = 1)"
+            ),
             [read("posts")]
         );
     }
@@ -1188,9 +1276,7 @@ mod tests {
     #[test]
     fn set_operations_split_scopes() {
         assert_eq!(
-            leaks(
-                "SELECT id FROM posts WHERE deleted_at IS NULL UNION ALL SELECT id FROM posts"
-            ),
+            leaks("SELECT id FROM posts WHERE deleted_at IS NULL UNION ALL SELECT id FROM posts"),
             [read("posts")]
         );
         assert_eq!(
@@ -1198,7 +1284,9 @@ mod tests {
             [read("posts")]
         );
         assert_eq!(
-            leaks("(SELECT id FROM posts) INTERSECT (SELECT id FROM comments) EXCEPT SELECT id FROM tags"),
+            leaks(
+                "(SELECT id FROM posts) INTERSECT (SELECT id FROM comments) EXCEPT SELECT id FROM tags"
+            ),
             [read("posts"), read("comments"), read("tags")]
         );
     }
@@ -1266,10 +1354,16 @@ mod tests {
         let update = ("posts".to_owned(), LeakKind::Update);
         let delete = ("posts".to_owned(), LeakKind::Delete);
         assert_eq!(leaks("UPDATE posts SET title = 'x'"), [update.clone()]);
-        assert_eq!(leaks("UPDATE posts SET title = ? WHERE id = ?"), [update.clone()]);
+        assert_eq!(
+            leaks("UPDATE posts SET title = ? WHERE id = ?"),
+            [update.clone()]
+        );
         clean("UPDATE posts SET title = ? WHERE id = ? AND deleted_at IS NULL");
         assert_eq!(leaks("DELETE FROM posts"), [delete.clone()]);
-        assert_eq!(leaks(r#"DELETE FROM "posts" WHERE "posts"."id" = $1"#), [delete.clone()]);
+        assert_eq!(
+            leaks(r#"DELETE FROM "posts" WHERE "posts"."id" = $1"#),
+            [delete.clone()]
+        );
         clean(r#"DELETE FROM "posts" WHERE "posts"."deleted_at" < $1"#);
         assert_eq!(leaks("TRUNCATE TABLE posts, users"), [delete.clone()]);
         // The subquery of an update is a read.
@@ -1282,7 +1376,9 @@ mod tests {
         );
         // PostgreSQL's `UPDATE ... FROM` and `DELETE ... USING`; MySQL's multi-table forms.
         assert_eq!(
-            leaks("UPDATE posts SET n = c.n FROM comments c WHERE posts.deleted_at IS NULL AND c.post_id = posts.id"),
+            leaks(
+                "UPDATE posts SET n = c.n FROM comments c WHERE posts.deleted_at IS NULL AND c.post_id = posts.id"
+            ),
             [read("comments")]
         );
         assert_eq!(
@@ -1294,12 +1390,16 @@ mod tests {
             [delete]
         );
         assert_eq!(
-            leaks("UPDATE LOW_PRIORITY posts p JOIN comments c ON c.post_id = p.id SET p.n = 1 WHERE c.deleted_at IS NULL"),
+            leaks(
+                "UPDATE LOW_PRIORITY posts p JOIN comments c ON c.post_id = p.id SET p.n = 1 WHERE c.deleted_at IS NULL"
+            ),
             [update]
         );
         // With a CTE first.
         assert_eq!(
-            leaks("WITH old AS (SELECT id FROM users) UPDATE posts SET x = 1 WHERE author_id IN (SELECT id FROM old)"),
+            leaks(
+                "WITH old AS (SELECT id FROM users) UPDATE posts SET x = 1 WHERE author_id IN (SELECT id FROM old)"
+            ),
             [("posts".to_owned(), LeakKind::Update)]
         );
     }
@@ -1307,8 +1407,12 @@ mod tests {
     #[test]
     fn inserts_scan_only_their_select() {
         clean("INSERT INTO posts (id, title) VALUES (?, ?)");
-        clean(r#"INSERT INTO "posts" ("id", "title") VALUES ($1, $2), ($3, $4) RETURNING "posts"."id""#);
-        clean("INSERT INTO posts (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET title = excluded.title");
+        clean(
+            r#"INSERT INTO "posts" ("id", "title") VALUES ($1, $2), ($3, $4) RETURNING "posts"."id""#,
+        );
+        clean(
+            "INSERT INTO posts (id) VALUES (1) ON CONFLICT (id) DO UPDATE SET title = excluded.title",
+        );
         clean("INSERT INTO posts (id) VALUES (1) ON DUPLICATE KEY UPDATE title = VALUES(title)");
         assert_eq!(
             leaks("INSERT INTO archive (id) SELECT id FROM posts"),
@@ -1327,7 +1431,9 @@ mod tests {
 
     #[test]
     fn locking_clauses_and_other_statements() {
-        clean(r#"SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $1 AND (("posts"."deleted_at" IS NULL) OR ("posts"."deleted_at" IS NOT NULL)) FOR UPDATE"#);
+        clean(
+            r#"SELECT "posts"."deleted_at" FROM "posts" WHERE "posts"."id" = $1 AND (("posts"."deleted_at" IS NULL) OR ("posts"."deleted_at" IS NOT NULL)) FOR UPDATE"#,
+        );
         clean("SELECT id FROM posts WHERE deleted_at IS NULL FOR UPDATE OF posts NOWAIT");
         clean("SELECT id FROM posts WHERE deleted_at IS NULL LOCK IN SHARE MODE");
         clean("SELECT id FROM posts WHERE deleted_at IS NULL FOR SHARE");
@@ -1356,7 +1462,9 @@ mod tests {
     #[test]
     fn several_statements_are_scanned_each() {
         assert_eq!(
-            leaks("SELECT * FROM posts WHERE deleted_at IS NULL; SELECT * FROM comments; DELETE FROM tags"),
+            leaks(
+                "SELECT * FROM posts WHERE deleted_at IS NULL; SELECT * FROM comments; DELETE FROM tags"
+            ),
             [read("comments"), ("tags".to_owned(), LeakKind::Delete)]
         );
     }
