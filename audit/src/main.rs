@@ -171,8 +171,7 @@ fn read(url: &str) -> Result<Catalog, String> {
 fn read_with<C>(url: &str, shown: &str) -> Result<Catalog, String>
 where
     C: diesel::connection::LoadConnection,
-    C::Backend:
-        soft_delete_core::SupportedBackend + soft_delete_core::audit::catalog::CatalogBackend,
+    C::Backend: soft_delete_core::SupportedBackend,
 {
     let mut conn =
         C::establish(url).map_err(|error| format!("cannot connect to {shown}: {error}"))?;

@@ -2,7 +2,7 @@
 //! and after, with its [`Report`]; to write an audit row or an outbox event that commits, or
 //! rolls back, with the operation itself.
 //!
-//! A hook returns [`Result`](crate::Result): an error from it (a database error through `?`, or
+//! A hook returns [`Result`]: an error from it (a database error through `?`, or
 //! [`Error::hook`](crate::Error::hook) to refuse) rolls the whole operation back and is returned
 //! by the operation.
 //!

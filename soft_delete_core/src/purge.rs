@@ -78,7 +78,7 @@ impl<C> core::fmt::Debug for Purge<'_, C> {
 impl<'h, C> Purge<'h, C> {
     /// Purges rows tombstoned before `cutoff` (UTC), with the tombstoned rows of their
     /// cascade whatever their own age. Rows of a boolean-flag model are aged by the stamps the
-    /// [ledger](crate::ledger) recorded; a flag model without the ledger has no age, so only
+    /// [`ledger`] recorded; a flag model without the ledger has no age, so only
     /// [`Purge::any_age`] reaches it.
     ///
     /// ```

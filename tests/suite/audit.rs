@@ -4,7 +4,7 @@
 use diesel::connection::SimpleConnection;
 use soft_delete_core::SoftDelete;
 use soft_delete_core::audit::catalog::{self, FkAction};
-use soft_delete_core::audit::{AuditReport, Options, audit_graphs, audit_schema};
+use soft_delete_core::audit::{AuditReport, Hazard, Options, audit_graphs, audit_schema};
 use soft_delete_core::migration::{Tombstone, unique_while_live};
 
 type Conn = super::Conn;
@@ -306,7 +306,7 @@ fn the_graph_audit_finds_uncovered_children_and_drift() {
         .hazards
         .iter()
         .filter(|hazard| hazard.kind() == "unmodelled-table")
-        .map(|hazard| hazard.table())
+        .map(Hazard::table)
         .collect();
     assert!(unmodelled.contains(&"repos") && !unmodelled.contains(&"hub_repos"));
 }

@@ -33,13 +33,9 @@
 //! # }
 //! ```
 
+use diesel::QueryResult;
 use diesel::backend::Backend;
 use diesel::connection::LoadConnection;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::query_dsl::LoadQuery;
-use diesel::serialize::ToSql;
-use diesel::sql_types::Text;
-use diesel::{QueryResult, RunQueryDsl};
 
 use crate::SupportedBackend;
 
@@ -295,6 +291,7 @@ impl FkAction {
 
     /// The action as SQL writes it (`NO ACTION`, `SET NULL`, ...), read case-insensitively;
     /// anything else is `NO ACTION`.
+    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
     fn parse(rule: &str) -> Self {
         match rule.trim().to_ascii_uppercase().as_str() {
             "RESTRICT" => FkAction::Restrict,
@@ -350,7 +347,7 @@ pub struct Index {
 /// Reads the schema of the database `conn` is connected to: on PostgreSQL `current_schema()`,
 /// on MySQL and MariaDB `DATABASE()`, on SQLite the main database.
 ///
-/// [`CatalogBackend`] is implemented for every [`SupportedBackend`] the crate is built with.
+/// Every [`SupportedBackend`] can: [`CatalogBackend`] is one of its supertraits.
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
@@ -362,7 +359,7 @@ pub struct Index {
 pub fn read<C>(conn: &mut C) -> crate::Result<Catalog>
 where
     C: LoadConnection,
-    C::Backend: SupportedBackend + CatalogBackend,
+    C::Backend: SupportedBackend,
 {
     let mut tables = <C::Backend as CatalogBackend>::read_tables(conn)?;
     tables.sort_by_key(|table| table.name.to_lowercase());
@@ -373,8 +370,8 @@ where
 }
 
 /// How [`read`] asks one backend for its schema: implemented for SQLite, PostgreSQL and MySQL
-/// under the crate's features of the same names, so every [`SupportedBackend`] has it. Generic
-/// code that reads a catalog names it next to `SupportedBackend`:
+/// under the crate's features of the same names, and a supertrait of [`SupportedBackend`], so
+/// generic code bounded by `SupportedBackend` reads catalogs with no bound of its own:
 ///
 /// ```
 /// use diesel::connection::LoadConnection;
@@ -384,13 +381,16 @@ where
 /// fn table_count<C>(conn: &mut C) -> soft_delete_core::Result<usize>
 /// where
 ///     C: LoadConnection,
-///     C::Backend: SupportedBackend + CatalogBackend,
+///     C::Backend: SupportedBackend,
 /// {
 ///     Ok(catalog::read(conn)?.tables.len())
 /// }
+/// fn reads_catalogs<DB: CatalogBackend>() {}
+///
 /// # use diesel::Connection;
 /// # let conn = &mut diesel::SqliteConnection::establish(":memory:").unwrap();
 /// assert_eq!(table_count(conn).unwrap(), 0);
+/// reads_catalogs::<diesel::sqlite::Sqlite>();
 /// ```
 pub trait CatalogBackend: Backend {
     /// Every table of the current schema but the ledger, with its columns, foreign keys and
@@ -423,15 +423,18 @@ pub(crate) fn mentions(sql: &str, name: &str) -> bool {
 }
 
 /// Runs a catalog query that binds one text (a table's name, or the ledger's to leave out).
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 fn load<C, R>(conn: &mut C, sql: &str, text: &str) -> QueryResult<Vec<R>>
 where
     C: LoadConnection,
-    String: ToSql<Text, C::Backend>,
-    BoxedSqlQuery<'static, C::Backend, SqlQuery>: LoadQuery<'static, C, R>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, C::Backend>,
+    diesel::query_builder::BoxedSqlQuery<'static, C::Backend, diesel::query_builder::SqlQuery>:
+        diesel::query_dsl::LoadQuery<'static, C, R>,
 {
+    use diesel::RunQueryDsl;
     diesel::sql_query(sql)
         .into_boxed()
-        .bind::<Text, _>(text.to_owned())
+        .bind::<diesel::sql_types::Text, _>(text.to_owned())
         .load(conn)
 }
 

@@ -42,7 +42,7 @@ use diesel::connection::LoadConnection;
 
 use crate::SupportedBackend;
 use crate::cascade::graph::{CascadeGraph, Target};
-use catalog::{Catalog, CatalogBackend, FkAction, ForeignKey, Index, Table, mentions, same};
+use catalog::{Catalog, FkAction, ForeignKey, Index, Table, mentions, same};
 pub use report::{AuditReport, Hazard};
 
 /// What [`audit_schema`] takes for a tombstone.
@@ -278,7 +278,7 @@ pub fn audit_graphs(catalog: &Catalog, graphs: &[&'static CascadeGraph]) -> Audi
 pub fn audit<C>(conn: &mut C, graphs: &[&'static CascadeGraph]) -> crate::Result<AuditReport>
 where
     C: LoadConnection,
-    C::Backend: SupportedBackend + CatalogBackend,
+    C::Backend: SupportedBackend,
 {
     Ok(audit_graphs(&catalog::read(conn)?, graphs))
 }

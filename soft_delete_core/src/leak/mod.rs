@@ -4,7 +4,8 @@
 //! `deleted_at IS NULL`").
 //!
 //! Build a [`LeakDetector`], tell it which tables to watch, keep its [`Leaks`] handle and
-//! install it on a connection with [`Connection::set_instrumentation`]:
+//! install it on a connection with
+//! [`Connection::set_instrumentation`](diesel::Connection::set_instrumentation):
 //!
 //! ```
 //! # soft_delete_core::__doc_fixture!();
@@ -189,6 +190,7 @@ impl LeakDetector {
     ///
     /// ```
     /// # soft_delete_core::__doc_fixture!();
+    /// use soft_delete_core::SoftDelete;
     /// use soft_delete_core::leak::LeakDetector;
     ///
     /// let detector = LeakDetector::collecting().watch_graph(Repo::cascade_graph());
