@@ -316,7 +316,10 @@ fn peak_of(
     if !crate::memory::reset_peak() {
         return None;
     }
+    let before = crate::memory::resident_kib();
     delete(conn).expect("delete");
     restore(conn).expect("restore");
-    crate::memory::peak_kib()
+    let peak = crate::memory::peak_kib();
+    eprintln!("debug: resident before {before:?} KiB, peak {peak:?} KiB");
+    peak
 }

@@ -360,11 +360,19 @@ enum Node<'t, 'a> {
     Group(Vec<Node<'t, 'a>>),
 }
 
+/// How deep parentheses nest before the scanner stops nesting them (and so stops telling the
+/// subqueries inside apart), so that the recursive walk stays shallow whatever the input.
+const MAX_DEPTH: usize = 128;
+
 /// Nests tokens by parentheses. A stray `)` is dropped; an unclosed `(` closes at the end.
 fn nest<'t, 'a>(tokens: &'t [Token<'a>]) -> Vec<Node<'t, 'a>> {
     let mut stack: Vec<Vec<Node<'t, 'a>>> = vec![Vec::new()];
+    // Parentheses opened past `MAX_DEPTH`, not nested.
+    let mut flat = 0_usize;
     for token in tokens {
         match token {
+            Token::Punct('(') if stack.len() > MAX_DEPTH => flat += 1,
+            Token::Punct(')') if flat > 0 => flat -= 1,
             Token::Punct('(') => stack.push(Vec::new()),
             Token::Punct(')') => {
                 if stack.len() > 1 {
@@ -1481,6 +1489,15 @@ mod tests {
             let _ = scan(sql, &watched());
         }
         assert_eq!(leaks("SELECT * FROM (posts"), [read("posts")]);
+        // Deep nesting neither overflows the stack nor hides a shallow leak.
+        let deep = format!(
+            "SELECT * FROM posts WHERE id IN {}1{}",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        );
+        assert_eq!(leaks(&deep), [read("posts")]);
+        let deep = format!("{}SELECT 1{}", "(".repeat(50_000), ")".repeat(50_000));
+        assert_eq!(leaks(&deep), []);
     }
 
     /// The statements the crate's own operations run, as they render on PostgreSQL (MySQL and
