@@ -94,7 +94,7 @@
 //! |---|---|
 //! | `Model::active()` | the live rows: `table.filter(deleted_at.is_null())`, a Diesel query to keep chaining |
 //! | `Model::only_deleted()` | the tombstoned rows |
-//! | `Model::with_deleted()` | every row: the bare table, for the places that mean it |
+//! | `Model::with_deleted()` | every row, on purpose: `deleted_at IS NULL OR deleted_at IS NOT NULL`, which the [`leak`] detector accepts |
 //! | `Model::is_active()` / `Model::is_deleted()` | the predicates, to filter joined tables |
 //! | `Model::soft_delete(conn, id)` / `Model::soft_delete_by(conn, id, actor)` | tombstone one row; idempotent; [`Error::NotFound`] for an unknown key |
 //! | `Model::restore(conn, id)` | clear one row's tombstone and actor |

@@ -456,7 +456,8 @@ where
 {
     let mut statement = Statement::new();
     statement
-        .sql("SELECT COUNT(*) FROM ")
+        .sql(crate::leak::EVERY_ROW)
+        .sql(" SELECT COUNT(*) FROM ")
         .ident_owned(&blocker.table)
         .sql(" WHERE ")
         .ident_owned(&blocker.column)

@@ -177,7 +177,10 @@ fn scopes(model: &Model<'_>, private: &TokenStream) -> TokenStream {
     let name = model.ident.to_string();
     let active_doc = format!("Live `{name}` rows, {live}: the scope every read should start from.");
     let deleted_doc = format!("Tombstoned `{name}` rows, {dead}.");
-    let with_doc = format!("Every `{name}` row, live and tombstoned: the bare table.");
+    let with_doc = format!(
+        "Every `{name}` row, live and tombstoned, on purpose: {live} OR {dead}, which the leak \
+         detector accepts."
+    );
     let is_active_doc = format!("The predicate {live}, to filter a join by `{name}` being live.");
     let is_deleted_doc = format!("The predicate {dead}.");
     quote! {

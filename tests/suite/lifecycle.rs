@@ -4,6 +4,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use chrono::{NaiveDate, NaiveDateTime};
+use soft_delete_core::leak::LeakDetector;
 use soft_delete_core::purge::Purge;
 use soft_delete_core::testing::{
     assert_absent_from_active, assert_cascade_tombstoned, assert_tombstoned,
@@ -243,9 +244,16 @@ fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
     conn.batch_execute("INSERT INTO repo_audit (id, repo_id) VALUES (1, 3)")
         .unwrap();
     let before = rows(conn);
+    // Were `repo_audit` soft-deletable, the probe that reads all of it is still no leak.
+    let detector = LeakDetector::collecting()
+        .watch_graph(HubRepo::cascade_graph())
+        .watch_table("repo_audit", "deleted_at");
+    let leaks = detector.leaks();
+    conn.set_instrumentation(detector);
 
     // One batch holds both repos: it deletes nothing.
     let refused = HubRepo::purge(conn, Purge::any_age().batch_size(10)).unwrap_err();
+    leaks.assert_none();
     match &refused {
         Error::Referenced {
             table,
@@ -264,9 +272,11 @@ fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
         "{refused}"
     );
     assert_eq!(rows(conn), before);
+    drop(leaks.take()); // this test's own counts read every row
 
     // One repo per batch: the first batch commits, the second is refused.
     let refused = HubRepo::purge(conn, Purge::any_age().batch_size(1)).unwrap_err();
+    leaks.assert_none();
     assert!(matches!(refused, Error::Referenced { .. }), "{refused:?}");
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 0, 8]);
     assert_cascade_tombstoned::<HubRepo, _>(conn, 3);

@@ -62,7 +62,7 @@ use crate::model::{SoftDelete, Tombstone};
 
 mod scan;
 
-pub use scan::{Leak, LeakKind, Watched, scan};
+pub use scan::{EVERY_ROW, Leak, LeakKind, Watched, scan};
 
 /// How many distinct statements a detector remembers its verdict on; past that, it forgets
 /// them all and starts again (a logging detector then logs a leaking statement once more).

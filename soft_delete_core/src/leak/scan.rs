@@ -121,6 +121,19 @@ impl fmt::Display for Leak {
     }
 }
 
+/// The comment that opens a raw statement meant to read every row of a watched table, live and
+/// tombstoned: [`scan`] reports nothing in it. The crate's own foreign-key probes before a
+/// purge carry it; write it in your own raw SQL to say the same.
+///
+/// ```
+/// use soft_delete_core::leak::{EVERY_ROW, Watched, scan};
+///
+/// let watched = [Watched::new("posts", "deleted_at")];
+/// assert_eq!(scan("SELECT COUNT(*) FROM posts", &watched).len(), 1);
+/// assert!(scan(&format!("{EVERY_ROW} SELECT COUNT(*) FROM posts"), &watched).is_empty());
+/// ```
+pub const EVERY_ROW: &str = "/* soft_delete: every row */";
+
 /// The references to watched tables in `sql` that lack their tombstone predicate, one [`Leak`]
 /// per reference: statement by statement, each scope's own before those of the subqueries
 /// inside it.
@@ -161,7 +174,8 @@ impl fmt::Display for Leak {
 /// that is the trash). A tombstone filtered only in another scope does not cover: a
 /// correlated subquery that filters the outer table, or an outer `WHERE` over a derived table
 /// (`SELECT * FROM (SELECT * FROM posts) p WHERE p.deleted_at IS NULL`) are reported. Views,
-/// functions and triggers hide the tables they read. Common table expression names are
+/// functions and triggers hide the tables they read. A statement that begins with the
+/// comment [`EVERY_ROW`] reads every row on purpose and is never reported. Common table expression names are
 /// collected for the whole statement, so a CTE named like a watched table hides that table
 /// everywhere in the statement. String literals follow standard SQL (`''` escapes a quote);
 /// MySQL's backslash escapes outside `E'...'` strings and its double-quoted strings are not
@@ -193,7 +207,7 @@ impl fmt::Display for Leak {
 #[must_use]
 pub fn scan(sql: &str, watched: &[Watched]) -> Vec<Leak> {
     let mut leaks = Vec::new();
-    if watched.is_empty() {
+    if watched.is_empty() || sql.trim_start().starts_with(EVERY_ROW) {
         return leaks;
     }
     let tokens = tokenize(sql);
