@@ -31,10 +31,10 @@ pub(crate) struct Timings {
     pub(crate) sql_restore: Vec<f64>,
     pub(crate) rowwise_delete: Vec<f64>,
     pub(crate) rowwise_restore: Vec<f64>,
-    /// Peak resident memory of the crate's delete and restore, KiB, when measured.
-    pub(crate) peak_kib: Option<u64>,
+    /// Resident memory of the crate's delete and restore, when measured.
+    pub(crate) peak: Option<memory::Peak>,
     /// The same for the hand-written SQL, for comparison (SQLite's own memory is in-process).
-    pub(crate) peak_sql_kib: Option<u64>,
+    pub(crate) peak_sql: Option<memory::Peak>,
 }
 
 // One module per backend, each with the same benchmark bodies (`run.rs`) over its own

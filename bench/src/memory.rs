@@ -20,3 +20,31 @@ fn status_kib(field: &str) -> Option<u64> {
     let line = status.lines().find(|line| line.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// Resident memory around one measured operation, KiB.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peak {
+    /// Resident when the operation started (the peak was reset then).
+    pub(crate) start: u64,
+    /// The highest resident size while it ran.
+    pub(crate) peak: u64,
+}
+
+impl Peak {
+    /// What the operation added on top of what the process already held.
+    pub(crate) fn growth(self) -> u64 {
+        self.peak.saturating_sub(self.start)
+    }
+}
+
+impl std::fmt::Display for Peak {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} (start {}, growth {})",
+            self.peak,
+            self.start,
+            self.growth()
+        )
+    }
+}

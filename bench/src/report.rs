@@ -53,9 +53,9 @@ pub(crate) fn print(args: &Args, timings: &Timings) {
         "restore: ratio_crate_vs_sql={}",
         ratio(rows[0].2, rows[1].2)
     );
-    if let Some(peak) = timings.peak_kib {
+    if let Some(peak) = timings.peak {
         let sql = timings
-            .peak_sql_kib
+            .peak_sql
             .map_or_else(String::new, |sql| format!(" peak_rss_sql_kib={sql}"));
         println!("peak_rss_kib={peak}{sql} (one more delete and restore each, after warm-up)");
     }

@@ -95,8 +95,8 @@ pub(crate) fn run(args: &Args) -> Timings {
         }
     }
     if args.memory {
-        timings.peak_kib = peak_of(&mut conn, crate_delete, crate_restore);
-        timings.peak_sql_kib = peak_of(&mut conn, sql_delete, sql_restore);
+        timings.peak = peak_of(&mut conn, crate_delete, crate_restore);
+        timings.peak_sql = peak_of(&mut conn, sql_delete, sql_restore);
     }
     close(&mut conn);
     timings
@@ -312,14 +312,13 @@ fn peak_of(
     conn: &mut Conn,
     delete: fn(&mut Conn) -> QueryResult<()>,
     restore: fn(&mut Conn) -> QueryResult<()>,
-) -> Option<u64> {
+) -> Option<crate::memory::Peak> {
     if !crate::memory::reset_peak() {
         return None;
     }
-    let before = crate::memory::resident_kib();
+    let start = crate::memory::resident_kib()?;
     delete(conn).expect("delete");
     restore(conn).expect("restore");
-    let peak = crate::memory::peak_kib();
-    eprintln!("debug: resident before {before:?} KiB, peak {peak:?} KiB");
-    peak
+    let peak = crate::memory::peak_kib()?;
+    Some(crate::memory::Peak { start, peak })
 }
