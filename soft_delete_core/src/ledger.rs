@@ -65,20 +65,54 @@ fn key_as_text<M: ModelOn<DB>, DB: SupportedBackend>(out: &mut Statement<'_, DB>
         .sql(DB::TEXT_COLLATION);
 }
 
-/// `"table_name" = <M's table> AND "stamp" = <stamp>`: the ledger entries of one operation on `M`.
+/// `"table_name" = <M's table>`, and with `stamp`, `AND "stamp" <comparison> <stamp>`: the
+/// ledger entries of `M`, of one operation or before a time.
 fn entries<M: ModelOn<DB>, DB: SupportedBackend>(
     out: &mut Statement<'_, DB>,
-    stamp: Option<NaiveDateTime>,
+    stamp: Option<(&'static str, NaiveDateTime)>,
 ) {
     out.ident(TABLE_NAME)
         .sql(" = ")
         .fragment(DB::bind_text(M::TABLE));
-    if let Some(stamp) = stamp {
+    if let Some((comparison, stamp)) = stamp {
         out.sql(" AND ")
             .ident(STAMP)
-            .sql(" = ")
+            .sql(comparison)
             .fragment(DB::bind_stamp(stamp));
     }
+}
+
+/// ` AND "row_key" IN (SELECT CAST(<key> AS TEXT) FROM <M's table> WHERE <condition>)`: the
+/// entries of the rows of `M` that `condition` pushes the condition of.
+fn of_rows<'s, M, DB>(out: &mut Statement<'s, DB>, condition: impl FnOnce(&mut Statement<'s, DB>))
+where
+    M: ModelOn<DB>,
+    DB: SupportedBackend,
+{
+    out.sql(" AND ").ident(ROW_KEY).sql(" IN (SELECT ");
+    key_as_text::<M, DB>(out);
+    out.sql(" FROM ").fragment(M::table()).sql(" WHERE ");
+    condition(out);
+    out.sql(")");
+}
+
+/// `CAST(key AS TEXT) IN (<keys recorded for M with a stamp <comparison> stamp>)`.
+fn recorded_by<'a, M, DB>(comparison: &'static str, stamp: NaiveDateTime) -> Fragment<'a, DB>
+where
+    M: ModelOn<DB>,
+    DB: SupportedBackend,
+{
+    let mut statement = Statement::new();
+    key_as_text::<M, DB>(&mut statement);
+    statement
+        .sql(" IN (SELECT ")
+        .ident(ROW_KEY)
+        .sql(" FROM ")
+        .ident(TABLE)
+        .sql(" WHERE ");
+    entries::<M, DB>(&mut statement, Some((comparison, stamp)));
+    statement.sql(")");
+    Box::new(statement)
 }
 
 /// Records every row of `set` (about to be flagged) under `stamp`.
@@ -122,17 +156,7 @@ where
     M: ModelOn<DB>,
     DB: SupportedBackend,
 {
-    let mut statement = Statement::new();
-    key_as_text::<M, DB>(&mut statement);
-    statement
-        .sql(" IN (SELECT ")
-        .ident(ROW_KEY)
-        .sql(" FROM ")
-        .ident(TABLE)
-        .sql(" WHERE ");
-    entries::<M, DB>(&mut statement, Some(stamp));
-    statement.sql(")");
-    Box::new(statement)
+    recorded_by::<M, DB>(" = ", stamp)
 }
 
 /// Removes the entries under `stamp` of rows of `M` that are live again.
@@ -142,22 +166,12 @@ where
     C::Backend: SupportedBackend,
     M: ModelOn<C::Backend>,
 {
-    let mut live = Statement::new();
-    live.sql("SELECT ");
-    key_as_text::<M, C::Backend>(&mut live);
-    live.sql(" FROM ")
-        .fragment(M::table())
-        .sql(" WHERE ")
-        .fragment(M::in_state(crate::rowset::State::Live));
     let mut statement = Statement::new();
     statement.sql("DELETE FROM ").ident(TABLE).sql(" WHERE ");
-    entries::<M, C::Backend>(&mut statement, Some(stamp));
-    statement
-        .sql(" AND ")
-        .ident(ROW_KEY)
-        .sql(" IN (")
-        .push(live)
-        .sql(")");
+    entries::<M, C::Backend>(&mut statement, Some((" = ", stamp)));
+    of_rows::<M, C::Backend>(&mut statement, |out| {
+        out.fragment(M::in_state(crate::rowset::State::Live));
+    });
     statement.execute(conn)
 }
 
@@ -171,13 +185,6 @@ where
     C::Backend: SupportedBackend,
     M: ModelOn<C::Backend>,
 {
-    let mut keys = Statement::new();
-    keys.sql("SELECT ");
-    key_as_text::<M, C::Backend>(&mut keys);
-    keys.sql(" FROM ")
-        .fragment(M::table())
-        .sql(" WHERE ")
-        .fragment(key_is);
     let mut statement = Statement::new();
     statement
         .sql("SELECT MAX(")
@@ -186,12 +193,9 @@ where
         .ident(TABLE)
         .sql(" WHERE ");
     entries::<M, C::Backend>(&mut statement, None);
-    statement
-        .sql(" AND ")
-        .ident(ROW_KEY)
-        .sql(" IN (")
-        .push(keys)
-        .sql(")");
+    of_rows::<M, C::Backend>(&mut statement, |out| {
+        out.fragment(key_is);
+    });
     let stamps = <C::Backend as SupportedBackend>::load_stamps(conn, Box::new(statement))?;
     Ok(stamps.into_iter().next().flatten())
 }
@@ -203,22 +207,7 @@ where
     M: ModelOn<DB>,
     DB: SupportedBackend,
 {
-    let mut statement = Statement::new();
-    key_as_text::<M, DB>(&mut statement);
-    statement
-        .sql(" IN (SELECT ")
-        .ident(ROW_KEY)
-        .sql(" FROM ")
-        .ident(TABLE)
-        .sql(" WHERE ");
-    entries::<M, DB>(&mut statement, None);
-    statement
-        .sql(" AND ")
-        .ident(STAMP)
-        .sql(" < ")
-        .fragment(DB::bind_stamp(cutoff))
-        .sql(")");
-    Box::new(statement)
+    recorded_by::<M, DB>(" < ", cutoff)
 }
 
 /// Removes the entries of the rows of `set`, before a purge deletes those rows.
@@ -228,19 +217,9 @@ where
     C::Backend: SupportedBackend,
     M: ModelOn<C::Backend>,
 {
-    let mut keys = Statement::new();
-    keys.sql("SELECT ");
-    key_as_text::<M, C::Backend>(&mut keys);
-    keys.sql(" FROM ").fragment(M::table()).sql(" WHERE ");
-    set.condition(&mut keys);
     let mut statement = Statement::new();
     statement.sql("DELETE FROM ").ident(TABLE).sql(" WHERE ");
     entries::<M, C::Backend>(&mut statement, None);
-    statement
-        .sql(" AND ")
-        .ident(ROW_KEY)
-        .sql(" IN (")
-        .push(keys)
-        .sql(")");
+    of_rows::<M, C::Backend>(&mut statement, |out| set.condition(out));
     statement.execute(conn)
 }

@@ -557,12 +557,7 @@ where
         if M::USES_LEDGER {
             crate::ledger::forget_rows::<M, C>(conn, &root)?;
         }
-        let mut statement = Statement::new();
-        statement
-            .sql("DELETE FROM ")
-            .fragment(M::table())
-            .sql(" WHERE ");
-        root.condition(&mut statement);
+        let mut statement = crate::purge::delete_from::<M, C::Backend>(&root);
         let deleted = if <C::Backend as SupportedBackend>::DELETE_RETURNING {
             statement
                 .sql(" RETURNING ")

@@ -429,7 +429,7 @@ const PARENT: &str = "soft_delete_parent";
 const PARENTS: &str = "soft_delete_parents";
 
 /// `DELETE FROM table WHERE <set>`.
-fn delete_from<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
+pub(crate) fn delete_from<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
 where
     DB: SupportedBackend,
     M: ModelOn<DB>,

@@ -47,6 +47,22 @@ pub(crate) fn select<'s, DB: SupportedBackend>(
     set.condition(out);
 }
 
+/// How many rows of `M` the set holds: `SELECT COUNT(*) FROM table WHERE <condition>`.
+pub(crate) fn count<M, C>(conn: &mut C, set: &dyn RowSet<C::Backend>) -> diesel::QueryResult<i64>
+where
+    C: diesel::connection::LoadConnection,
+    C::Backend: SupportedBackend,
+    M: ModelOn<C::Backend>,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql("SELECT COUNT(*) FROM ")
+        .fragment(M::table())
+        .sql(" WHERE ");
+    set.condition(&mut statement);
+    <C::Backend as SupportedBackend>::load_count(conn, Box::new(statement))
+}
+
 /// The rows an operation starts from: a key or a predicate, in a state.
 pub struct Root<'p, M, DB> {
     target: &'p (dyn QueryFragment<DB> + 'p),

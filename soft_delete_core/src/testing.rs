@@ -20,7 +20,6 @@ use diesel::connection::LoadConnection;
 use crate::backend::{Found, SoftDeleteOn, SupportedBackend};
 use crate::cascade::{Phase, Walk};
 use crate::rowset::{Root, State};
-use crate::sql::Statement;
 
 /// Asserts that the row of `M` whose key is `id` exists and is tombstoned: soft deleted, not
 /// removed and not live.
@@ -106,17 +105,37 @@ where
     M: SoftDeleteOn<C::Backend>,
 {
     let id = id.into();
-    let mut statement = Statement::new();
-    statement
-        .sql("SELECT COUNT(*) FROM ")
-        .fragment(M::table())
-        .sql(" WHERE ")
-        .fragment(M::key_is(id.clone()))
-        .sql(" AND ")
-        .fragment(M::in_state(State::Live));
-    match <C::Backend as SupportedBackend>::load_count(conn, Box::new(statement)) {
+    let target = M::key_is(id.clone());
+    let live = Root::<M, C::Backend>::new(&*target, State::Live);
+    match crate::rowset::count::<M, C>(conn, &live) {
         Ok(0) => {}
         Ok(_) => panic!("`{}` row {id:?} is still in the active scope", M::TABLE),
         Err(error) => panic!("cannot read `{}` row {id:?}: {error}", M::TABLE),
     }
+}
+
+/// Asserts that the [`LeakDetector`](crate::leak::LeakDetector) behind `leaks` saw no statement
+/// read or write a watched table without its tombstone predicate, and forgets what it saw.
+///
+/// # Panics
+///
+/// When it saw one, listing every leaking statement.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use diesel::prelude::*;
+/// use soft_delete_core::leak::LeakDetector;
+/// use soft_delete_core::testing::assert_no_leaks;
+///
+/// # let conn = &mut fixture();
+/// let detector = LeakDetector::collecting().watch::<Repo>();
+/// let leaks = detector.leaks();
+/// conn.set_instrumentation(detector);
+/// let _live: i64 = Repo::active().count().get_result(conn)?;
+/// assert_no_leaks(&leaks);
+/// # Ok::<(), diesel::result::Error>(())
+/// ```
+#[track_caller]
+pub fn assert_no_leaks(leaks: &crate::leak::Leaks) {
+    leaks.assert_none();
 }

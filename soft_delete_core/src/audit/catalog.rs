@@ -438,6 +438,28 @@ where
         .load(conn)
 }
 
+/// [`CatalogBackend`] for a server backend whose catalog queries (a `server::Queries`) answer
+/// in the row shapes of the `server` module.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+macro_rules! server_catalog {
+    ($backend:ty, $queries:expr) => {
+        impl CatalogBackend for $backend {
+            fn read_tables<C>(conn: &mut C) -> QueryResult<Vec<Table>>
+            where
+                C: LoadConnection<Backend = Self>,
+            {
+                let ledger = crate::ledger::TABLE;
+                Ok(assemble(
+                    load(conn, $queries.tables, ledger)?,
+                    load(conn, $queries.columns, ledger)?,
+                    load(conn, $queries.foreign_keys, ledger)?,
+                    load(conn, $queries.indexes, ledger)?,
+                ))
+            }
+        }
+    };
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use diesel::connection::LoadConnection;
@@ -874,20 +896,7 @@ mod postgres {
             ORDER BY t.relname, i.relname, k.ord",
     };
 
-    impl CatalogBackend for Pg {
-        fn read_tables<C>(conn: &mut C) -> QueryResult<Vec<Table>>
-        where
-            C: LoadConnection<Backend = Self>,
-        {
-            let ledger = crate::ledger::TABLE;
-            Ok(assemble(
-                load(conn, QUERIES.tables, ledger)?,
-                load(conn, QUERIES.columns, ledger)?,
-                load(conn, QUERIES.foreign_keys, ledger)?,
-                load(conn, QUERIES.indexes, ledger)?,
-            ))
-        }
-    }
+    server_catalog!(Pg, QUERIES);
 }
 
 #[cfg(feature = "mysql")]
@@ -932,18 +941,5 @@ mod mysql {
             ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
     };
 
-    impl CatalogBackend for Mysql {
-        fn read_tables<C>(conn: &mut C) -> QueryResult<Vec<Table>>
-        where
-            C: LoadConnection<Backend = Self>,
-        {
-            let ledger = crate::ledger::TABLE;
-            Ok(assemble(
-                load(conn, QUERIES.tables, ledger)?,
-                load(conn, QUERIES.columns, ledger)?,
-                load(conn, QUERIES.foreign_keys, ledger)?,
-                load(conn, QUERIES.indexes, ledger)?,
-            ))
-        }
-    }
+    server_catalog!(Mysql, QUERIES);
 }

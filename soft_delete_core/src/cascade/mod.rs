@@ -382,13 +382,7 @@ where
     C::Backend: SupportedBackend,
     Child: ModelOn<C::Backend>,
 {
-    let mut statement = Statement::new();
-    statement
-        .sql("SELECT COUNT(*) FROM ")
-        .fragment(Child::table())
-        .sql(" WHERE ");
-    set.condition(&mut statement);
-    let rows = <C::Backend as SupportedBackend>::load_count(conn, Box::new(statement))?;
+    let rows = crate::rowset::count::<Child, C>(conn, set)?;
     if rows > 0 {
         return Err(Error::Referenced {
             table: parent.to_owned(),
