@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compile time of the derive: a generated crate of 100 models built with Diesel's derives only,
 # and the same crate with `#[derive(SoftDelete)]` added to every model. Dependencies are built
-# first; each variant's own crate is then rebuilt three times and the fastest build is kept.
+# first; each variant's own crate is then rebuilt five times, alternating with the other, and the
+# fastest build of each is kept.
 # Prints `ratio_derive_vs_plain=<derive/plain>`; the target is at most 1.25.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -41,25 +42,29 @@ RUST
     } > "$dir/src/lib.rs"
 }
 
-build_seconds() { # DIR
-    local dir=$1 best=
-    (cd "$dir" && CARGO_TARGET_DIR="$work/target" cargo build -q 2>/dev/null)
-    for _ in 1 2 3; do
-        touch "$dir/src/lib.rs"
-        local started ended
-        started=$(date +%s.%N)
-        (cd "$dir" && CARGO_TARGET_DIR="$work/target" cargo build -q)
-        ended=$(date +%s.%N)
-        local took
-        took=$(echo "$ended - $started" | bc)
-        if [[ -z $best ]] || (( $(echo "$took < $best" | bc) )); then best=$took; fi
-    done
-    echo "$best"
+build_seconds() { # DIR: one rebuild of the crate itself, in seconds
+    local dir=$1 started ended
+    touch "$dir/src/lib.rs"
+    started=$(date +%s.%N)
+    (cd "$dir" && CARGO_TARGET_DIR="$work/target" cargo build -q)
+    ended=$(date +%s.%N)
+    echo "$ended - $started" | bc
+}
+
+min() { # A B: the smaller, or B when A is empty
+    if [[ -z $1 ]] || (( $(echo "$2 < $1" | bc) )); then echo "$2"; else echo "$1"; fi
 }
 
 generate "$work/plain_models" no
 generate "$work/derived_models" yes
-plain=$(build_seconds "$work/plain_models")
-derived=$(build_seconds "$work/derived_models")
+for dir in plain_models derived_models; do
+    (cd "$work/$dir" && CARGO_TARGET_DIR="$work/target" cargo build -q 2>/dev/null)
+done
+# Alternate the two, so a slow spell of the machine falls on both alike; keep the fastest.
+plain= derived=
+for _ in $(seq "${ROUNDS:-5}"); do
+    plain=$(min "$plain" "$(build_seconds "$work/plain_models")")
+    derived=$(min "$derived" "$(build_seconds "$work/derived_models")")
+done
 echo "models=$models plain_seconds=$plain derive_seconds=$derived"
 echo "ratio_derive_vs_plain=$(echo "scale=3; $derived / $plain" | bc)"

@@ -190,8 +190,7 @@ pub mod __private {
     pub use crate::model::{ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Timestamp};
     pub use crate::ops::{restore, soft_delete, soft_delete_where};
     pub use crate::scope::{
-        Active, IsActive, IsDeleted, OnlyDeleted, WithDeleted, active, is_active, is_deleted,
-        only_deleted, with_deleted,
+        Active, IsActive, IsDeleted, OnlyDeleted, active, is_active, is_deleted, only_deleted,
     };
     pub use crate::{Error, Report, SupportedBackend};
     pub use core::convert::Into;

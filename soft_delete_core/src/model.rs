@@ -23,9 +23,10 @@ use crate::cascade::graph::{CascadeGraph, GraphEdge};
 /// A model whose rows are soft deleted: tombstoned instead of removed.
 ///
 /// Implement it with `#[derive(SoftDelete)]`, which also adds the model's scopes
-/// (`active()`, `only_deleted()`, `with_deleted()`, `is_active()`, `is_deleted()`) and its
-/// operations (`soft_delete`, `restore`, ...). Writing an impl by hand is possible but the
-/// derive checks the facts against the struct for you.
+/// (`active()`, `only_deleted()`, `is_active()`, `is_deleted()`) and its operations by key
+/// (`soft_delete`, `restore`, ...); the trait itself provides `with_deleted()` and the other
+/// operations. Writing an impl by hand is possible but the derive checks the facts against the
+/// struct for you.
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
@@ -80,6 +81,31 @@ pub trait SoftDelete: Sized + 'static {
     /// The primary key of `row`. An associated function rather than a method, so it never
     /// clashes with Diesel's `Identifiable::id`.
     fn key_of(row: &Self) -> &Self::Id;
+
+    /// Every row of this model, live and tombstoned, on purpose:
+    /// `table.filter(deleted_at IS NULL OR deleted_at IS NOT NULL)`. It names the tombstone, so
+    /// the [leak detector](crate::leak) reads it as intended. A provided method rather than a
+    /// generated one: it costs a model nothing to compile until it is called.
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::prelude::*;
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// # let conn = &mut fixture();
+    /// let all: i64 = Repo::with_deleted().count().get_result(conn)?;
+    /// assert_eq!(all, 3);
+    /// # Ok::<(), diesel::result::Error>(())
+    /// ```
+    #[must_use]
+    fn with_deleted() -> crate::scope::WithDeleted<Self>
+    where
+        crate::scope::TableOf<Self>: diesel::query_dsl::methods::FilterDsl<
+                diesel::dsl::Or<crate::scope::IsActive<Self>, crate::scope::IsDeleted<Self>>,
+            >,
+    {
+        crate::scope::with_deleted::<Self>()
+    }
 
     /// Soft deletes every live row that `predicate` selects, and what their cascade reaches:
     /// one statement per edge, whatever the number of rows. There is deliberately no form

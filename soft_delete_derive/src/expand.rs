@@ -177,10 +177,6 @@ fn scopes(model: &Model<'_>, private: &TokenStream) -> TokenStream {
     let name = model.ident.to_string();
     let active_doc = format!("Live `{name}` rows, {live}: the scope every read should start from.");
     let deleted_doc = format!("Tombstoned `{name}` rows, {dead}.");
-    let with_doc = format!(
-        "Every `{name}` row, live and tombstoned, on purpose: {live} OR {dead}, which the leak \
-         detector accepts."
-    );
     let is_active_doc = format!("The predicate {live}, to filter a join by `{name}` being live.");
     let is_deleted_doc = format!("The predicate {dead}.");
     quote! {
@@ -194,12 +190,6 @@ fn scopes(model: &Model<'_>, private: &TokenStream) -> TokenStream {
         #[must_use]
         pub fn only_deleted() -> #private::OnlyDeleted<Self> {
             #private::only_deleted::<Self>()
-        }
-
-        #[doc = #with_doc]
-        #[must_use]
-        pub fn with_deleted() -> #private::WithDeleted<Self> {
-            #private::with_deleted::<Self>()
         }
 
         #[doc = #is_active_doc]

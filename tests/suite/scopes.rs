@@ -1,6 +1,7 @@
 // Scopes are ordinary Diesel queries whose SQL is exactly the hand-written filter.
 
 use diesel::debug_query;
+use soft_delete_core::SoftDelete;
 
 fn sql<Q: diesel::query_builder::QueryFragment<Db>>(query: &Q) -> String {
     debug_query::<Db, _>(query).to_string()
