@@ -530,7 +530,7 @@ fn unchanged(operation: Operation, outcome: Outcome, stamp: NaiveDateTime) -> Re
 /// ```
 /// # soft_delete_core::__doc_fixture!();
 /// use diesel::prelude::*;
-/// use soft_delete_core::{Operation, ops};
+/// use soft_delete_core::{Operation, SoftDelete, ops};
 ///
 /// # let conn = &mut fixture();
 /// let report = ops::hard_delete::<Repo, _>(conn, 1)?;

@@ -83,6 +83,7 @@ where
 /// ```
 /// # soft_delete_core::__doc_fixture!();
 /// use diesel::prelude::*;
+/// use soft_delete_core::SoftDelete;
 ///
 /// # let conn = &mut fixture();
 /// let all: i64 = soft_delete_core::scope::with_deleted::<Repo>().count().get_result(conn)?;

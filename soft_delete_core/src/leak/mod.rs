@@ -10,6 +10,7 @@
 //! ```
 //! # soft_delete_core::__doc_fixture!();
 //! use diesel::prelude::*;
+//! use soft_delete_core::SoftDelete;
 //! use soft_delete_core::leak::{LeakDetector, LeakKind};
 //!
 //! let mut conn = fixture();
