@@ -240,6 +240,84 @@ fn a_delete_racing_a_restore_ends_in_one_state_never_a_mix() {
 }
 
 #[test]
+fn a_purge_and_a_restore_of_one_tree_wait_for_each_other() {
+    use soft_delete_core::Hooks;
+    use soft_delete_core::purge::Purge;
+
+    let mut db = connect();
+    for round in 1..=2 * ROUNDS {
+        let repo = round;
+        repo_tree(&mut db, repo);
+        HubRepo::soft_delete(&mut *db, repo).unwrap();
+        // Odd rounds: the purge holds the repo's lock when the restore starts; even rounds, the
+        // other way round. A hook of the first says when it holds the lock; the second then
+        // waits on it for real.
+        let purge_first = round % 2 == 1;
+        let locked = Barrier::new(2);
+        let (purged, restored) = std::thread::scope(|scope| {
+            let mut a = racer(&db);
+            let mut b = racer(&db);
+            let locked = &locked;
+            let purger = scope.spawn(move || {
+                if !purge_first {
+                    locked.wait();
+                }
+                let hooks = Hooks::new().before(|_: &mut Conn, _| {
+                    if purge_first {
+                        locked.wait();
+                    }
+                    Ok(())
+                });
+                HubRepo::purge(&mut a, Purge::any_age().hooks(hooks))
+            });
+            let restorer = scope.spawn(move || {
+                if purge_first {
+                    locked.wait();
+                }
+                let mut hooks = Hooks::new().before(|_: &mut Conn, _| {
+                    if !purge_first {
+                        locked.wait();
+                    }
+                    Ok(())
+                });
+                HubRepo::restore_with_hooks(&mut b, repo, &mut hooks)
+            });
+            (purger.join().unwrap(), restorer.join().unwrap())
+        });
+        let purged = purged.unwrap();
+
+        let repos: i64 = hub_repos::table
+            .find(repo)
+            .count()
+            .get_result(&mut *db)
+            .unwrap();
+        let issues: Vec<Option<NaiveDateTime>> = hub_issues::table
+            .filter(hub_issues::repo_id.eq(repo))
+            .select(hub_issues::deleted_at)
+            .load(&mut *db)
+            .unwrap();
+        if purge_first {
+            // The whole tree is gone, and the restore, once it got the lock, found nothing.
+            assert_eq!(repos, 0);
+            assert_eq!(purged.rows_in("hub_repos"), 1);
+            assert_eq!(purged.rows_in("hub_issues"), 2);
+            assert!(issues.is_empty(), "issues left behind: {issues:?}");
+            assert!(
+                matches!(&restored, Err(error) if error.is_not_found()),
+                "{restored:?}"
+            );
+        } else {
+            // The tree is live, and the purge, once it got the lock, found nothing to do.
+            assert_eq!(repos, 1);
+            assert_eq!(purged.outcome, Outcome::NothingMatched);
+            assert_eq!(issues, [None, None]);
+            assert_eq!(restored.unwrap().outcome, Outcome::Changed);
+        }
+        assert_eq!(orphans(&mut db), 0);
+    }
+}
+
+#[test]
 fn a_deadlock_is_reported_as_a_retryable_conflict_and_rolls_back() {
     let mut db = connect();
     repo_tree(&mut db, 1);
