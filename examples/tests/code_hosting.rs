@@ -1,10 +1,13 @@
 //! End to end: the code-hosting API on a free loopback port, driven by a real HTTP client, with
-//! the rows checked in the database behind it.
+//! the rows checked in the database behind it, and every statement the API runs checked by the
+//! leak detector (seed 001, phase 4: a read path that forgets `deleted_at` is a data leak).
 
 use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use serde_json::{Value, json};
+use soft_delete_core::SoftDelete;
+use soft_delete_core::leak::{LeakDetector, Leaks};
 use soft_delete_examples::code_hosting::sqlite::{AppState, router};
 use soft_delete_examples::code_hosting::{Issue, IssueComment, issues, repos};
 
@@ -12,12 +15,18 @@ struct Api {
     base: String,
     state: AppState,
     runtime: tokio::runtime::Runtime,
+    /// What the leak detector on the API's connection saw.
+    leaks: Leaks,
 }
 
 impl Api {
     fn start() -> Self {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let state = AppState::connect(":memory:").unwrap();
+        let detector = LeakDetector::collecting()
+            .watch_graph(soft_delete_examples::code_hosting::Repo::cascade_graph());
+        let leaks = detector.leaks();
+        runtime.block_on(async { state.conn().await.set_instrumentation(detector) });
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
             .unwrap();
@@ -28,10 +37,18 @@ impl Api {
             base,
             state,
             runtime,
+            leaks,
         }
     }
 
+    /// Calls the API; every statement it ran must have filtered out tombstones.
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, String) {
+        let answer = self.request(method, path, body);
+        self.leaks.assert_none();
+        answer
+    }
+
+    fn request(&self, method: &str, path: &str, body: Option<Value>) -> (u16, String) {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
@@ -50,12 +67,15 @@ impl Api {
         )
     }
 
-    /// Runs `f` on the API's own database connection.
+    /// Runs `f` on the API's own database connection. The test reads every row on purpose, so
+    /// what the detector sees of it is dropped.
     fn db<T>(&self, f: impl FnOnce(&mut SqliteConnection) -> T) -> T {
-        self.runtime.block_on(async {
+        let result = self.runtime.block_on(async {
             let mut conn = self.state.conn().await;
             f(&mut conn)
-        })
+        });
+        drop(self.leaks.take());
+        result
     }
 }
 
@@ -174,8 +194,26 @@ struct Flag {
 }
 
 #[test]
+fn the_leak_detector_would_catch_a_read_path_that_forgets_the_tombstone() {
+    let api = Api::start();
+    assert_eq!(
+        api.call("POST", "/repos", Some(json!({ "slug": "api" }))).0,
+        201
+    );
+    api.call("DELETE", "/repos/1", None);
+    // What a careless handler would run: every repo, tombstoned ones included.
+    let careless: Vec<String> = api.runtime.block_on(async {
+        let mut conn = api.state.conn().await;
+        repos::table.select(repos::slug).load(&mut *conn).unwrap()
+    });
+    assert_eq!(careless, ["api"], "the deleted repo leaks through");
+    let seen = api.leaks.take();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].table, "repos");
+}
+
+#[test]
 fn the_readme_shows_the_cascade_graph_the_crate_prints() {
-    use soft_delete_core::SoftDelete;
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let graph = soft_delete_examples::code_hosting::Repo::cascade_graph().to_mermaid();

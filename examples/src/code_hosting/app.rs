@@ -54,9 +54,6 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-
-
-
 #[derive(Deserialize)]
 struct NewRepo {
     slug: String,
