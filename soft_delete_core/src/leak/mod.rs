@@ -460,14 +460,49 @@ mod tests {
         assert!(leaks.is_empty());
     }
 
+    /// A logger that keeps the warnings of the leak target, for the test below (the only test
+    /// of this crate that installs a logger).
+    struct Captured(Mutex<Vec<String>>);
+
+    impl log::Log for Captured {
+        fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+            metadata.target() == LOG_TARGET
+        }
+
+        fn log(&self, record: &log::Record<'_>) {
+            if self.enabled(record.metadata()) {
+                let line = format!("{} {}", record.level(), record.args());
+                self.0
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(line);
+            }
+        }
+
+        fn flush(&self) {}
+    }
+
+    static CAPTURED: Captured = Captured(Mutex::new(Vec::new()));
+
     #[test]
-    fn logging_records_nothing() {
+    fn logging_warns_once_per_statement_and_records_nothing() {
+        log::set_logger(&CAPTURED).expect("no other test installs a logger");
+        log::set_max_level(log::LevelFilter::Warn);
         let mut detector = LeakDetector::logging().watch_table("posts", "deleted_at");
         let leaks = detector.leaks();
         detector.check(&"DELETE FROM posts");
         detector.check(&"DELETE FROM posts");
+        detector.check(&"SELECT id FROM posts WHERE deleted_at IS NULL");
         assert!(leaks.is_empty());
-        assert_eq!(detector.verdicts.len(), 1);
+        assert_eq!(detector.verdicts.len(), 2);
+        let lines = CAPTURED
+            .0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with("WARN delete of `posts`"), "{lines:?}");
+        assert!(lines[0].contains("DELETE FROM posts"), "{lines:?}");
     }
 
     #[test]
