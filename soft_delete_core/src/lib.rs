@@ -131,6 +131,17 @@
 //! - Every value is bound as a parameter and every identifier is quoted by Diesel for the
 //!   backend at hand.
 //!
+//! # Safety tooling
+//!
+//! | module | what it does |
+//! |---|---|
+//! | [`leak`] | a Diesel `Instrumentation` that reports every statement reading or writing a soft-deletable table without its tombstone predicate; collect and assert in tests, log in production |
+//! | [`audit`] | reads a live schema and reports what undoes soft delete: `ON DELETE CASCADE` into tombstoned tables, uncovered children, unique keys that count tombstones, unindexed tombstones, drift from the cascade graphs (also the `soft-delete-audit` command) |
+//! | [`purge`] | deletes for real the rows tombstoned before a cutoff, with their cascades, children first, in batches; never a live row |
+//! | [`ops::hard_delete`] | deletes for real one row and its whole subtree in one transaction |
+//! | [`hooks`] | your closures inside an operation's transaction, before and after, with its report |
+//! | `testing` (feature) | assertions for your own tests: tombstoned, whole cascade tombstoned, absent from the active scope, no leaks |
+//!
 //! # Features
 //!
 //! | feature | default | what it adds |
