@@ -75,8 +75,10 @@ type After<'h, C> = Box<dyn FnMut(&mut C, &Report) -> Result<()> + 'h>;
 
 /// Closures run inside an operation's transaction, on its connection `C`: each `before` hook
 /// once the rows are locked and before anything changes, each `after` hook with the report
-/// (also when the operation found nothing to change: check [`Report::outcome`]). For a purge
-/// they run once per batch, in the batch's transaction.
+/// when the operation succeeds, also when it found nothing to change (check
+/// [`Report::outcome`]). When the operation fails (an unknown key, a refusal, a hook's error)
+/// the `after` hooks do not run and everything rolls back. For a purge they run once per
+/// batch, in the batch's transaction; a purge that finds nothing to purge runs none.
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();

@@ -273,6 +273,9 @@ where
         let undone = match M::find(conn, id.clone(), for_update)? {
             Found::Missing => return Err(not_found::<M>(&id)),
             Found::Live => {
+                hooks.run_before(conn, || {
+                    Intent::new(Operation::Restore, M::TABLE, format!("{id:?}"))
+                })?;
                 let report = unchanged(Operation::Restore, Outcome::AlreadyActive, now);
                 hooks.run_after(conn, &report)?;
                 return Ok(report);
@@ -523,8 +526,9 @@ fn unchanged(operation: Operation, outcome: Outcome, stamp: NaiveDateTime) -> Re
 /// The row itself goes last, in one statement that also tells whether it existed
 /// (`DELETE ... RETURNING` on PostgreSQL and SQLite, the affected-row count on MySQL): an
 /// unknown key is [`Error::NotFound`] and the subtree's deletes are rolled back with it. A
-/// restricting edge with live rows is [`Error::Restricted`]; a foreign key from elsewhere
-/// that refuses is [`Error::Referenced`]. Either way nothing is deleted. Owned records
+/// restricting edge with rows that reference the subtree, tombstoned ones too (they would be
+/// left pointing at nothing), is [`Error::Restricted`]; a foreign key from elsewhere that
+/// refuses is [`Error::Referenced`]. Either way nothing is deleted. Owned records
 /// (`#[cascade(Child(owned))]`) stay: the row held their key; delete them through their model.
 ///
 /// ```
@@ -551,7 +555,7 @@ where
         let target = M::key_is(id);
         let root = Root::<M, C::Backend>::new(&*target, State::Any);
         let mut walk = Walk::new(stamp, None);
-        M::cascade(conn, &root, &mut walk, Phase::Check, true)?;
+        M::cascade(conn, &root, &mut walk, Phase::HardCheck, true)?;
         M::cascade(conn, &root, &mut walk, Phase::HardDelete, true)
             .map_err(crate::purge::referenced::<M>)?;
         if M::USES_LEDGER {

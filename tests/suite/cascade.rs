@@ -657,7 +657,7 @@ fn restoring_a_site_restores_its_store_and_pages() {
 
 // ----- seed 004: commute routes ---------------------------------------------------------------
 
-fn commute(conn: &mut Conn) {
+pub(crate) fn commute(conn: &mut Conn) {
     conn.batch_execute(
         "INSERT INTO stations (id, name) VALUES (1, 'Central'), (2, 'Harbour'), (3, 'Airport');
          INSERT INTO routes (id, name) VALUES (1, 'Morning'), (2, 'Evening');

@@ -301,7 +301,54 @@ fn purging_a_tree_takes_the_whole_tombstoned_subtree() {
     assert_eq!(live_comments(conn), [7]);
 }
 
+#[test]
+fn a_batch_holding_a_row_and_its_grandchild_but_not_the_row_between_is_purged() {
+    let mut db = connect();
+    let conn = &mut *db;
+    // 1 -> 10 -> 2: by key, the first batch of two is [1, 2], without 10 between them.
+    conn.batch_execute(
+        "INSERT INTO comments (id, parent_id, body) VALUES (1, NULL, 'root'), (10, 1, 'a'), (2, 10, 'b');
+         INSERT INTO comment_reactions (id, comment_id, emoji) VALUES (100, 10, 'tada'), (20, 2, 'eyes');",
+    )
+    .unwrap();
+    Comment::soft_delete(conn, 1).unwrap();
+
+    let report = Comment::purge(conn, Purge::any_age().batch_size(2)).unwrap();
+
+    assert_eq!(report.rows_in("comments"), 3);
+    assert_eq!(report.rows_in("comment_reactions"), 2);
+    assert!(comment_ids(conn).is_empty());
+    assert!(reaction_ids(conn).is_empty());
+}
+
 // ----- hard delete ----------------------------------------------------------------------------
+
+#[test]
+fn hard_delete_is_refused_by_tombstoned_rows_of_a_restricting_edge() {
+    let mut db = connect();
+    let conn = &mut *db;
+    commute(conn);
+    // Route 1's segments are tombstoned; segment 13 still names station 3.
+    Route::soft_delete(conn, 1).unwrap();
+
+    let refused = Station::hard_delete(conn, 3).unwrap_err();
+
+    match refused {
+        Error::Restricted { table, child, rows } => {
+            assert_eq!(
+                (table, child.as_str(), rows),
+                ("stations", "route_segments", 1)
+            );
+        }
+        other => panic!("expected Restricted, got {other:?}"),
+    }
+    let stations: i64 = stations::table.count().get_result(conn).unwrap();
+    assert_eq!(stations, 3);
+    // Restoring the route brings segment 13 back, to a station that still exists.
+    Route::restore(conn, 1).unwrap();
+    let live_segments: i64 = RouteSegment::active().count().get_result(conn).unwrap();
+    assert_eq!(live_segments, 4);
+}
 
 #[test]
 fn hard_delete_removes_a_row_and_its_whole_subtree_in_one_go() {
@@ -384,13 +431,22 @@ fn hooks_write_inside_the_operation_and_commit_with_it() {
         });
     HubRepo::soft_delete_with_hooks(conn, 1, &mut hooks).unwrap();
     HubRepo::restore_with_hooks(conn, 1, &mut hooks).unwrap();
+    // Nothing to restore: both hooks still run, and the report says so.
+    HubRepo::restore_with_hooks(conn, 1, &mut hooks).unwrap();
     drop(hooks);
 
     assert_eq!(
         intents,
-        ["soft delete of `hub_repos` 1", "restore of `hub_repos` 1"]
+        [
+            "soft delete of `hub_repos` 1",
+            "restore of `hub_repos` 1",
+            "restore of `hub_repos` 1"
+        ]
     );
-    assert_eq!(audit_entries(conn), ["restore 13", "soft delete 14"]);
+    assert_eq!(
+        audit_entries(conn),
+        ["restore 0", "restore 13", "soft delete 14"]
+    );
 }
 
 #[test]

@@ -210,6 +210,9 @@ pub enum Phase {
     /// Refuse if a live row hangs off the tombstoned rows, anywhere down the soft edges;
     /// changes nothing (the test helpers' "the whole cascade is tombstoned").
     LiveCheck,
+    /// Before a hard delete: refuse if any row, live or tombstoned, references the subtree
+    /// through a restricting edge; changes nothing.
+    HardCheck,
 }
 
 /// One edge of a model's cascade, executable on `DB`.
@@ -323,7 +326,7 @@ where
 {
     edges(conn, set, walk, phase)?;
     let rows = match phase {
-        Phase::Check | Phase::PurgeCheck | Phase::LiveCheck => 0,
+        Phase::Check | Phase::PurgeCheck | Phase::LiveCheck | Phase::HardCheck => 0,
         Phase::Purge | Phase::HardDelete => crate::purge::delete_rows::<M, C>(conn, set, walk)?,
         Phase::Delete => {
             if M::USES_LEDGER {
@@ -367,7 +370,7 @@ fn child_state(phase: Phase, stamp: NaiveDateTime) -> State {
         Phase::Check | Phase::Delete => State::Live,
         Phase::Restore => State::At(stamp),
         Phase::PurgeCheck | Phase::Purge | Phase::LiveCheck => State::Deleted,
-        Phase::HardDelete => State::Any,
+        Phase::HardDelete | Phase::HardCheck => State::Any,
     }
 }
 
@@ -502,7 +505,10 @@ where
     {
         // The owner holds the owned record's key, so deleting the owner for real leaves the
         // record to its own model's purge or hard delete.
-        if matches!(phase, Phase::PurgeCheck | Phase::Purge | Phase::HardDelete) {
+        if matches!(
+            phase,
+            Phase::PurgeCheck | Phase::Purge | Phase::HardCheck | Phase::HardDelete
+        ) {
             return Ok(());
         }
         soft_child::<Parent, Child, Link<Child::Key, ParentColumn>, C>(conn, parent, walk, phase)
@@ -536,6 +542,17 @@ where
             let subtree = Either(parent, &set);
             let live = Linked::<M, M, Link<Fk, M::Key>, DB>::new(&subtree, State::Live);
             refuse_live::<M, C>(conn, &live, M::TABLE)?;
+        }
+        if phase == Phase::Purge {
+            // A batch may hold a row and a reply two levels down without the reply between
+            // them, so the batch's rows and their descendants go as one set, after every other
+            // edge of both.
+            rest(conn, &set, walk, phase)?;
+            rest(conn, parent, walk, phase)?;
+            let subtree = Either(parent, &set);
+            let rows = crate::purge::delete_rows::<M, C>(conn, &subtree, walk)?;
+            walk.record(Cow::Borrowed(M::TABLE), rows);
+            return Ok(());
         }
         let rows = visit::<M, C>(conn, &set, walk, phase, rest)?;
         walk.record(Cow::Borrowed(M::TABLE), rows);
@@ -605,7 +622,7 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
-        if !matches!(phase, Phase::Check | Phase::PurgeCheck) {
+        if !matches!(phase, Phase::Check | Phase::PurgeCheck | Phase::HardCheck) {
             return Ok(());
         }
         let mut statement = Statement::new();
@@ -614,7 +631,8 @@ where
             .push(Fk::Table::default())
             .sql(" WHERE ");
         references::<Parent, Fk, DB>(&mut statement, parent);
-        // Before a purge every referencing row counts: a tombstoned one still holds the key.
+        // Before a purge or a hard delete every referencing row counts: a tombstoned one still
+        // holds the key.
         if let (Phase::Check, Some(live)) = (phase, Live::live_filter()) {
             statement.sql(" AND ");
             live.push::<Fk::Table, DB>(&mut statement);
