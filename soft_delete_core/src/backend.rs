@@ -11,7 +11,7 @@ use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, Bool, HasSqlType, SingleValue, SqlType};
 use diesel::{Column, QueryResult, RunQueryDsl};
 
-use crate::cascade::{CascadeOn, ParentsOn, Phase, Walk};
+use crate::cascade::{CascadeOn, OwnersOn, ParentsOn, Phase, Walk};
 use crate::ledger;
 use crate::model::{
     Actor, ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Stamp, Timestamp, Tombstone,
@@ -683,6 +683,13 @@ pub trait SoftDeleteOn<DB: SupportedBackend>: ModelOn<DB> {
     fn check_parents<C>(conn: &mut C, id: &Self::Id) -> crate::Result<()>
     where
         C: LoadConnection<Backend = DB>;
+
+    /// [`Error::Referenced`](crate::Error::Referenced) if a row that owns a row of `set`
+    /// (through `#[cascade(Self(owned))]`) holds its key.
+    #[doc(hidden)]
+    fn refuse_owners<C>(conn: &mut C, set: &dyn RowSet<DB>) -> crate::Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
 }
 
 impl<M, DB> SoftDeleteOn<DB> for M
@@ -690,7 +697,7 @@ where
     DB: SupportedBackend,
     M: ModelOn<DB>,
     M::Cascade: CascadeOn<M, DB>,
-    M::Parents: ParentsOn<M, DB>,
+    M::Parents: ParentsOn<M, DB> + OwnersOn<M, DB>,
 {
     fn cascade<C>(
         conn: &mut C,
@@ -710,5 +717,12 @@ where
         C: LoadConnection<Backend = DB>,
     {
         <M::Parents as ParentsOn<M, DB>>::check(conn, id)
+    }
+
+    fn refuse_owners<C>(conn: &mut C, set: &dyn RowSet<DB>) -> crate::Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        <M::Parents as OwnersOn<M, DB>>::refuse(conn, set)
     }
 }

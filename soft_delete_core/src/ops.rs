@@ -528,8 +528,9 @@ fn unchanged(operation: Operation, outcome: Outcome, stamp: NaiveDateTime) -> Re
 /// unknown key is [`Error::NotFound`] and the subtree's deletes are rolled back with it. A
 /// restricting edge with rows that reference the subtree, tombstoned ones too (they would be
 /// left pointing at nothing), is [`Error::Restricted`]; a foreign key from elsewhere that
-/// refuses is [`Error::Referenced`]. Either way nothing is deleted. Owned records
-/// (`#[cascade(Child(owned))]`) stay: the row held their key; delete them through their model.
+/// refuses, or an owner row holding the row's key, is [`Error::Referenced`]. Either way
+/// nothing is deleted. Owned records (`#[cascade(Child(owned))]`) stay: the row held their
+/// key; delete them through their model afterwards.
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
@@ -555,6 +556,7 @@ where
         let target = M::key_is(id);
         let root = Root::<M, C::Backend>::new(&*target, State::Any);
         let mut walk = Walk::new(stamp, None);
+        M::refuse_owners(conn, &root)?;
         M::cascade(conn, &root, &mut walk, Phase::HardCheck, true)?;
         M::cascade(conn, &root, &mut walk, Phase::HardDelete, true)
             .map_err(crate::purge::referenced::<M>)?;

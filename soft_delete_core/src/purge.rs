@@ -24,7 +24,9 @@
 //! ```
 //!
 //! Owned records (`#[cascade(Child(owned))]`) are not deleted with their owner, which holds their
-//! key: purge their own model too; they carry the same stamp, so the same cutoff reaches them.
+//! key: purge their own model after the owner's; they carry the same stamp, so the same cutoff
+//! reaches them. A record whose owner row still holds its key is refused
+//! ([`Error::Referenced`]), whatever the owner's state.
 
 use chrono::NaiveDateTime;
 use diesel::RunQueryDsl;
@@ -302,6 +304,7 @@ where
     let root = Root::<M, C::Backend>::new(&*target, State::Deleted);
     let mut walk = Walk::new(stamp, None);
     walk.blockers = blockers;
+    M::refuse_owners(conn, &root)?;
     M::cascade(conn, &root, &mut walk, Phase::PurgeCheck, true)?;
     let edges = |conn: &mut C,
                  set: &dyn RowSet<C::Backend>,
@@ -404,6 +407,15 @@ where
             }
             deleted += rows;
         }
+        // What is left is a cycle in the data (no row of it is a leaf): cut its links first.
+        let mut cut = Statement::new();
+        cut.sql("UPDATE ")
+            .fragment(M::table())
+            .sql(" SET ")
+            .ident(parent)
+            .sql(" = NULL WHERE ");
+        set.condition(&mut cut);
+        cut.execute(conn)?;
     }
     // Everything at once (or, after the loop, what a cycle in the data kept back).
     deleted += delete_from::<M, C::Backend>(set).execute(conn)?;

@@ -537,7 +537,7 @@ fn a_failure_part_way_leaves_every_row_as_it_was() {
 
 // ----- seed 000: hosting ----------------------------------------------------------------------
 
-fn hosting(conn: &mut Conn) {
+pub(crate) fn hosting(conn: &mut Conn) {
     conn.batch_execute(
         "INSERT INTO merchants (id, name) VALUES (1, 'Acme');
          INSERT INTO stores (id, subdomain) VALUES (10, 'shop'), (20, 'other');

@@ -321,6 +321,73 @@ fn a_batch_holding_a_row_and_its_grandchild_but_not_the_row_between_is_purged() 
     assert!(reaction_ids(conn).is_empty());
 }
 
+#[test]
+fn an_owned_record_outlives_its_owner_until_the_owner_is_purged() {
+    let mut db = connect();
+    let conn = &mut *db;
+    hosting(conn);
+    // Site 100 owns store 10 (`hosted_sites.store_id`): deleting the site tombstones both.
+    HostedSite::soft_delete(conn, 100).unwrap();
+    let stores = |conn: &mut Conn| -> Vec<i32> {
+        stores::table
+            .order(stores::id)
+            .select(stores::id)
+            .load(conn)
+            .unwrap()
+    };
+
+    // The store first: its owner still holds its key, so nothing goes.
+    let refused = Store::purge(conn, Purge::any_age()).unwrap_err();
+    match refused {
+        Error::Referenced {
+            table,
+            referenced_by,
+            rows,
+            ..
+        } => {
+            assert_eq!(table, "stores");
+            assert_eq!(referenced_by, "hosted_sites (owner rows holding its key)");
+            assert_eq!(rows, 1);
+        }
+        other => panic!("expected Referenced, got {other:?}"),
+    }
+    assert_eq!(stores(conn), [10, 20]);
+    // A live owner protects its store from a hard delete too.
+    let refused = Store::hard_delete(conn, 20).unwrap_err();
+    assert!(matches!(refused, Error::Referenced { .. }), "{refused:?}");
+    assert_eq!(stores(conn), [10, 20]);
+
+    // The owner first, then the store it owned: both go.
+    assert_eq!(
+        HostedSite::purge(conn, Purge::any_age())
+            .unwrap()
+            .rows_in("hosted_sites"),
+        1
+    );
+    let report = Store::purge(conn, Purge::any_age()).unwrap();
+    assert_eq!(report.rows_in("stores"), 1);
+    assert_eq!(report.rows_in("store_pages"), 2);
+    assert_eq!(stores(conn), [20]);
+}
+
+#[test]
+fn a_cycle_in_tree_data_is_purged_whole() {
+    let mut db = connect();
+    let conn = &mut *db;
+    // Bad data: 1 and 2 are each other's parent; 3 replies to 2; 7 stands apart.
+    conn.batch_execute(
+        "INSERT INTO comments (id, parent_id, body) VALUES (1, NULL, 'a'), (2, 1, 'b'), (3, 2, 'c'), (7, NULL, 'd');
+         UPDATE comments SET parent_id = 2 WHERE id = 1;",
+    )
+    .unwrap();
+    Comment::soft_delete(conn, 1).unwrap();
+
+    let report = Comment::purge(conn, Purge::any_age()).unwrap();
+
+    assert_eq!(report.rows_in("comments"), 3);
+    assert_eq!(comment_ids(conn), [7]);
+}
+
 // ----- hard delete ----------------------------------------------------------------------------
 
 #[test]

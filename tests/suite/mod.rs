@@ -39,7 +39,7 @@ mod cascade {
 }
 
 mod lifecycle {
-    use super::cascade::{code_hosting, commute, live_comments, thread};
+    use super::cascade::{code_hosting, commute, hosting, live_comments, thread};
     use super::cascade_schema::*;
     use super::connect;
     use diesel::connection::SimpleConnection;

@@ -9,6 +9,7 @@
 //! subqueries still see the rows above them as they were.
 
 pub mod graph;
+mod owners;
 mod parents;
 mod probe;
 
@@ -29,6 +30,7 @@ use crate::rowset::{Descendants, LinkColumns, Linked, RowSet, State, select};
 use crate::sql::{Fragment, Statement};
 
 pub use graph::{CascadeGraph, GraphEdge, Policy, Target};
+pub use owners::{IsOwned, OwnerOn, OwnersOn};
 pub use parents::{HasParent, ParentLink, ParentOn, ParentsOn, RestoreUp, climb};
 pub use probe::{LiveFilter, LiveFilterOf, Probe, ProbeOther, ProbeSoft};
 
@@ -454,6 +456,9 @@ where
         refuse_live::<Child, C>(conn, &live, Parent::TABLE)?;
     }
     let set = Linked::<Parent, Child, L, C::Backend>::new(parent, child_state(phase, walk.stamp));
+    if matches!(phase, Phase::PurgeCheck | Phase::HardCheck) {
+        Child::refuse_owners(conn, &set)?;
+    }
     let edges = |conn: &mut C,
                  set: &dyn RowSet<C::Backend>,
                  walk: &mut Walk<'_, C::Backend>,
