@@ -552,10 +552,14 @@ where
 {
     let stamp = now_stamp();
     let missing = not_found::<M>(&id);
+    // The foreign keys that would refuse, read from the catalog: the database may not enforce
+    // them (SQLite without `PRAGMA foreign_keys`), and its own error names less.
+    let blockers = crate::purge::blockers(conn)?;
     conn.transaction(|conn| {
         let target = M::key_is(id);
         let root = Root::<M, C::Backend>::new(&*target, State::Any);
         let mut walk = Walk::new(stamp, None);
+        walk.blockers = &blockers;
         M::refuse_owners(conn, &root)?;
         M::cascade(conn, &root, &mut walk, Phase::HardCheck, true)?;
         M::cascade(conn, &root, &mut walk, Phase::HardDelete, true)
@@ -563,6 +567,7 @@ where
         if M::USES_LEDGER {
             crate::ledger::forget_rows::<M, C>(conn, &root)?;
         }
+        crate::purge::refuse_blocked::<M, C>(conn, &root, &blockers)?;
         let mut statement = crate::purge::delete_from::<M, C::Backend>(&root);
         let deleted = if <C::Backend as SupportedBackend>::DELETE_RETURNING {
             statement

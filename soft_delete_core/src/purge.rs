@@ -330,7 +330,7 @@ pub struct Blocker {
 }
 
 /// Every single-column foreign key of the database that refuses deletes.
-fn blockers<C>(conn: &mut C) -> Result<Vec<Blocker>>
+pub(crate) fn blockers<C>(conn: &mut C) -> Result<Vec<Blocker>>
 where
     C: LoadConnection,
     C::Backend: SupportedBackend,
@@ -371,11 +371,7 @@ where
     if M::USES_LEDGER {
         ledger::forget_rows::<M, C>(conn, set)?;
     }
-    for blocker in walk.blockers {
-        if blocker.referenced_table.eq_ignore_ascii_case(M::TABLE) && !covered::<M>(blocker) {
-            refuse_if_referenced::<M, C>(conn, set, blocker)?;
-        }
-    }
+    refuse_blocked::<M, C>(conn, set, walk.blockers)?;
     let mut deleted = 0;
     let self_link = walk.self_links.iter().find(|(table, _)| *table == M::TABLE);
     if let (true, Some(&(_, parent))) = (
@@ -453,6 +449,26 @@ where
         .sql(" WHERE ");
     set.condition(&mut statement);
     statement
+}
+
+/// [`Error::Referenced`] if a foreign key of `blockers` that `M`'s own soft edges do not cover
+/// still references a row of `set`.
+pub(crate) fn refuse_blocked<M, C>(
+    conn: &mut C,
+    set: &dyn RowSet<C::Backend>,
+    blockers: &[Blocker],
+) -> Result<()>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: ModelOn<C::Backend>,
+{
+    for blocker in blockers {
+        if blocker.referenced_table.eq_ignore_ascii_case(M::TABLE) && !covered::<M>(blocker) {
+            refuse_if_referenced::<M, C>(conn, set, blocker)?;
+        }
+    }
+    Ok(())
 }
 
 /// [`Error::Referenced`] if rows outside `set` hold, through `blocker`, a key of a row in it.
