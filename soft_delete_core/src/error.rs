@@ -87,9 +87,7 @@ pub enum Error {
     /// Rows still reference rows a purge or hard delete would remove: a foreign key from a
     /// table the cascade graph does not reach, or live rows under a tombstoned parent. Nothing
     /// of that batch (or of that hard delete) was deleted.
-    #[error(
-        "cannot delete from `{table}` for real: {rows} row(s) of {referenced_by} still reference it"
-    )]
+    #[error("cannot delete from `{table}` for real: rows of {referenced_by} still reference it")]
     Referenced {
         /// The table whose rows were to be deleted.
         table: String,
@@ -97,7 +95,7 @@ pub enum Error {
         referenced_by: String,
         /// The foreign key's name, when the database gives one.
         constraint: Option<String>,
-        /// How many referencing rows there are (0 when only the database's error told).
+        /// How many referencing rows the check counted (0 when only the database's error told).
         rows: u64,
     },
     /// A hook refused the operation or failed; the whole operation was rolled back.

@@ -42,7 +42,17 @@ use crate::rowset::{Root, RowSet, State};
 use crate::sql::Statement;
 
 /// How many rows of the purged model one batch takes unless told otherwise.
+///
+/// ```
+/// use soft_delete_core::purge::{DEFAULT_BATCH_SIZE, Purge};
+///
+/// assert_eq!(Purge::<diesel::SqliteConnection>::any_age().batch(), DEFAULT_BATCH_SIZE);
+/// ```
 pub const DEFAULT_BATCH_SIZE: usize = 500;
+
+/// The largest batch: its keys, bound up to six times in one statement, stay under SQLite's
+/// 32,766 bound parameters.
+pub const MAX_BATCH_SIZE: usize = 5_000;
 
 type ProgressFn<'h> = Box<dyn FnMut(&Progress<'_>) + 'h>;
 
@@ -115,17 +125,22 @@ impl<'h, C> Purge<'h, C> {
         }
     }
 
-    /// How many rows of the purged model each batch (one transaction) takes; at least 1.
-    /// Default: [`DEFAULT_BATCH_SIZE`].
+    /// How many rows of the purged model each batch (one transaction) takes: from 1 to
+    /// [`MAX_BATCH_SIZE`] (each key is a bound parameter, repeated in nested statements, and
+    /// SQLite and PostgreSQL cap their number). Default: [`DEFAULT_BATCH_SIZE`].
     ///
     /// ```
-    /// use soft_delete_core::purge::Purge;
+    /// use soft_delete_core::purge::{MAX_BATCH_SIZE, Purge};
     ///
     /// assert_eq!(Purge::<diesel::SqliteConnection>::any_age().batch_size(0).batch(), 1);
+    /// assert_eq!(
+    ///     Purge::<diesel::SqliteConnection>::any_age().batch_size(1_000_000).batch(),
+    ///     MAX_BATCH_SIZE
+    /// );
     /// ```
     #[must_use]
     pub fn batch_size(mut self, rows: usize) -> Self {
-        self.batch_size = rows.max(1);
+        self.batch_size = rows.clamp(1, MAX_BATCH_SIZE);
         self
     }
 
