@@ -11,7 +11,7 @@ use diesel::serialize::ToSql;
 use diesel::sql_types::{BigInt, Bool, HasSqlType, SingleValue, SqlType};
 use diesel::{Column, QueryResult, RunQueryDsl};
 
-use crate::cascade::{CascadeOn, OwnersOn, ParentsOn, Phase, Walk};
+use crate::cascade::{CascadeOn, ParentsOn, Phase, Walk};
 use crate::ledger;
 use crate::model::{
     Actor, ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Stamp, Timestamp, Tombstone,
@@ -697,7 +697,7 @@ where
     DB: SupportedBackend,
     M: ModelOn<DB>,
     M::Cascade: CascadeOn<M, DB>,
-    M::Parents: ParentsOn<M, DB> + OwnersOn<M, DB>,
+    M::Parents: ParentsOn<M, DB>,
 {
     fn cascade<C>(
         conn: &mut C,
@@ -723,6 +723,6 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
-        <M::Parents as OwnersOn<M, DB>>::refuse(conn, set)
+        <M::Parents as ParentsOn<M, DB>>::refuse_owners(conn, set)
     }
 }

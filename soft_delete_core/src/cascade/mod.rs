@@ -30,7 +30,7 @@ use crate::rowset::{Descendants, LinkColumns, Linked, RowSet, State, select};
 use crate::sql::{Fragment, Statement};
 
 pub use graph::{CascadeGraph, GraphEdge, Policy, Target};
-pub use owners::{IsOwned, OwnerOn, OwnersOn};
+pub use owners::IsOwned;
 pub use parents::{HasParent, ParentLink, ParentOn, ParentsOn, RestoreUp, climb};
 pub use probe::{LiveFilter, LiveFilterOf, Probe, ProbeOther, ProbeSoft};
 

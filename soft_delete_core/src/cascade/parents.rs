@@ -2,12 +2,13 @@
 
 use diesel::connection::LoadConnection;
 
+use super::owners::{IsOwned, refuse_owner};
 use super::{CascadesTo, EdgeLink};
 use crate::SoftDeleteOn;
 use crate::backend::{ModelOn, SupportedBackend};
 use crate::error::{Error, Result};
 use crate::report::Report;
-use crate::rowset::{LinkColumns, State};
+use crate::rowset::{LinkColumns, RowSet, State};
 use crate::sql::{Fragment, Statement};
 
 #[doc(hidden)]
@@ -80,6 +81,12 @@ pub trait ParentOn<M: ModelOn<DB>, DB: SupportedBackend> {
     ) -> Result<Vec<<Self::Parent as crate::SoftDelete>::Id>>
     where
         C: LoadConnection<Backend = DB>;
+
+    /// [`Error::Referenced`] if this parent owns a row of `set` and a row of it, live or
+    /// tombstoned, holds that row's key.
+    fn refuse_owner<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
 }
 
 impl<P, M, DB> ParentOn<M, DB> for ParentLink<P>
@@ -87,7 +94,7 @@ where
     DB: SupportedBackend,
     P: ModelOn<DB> + CascadesTo<M>,
     M: ModelOn<DB>,
-    <P as CascadesTo<M>>::Edge: EdgeLink<P>,
+    <P as CascadesTo<M>>::Edge: EdgeLink<P> + IsOwned,
     <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link: LinkColumns<DB>,
 {
     type Parent = P;
@@ -119,6 +126,13 @@ where
             parents_of::<P, M, DB>(id.clone(), State::Deleted),
         )?)
     }
+
+    fn refuse_owner<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        refuse_owner::<P, M, DB, C>(conn, set)
+    }
 }
 
 /// The parents of `M`, as a tuple, checked on `DB`.
@@ -128,10 +142,22 @@ pub trait ParentsOn<M: ModelOn<DB>, DB: SupportedBackend> {
     fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
     where
         C: LoadConnection<Backend = DB>;
+
+    /// Refuses if any parent that owns a row of `set` holds its key.
+    fn refuse_owners<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>;
 }
 
 impl<M: ModelOn<DB>, DB: SupportedBackend> ParentsOn<M, DB> for () {
     fn check<C>(_: &mut C, _: &M::Id) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        Ok(())
+    }
+
+    fn refuse_owners<C>(_: &mut C, _: &dyn RowSet<DB>) -> Result<()>
     where
         C: LoadConnection<Backend = DB>,
     {
@@ -150,6 +176,14 @@ macro_rules! parents_tuple {
                 C: LoadConnection<Backend = DB>,
             {
                 $(<$parent as ParentOn<M, DB>>::check(conn, id)?;)+
+                Ok(())
+            }
+
+            fn refuse_owners<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
+            where
+                C: LoadConnection<Backend = DB>,
+            {
+                $(<$parent as ParentOn<M, DB>>::refuse_owner(conn, set)?;)+
                 Ok(())
             }
         }
