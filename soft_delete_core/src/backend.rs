@@ -281,6 +281,32 @@ pub enum Found {
     Deleted(Option<NaiveDateTime>),
 }
 
+/// `column <comparison> value`, for the tombstone column `C`.
+fn compare<'a, C, DB>(comparison: &'static str, value: Fragment<'a, DB>) -> Fragment<'a, DB>
+where
+    C: Column + Default + QueryFragment<DB> + 'static,
+    DB: SupportedBackend,
+{
+    let mut statement = Statement::new();
+    statement.push(C::default()).sql(comparison).fragment(value);
+    Box::new(statement)
+}
+
+/// `SELECT column <from_where>`, reading the tombstone column `C`.
+fn select_column<C, DB>(from_where: Fragment<'_, DB>) -> Statement<'_, DB>
+where
+    C: Column + Default + QueryFragment<DB> + 'static,
+    DB: SupportedBackend,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql("SELECT ")
+        .push(C::default())
+        .sql(" ")
+        .fragment(from_where);
+    statement
+}
+
 /// The values a tombstone takes, bound for `DB`.
 #[doc(hidden)]
 pub trait TombstoneOn<DB: SupportedBackend>: Tombstone {
@@ -316,33 +342,18 @@ where
     }
 
     fn set_at<'a>(stamp: NaiveDateTime) -> Fragment<'a, DB> {
-        let mut statement = Statement::new();
-        statement
-            .push(C::default())
-            .sql(" = ")
-            .fragment(Self::deleted_value(stamp));
-        Box::new(statement)
+        compare::<C, DB>(" = ", Self::deleted_value(stamp))
     }
 
     fn before<'a>(cutoff: NaiveDateTime) -> Option<Fragment<'a, DB>> {
-        let mut statement = Statement::new();
-        statement
-            .push(C::default())
-            .sql(" < ")
-            .fragment(Self::deleted_value(cutoff));
-        Some(Box::new(statement))
+        Some(compare::<C, DB>(" < ", Self::deleted_value(cutoff)))
     }
 
     fn find<Conn>(conn: &mut Conn, from_where: Fragment<'_, DB>) -> QueryResult<Found>
     where
         Conn: LoadConnection<Backend = DB>,
     {
-        let mut statement = Statement::new();
-        statement
-            .sql("SELECT ")
-            .push(C::default())
-            .sql(" ")
-            .fragment(from_where);
+        let statement = select_column::<C, DB>(from_where);
         let rows: Vec<Option<T>> = statement.returning::<C::SqlType>().load(conn)?;
         Ok(match rows.into_iter().next() {
             None => Found::Missing,
@@ -368,12 +379,7 @@ where
     }
 
     fn set_at<'a>(stamp: NaiveDateTime) -> Fragment<'a, DB> {
-        let mut statement = Statement::new();
-        statement
-            .push(C::default())
-            .sql(" = ")
-            .fragment(Self::deleted_value(stamp));
-        Box::new(statement)
+        compare::<C, DB>(" = ", Self::deleted_value(stamp))
     }
 
     fn before<'a>(_cutoff: NaiveDateTime) -> Option<Fragment<'a, DB>> {
@@ -384,12 +390,7 @@ where
     where
         Conn: LoadConnection<Backend = DB>,
     {
-        let mut statement = Statement::new();
-        statement
-            .sql("SELECT ")
-            .push(C::default())
-            .sql(" ")
-            .fragment(from_where);
+        let statement = select_column::<C, DB>(from_where);
         let flags = DB::load_flags(conn, Box::new(statement))?;
         Ok(match flags.first() {
             None => Found::Missing,

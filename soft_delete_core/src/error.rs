@@ -142,6 +142,25 @@ fn is_conflict(error: &diesel::result::Error) -> bool {
 }
 
 impl Error {
+    /// `Ok` when `rows` is 0, else [`Error::Referenced`]: the check every purge and hard delete
+    /// makes before deleting rows of `table` that `referenced_by` may still point at.
+    pub(crate) fn unless_unreferenced(
+        rows: i64,
+        table: &str,
+        referenced_by: impl FnOnce() -> String,
+        constraint: Option<&str>,
+    ) -> Result<()> {
+        if rows == 0 {
+            return Ok(());
+        }
+        Err(Error::Referenced {
+            table: table.to_owned(),
+            referenced_by: referenced_by(),
+            constraint: constraint.map(ToOwned::to_owned),
+            rows: u64::try_from(rows).unwrap_or(0),
+        })
+    }
+
     /// An [`Error::Hook`] from a message or any error, for a hook to refuse an operation.
     ///
     /// ```

@@ -246,7 +246,7 @@ where
 }
 
 /// [`restore`], running `hooks` inside its transaction: the `before` hooks once the row is
-/// locked and its parents checked, the `after` hooks with the report.
+/// locked, the `after` hooks with the report.
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
@@ -270,22 +270,19 @@ where
         // A locking read: a concurrent delete or restore of the row finishes first, and the
         // stamp read is the latest committed one whatever this transaction's snapshot.
         let for_update = <C::Backend as SupportedBackend>::FOR_UPDATE;
-        let undone = match M::find(conn, id.clone(), for_update)? {
-            Found::Missing => return Err(not_found::<M>(&id)),
-            Found::Live => {
-                hooks.run_before(conn, || {
-                    Intent::new(Operation::Restore, M::TABLE, format!("{id:?}"))
-                })?;
-                let report = unchanged(Operation::Restore, Outcome::AlreadyActive, now);
-                hooks.run_after(conn, &report)?;
-                return Ok(report);
-            }
-            Found::Deleted(stamp) => stamp,
-        };
-        M::check_parents(conn, &id)?;
+        let found = M::find(conn, id.clone(), for_update)?;
+        if found == Found::Missing {
+            return Err(not_found::<M>(&id));
+        }
         hooks.run_before(conn, || {
             Intent::new(Operation::Restore, M::TABLE, format!("{id:?}"))
         })?;
+        let Found::Deleted(undone) = found else {
+            let report = unchanged(Operation::Restore, Outcome::AlreadyActive, now);
+            hooks.run_after(conn, &report)?;
+            return Ok(report);
+        };
+        M::check_parents(conn, &id)?;
         let target = M::key_is(id);
         let root = Root::<M, C::Backend>::new(&*target, State::Deleted);
         // Without the stamp of the delete (a flag set outside this crate), only the row itself

@@ -521,15 +521,12 @@ where
         statement.sql(")");
     }
     let rows = <C::Backend as SupportedBackend>::load_count(conn, Box::new(statement))?;
-    if rows > 0 {
-        return Err(Error::Referenced {
-            table: M::TABLE.to_owned(),
-            referenced_by: format!("{}.{}", blocker.table, blocker.column),
-            constraint: blocker.name.clone(),
-            rows: u64::try_from(rows).unwrap_or(0),
-        });
-    }
-    Ok(())
+    Error::unless_unreferenced(
+        rows,
+        M::TABLE,
+        || format!("{}.{}", blocker.table, blocker.column),
+        blocker.name.as_deref(),
+    )
 }
 
 /// A foreign key violation raised by the database while deleting rows of `M`'s subtree for

@@ -388,15 +388,12 @@ where
     Child: ModelOn<C::Backend>,
 {
     let rows = crate::rowset::count::<Child, C>(conn, set)?;
-    if rows > 0 {
-        return Err(Error::Referenced {
-            table: parent.to_owned(),
-            referenced_by: format!("{} (live rows)", Child::TABLE),
-            constraint: None,
-            rows: u64::try_from(rows).unwrap_or(0),
-        });
-    }
-    Ok(())
+    Error::unless_unreferenced(
+        rows,
+        parent,
+        || format!("{} (live rows)", Child::TABLE),
+        None,
+    )
 }
 
 /// The rows of two sets of the same table: `(a) OR (b)`.
@@ -565,16 +562,27 @@ where
     }
 }
 
-/// The keys of `parent`: `Fk IN (SELECT parent.key FROM parent WHERE ...)`.
-fn references<'s, Parent, Fk, DB>(out: &mut Statement<'s, DB>, parent: &'s dyn RowSet<DB>)
+/// `<head> <Fk's table> WHERE Fk IN (SELECT parent.key FROM parent WHERE ...)`: the rows of a
+/// hard or restricting edge's table that reference the rows of `parent`.
+fn referencing<'s, Parent, Fk, DB>(
+    head: &'static str,
+    parent: &'s dyn RowSet<DB>,
+) -> Statement<'s, DB>
 where
     DB: SupportedBackend,
     Parent: ModelOn<DB>,
-    Fk: Default + QueryFragment<DB> + 'static,
+    Fk: Column + Default + QueryFragment<DB> + 'static,
+    Fk::Table: Default + QueryFragment<DB> + 'static,
 {
-    out.push(Fk::default()).sql(" IN (");
-    select(out, Parent::key(), Parent::table(), parent);
+    let mut out = Statement::new();
+    out.sql(head)
+        .push(Fk::Table::default())
+        .sql(" WHERE ")
+        .push(Fk::default())
+        .sql(" IN (");
+    select(&mut out, Parent::key(), Parent::table(), parent);
     out.sql(")");
+    out
 }
 
 impl<Parent, Child, Fk, DB> EdgeOn<Parent, DB> for Hard<Child, Fk>
@@ -597,13 +605,7 @@ where
         if !matches!(phase, Phase::Delete | Phase::Purge | Phase::HardDelete) {
             return Ok(());
         }
-        let mut statement = Statement::new();
-        statement
-            .sql("DELETE FROM ")
-            .push(Fk::Table::default())
-            .sql(" WHERE ");
-        references::<Parent, Fk, DB>(&mut statement, parent);
-        let rows = statement.execute(conn)?;
+        let rows = referencing::<Parent, Fk, DB>("DELETE FROM ", parent).execute(conn)?;
         walk.record(Cow::Owned(DB::table_name::<Fk::Table>()), rows);
         Ok(())
     }
@@ -630,12 +632,7 @@ where
         if !matches!(phase, Phase::Check | Phase::PurgeCheck | Phase::HardCheck) {
             return Ok(());
         }
-        let mut statement = Statement::new();
-        statement
-            .sql("SELECT COUNT(*) FROM ")
-            .push(Fk::Table::default())
-            .sql(" WHERE ");
-        references::<Parent, Fk, DB>(&mut statement, parent);
+        let mut statement = referencing::<Parent, Fk, DB>("SELECT COUNT(*) FROM ", parent);
         // Before a purge or a hard delete every referencing row counts: a tombstoned one still
         // holds the key.
         if let (Phase::Check, Some(live)) = (phase, Live::live_filter()) {

@@ -56,13 +56,10 @@ where
     set.condition(&mut statement);
     statement.sql(")");
     let rows = DB::load_count(conn, Box::new(statement))?;
-    if rows > 0 {
-        return Err(Error::Referenced {
-            table: M::TABLE.to_owned(),
-            referenced_by: format!("{} (owner rows holding its key)", P::TABLE),
-            constraint: None,
-            rows: u64::try_from(rows).unwrap_or(0),
-        });
-    }
-    Ok(())
+    Error::unless_unreferenced(
+        rows,
+        M::TABLE,
+        || format!("{} (owner rows holding its key)", P::TABLE),
+        None,
+    )
 }
