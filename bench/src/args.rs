@@ -1,7 +1,7 @@
 //! Command-line arguments.
 
 pub(crate) const USAGE: &str = "usage: soft_delete_bench --backend <sqlite|postgres|mysql> --rows <N> \
-[--repeat <R>] [--rowwise <auto|always|never>] [--csv <file>] [--memory]";
+[--repeat <R>] [--rowwise <auto|always|never>] [--csv <file>] [--memory] [--sqlite-cache-kib <K>]";
 
 /// What to run.
 #[derive(Debug)]
@@ -16,6 +16,32 @@ pub(crate) struct Args {
     pub(crate) csv: Option<String>,
     /// Whether to measure the peak resident memory of the crate's cascade.
     pub(crate) memory: bool,
+    /// SQLite's page cache per connection, KiB (`PRAGMA cache_size = -K`); SQLite's default
+    /// (2,000 KiB) when absent.
+    pub(crate) sqlite_cache_kib: Option<usize>,
+    /// Internal: run one contender's delete and restore in this fresh process, on the tables
+    /// of `namespace`, and print its resident memory (what `--memory` starts).
+    pub(crate) probe: Option<Contender>,
+    /// Internal: the tables to use instead of making new ones (with `--probe`).
+    pub(crate) namespace: Option<String>,
+}
+
+/// A contender whose memory a probe measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Contender {
+    /// (a) the crate's cascade.
+    Crate,
+    /// (b) the hand-written set-based SQL.
+    Sql,
+}
+
+impl Contender {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Contender::Crate => "crate",
+            Contender::Sql => "sql",
+        }
+    }
 }
 
 impl Args {
@@ -26,6 +52,9 @@ impl Args {
         let mut rowwise = "auto".to_owned();
         let mut csv = None;
         let mut memory = false;
+        let mut sqlite_cache_kib = None;
+        let mut probe = None;
+        let mut namespace = None;
         while let Some(word) = words.next() {
             let mut value = || {
                 words
@@ -39,8 +68,20 @@ impl Args {
                 "--rowwise" => rowwise = value()?,
                 "--csv" => csv = Some(value()?),
                 "--memory" => memory = true,
+                "--sqlite-cache-kib" => sqlite_cache_kib = Some(number(&value()?)?),
+                "--probe" => {
+                    probe = Some(match value()?.as_str() {
+                        "crate" => Contender::Crate,
+                        "sql" => Contender::Sql,
+                        other => return Err(format!("--probe takes crate or sql, not `{other}`")),
+                    });
+                }
+                "--namespace" => namespace = Some(value()?),
                 other => return Err(format!("unknown argument `{other}`")),
             }
+        }
+        if probe.is_some() != namespace.is_some() {
+            return Err("--probe and --namespace go together".to_owned());
         }
         let rows = rows.ok_or("--rows is required")?;
         if rows < 10 {
@@ -63,6 +104,9 @@ impl Args {
             rowwise,
             csv,
             memory,
+            sqlite_cache_kib,
+            probe,
+            namespace,
         })
     }
 }

@@ -1,4 +1,5 @@
-//! A fresh namespace with the benchmark's tables on each backend, and its removal.
+//! A fresh namespace with the benchmark's tables on each backend, a way back into it from
+//! another process (the memory probe), and its removal.
 #![allow(dead_code, reason = "each backend uses the parts its feature turns on")]
 
 use diesel::Connection;
@@ -30,29 +31,49 @@ fn url(var: &str, default: &str) -> String {
         .unwrap_or_else(|| default.to_owned())
 }
 
-fn namespace() -> String {
-    format!("soft_delete_bench_{}", std::process::id())
+/// This run's schema, database or file name: its own, or the one a probe was sent into.
+pub(crate) fn namespace(args: &Args) -> String {
+    args.namespace
+        .clone()
+        .unwrap_or_else(|| format!("soft_delete_bench_{}", std::process::id()))
+}
+
+/// Whether to use the tables another process made instead of making them.
+fn attaching(args: &Args) -> bool {
+    args.namespace.is_some()
+}
+
+#[cfg(feature = "sqlite")]
+fn sqlite_path(args: &Args) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("{}.sqlite", namespace(args)))
 }
 
 /// A file-backed SQLite database in the temporary directory (an in-memory one would count the
 /// whole database in the process's memory).
 #[cfg(feature = "sqlite")]
-pub(crate) fn sqlite(_args: &Args) -> diesel::SqliteConnection {
-    let path = std::env::temp_dir().join(format!("{}.sqlite", namespace()));
-    let _ = std::fs::remove_file(&path);
+pub(crate) fn sqlite(args: &Args) -> diesel::SqliteConnection {
+    let path = sqlite_path(args);
+    if !attaching(args) {
+        let _ = std::fs::remove_file(&path);
+    }
     let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())
-        .unwrap_or_else(|error| panic!("cannot create {}: {error}", path.display()));
+        .unwrap_or_else(|error| panic!("cannot open {}: {error}", path.display()));
     setup(
         &mut conn,
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
     );
-    setup(&mut conn, &schema("TIMESTAMP", "TEXT"));
+    if let Some(kib) = args.sqlite_cache_kib {
+        setup(&mut conn, &format!("PRAGMA cache_size = -{kib};"));
+    }
+    if !attaching(args) {
+        setup(&mut conn, &schema("TIMESTAMP", "TEXT"));
+    }
     conn
 }
 
 #[cfg(feature = "sqlite")]
-pub(crate) fn drop_sqlite(_conn: &mut diesel::SqliteConnection) {
-    let path = std::env::temp_dir().join(format!("{}.sqlite", namespace()));
+pub(crate) fn drop_sqlite(args: &Args, _conn: &mut diesel::SqliteConnection) {
+    let path = sqlite_path(args);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
@@ -60,49 +81,57 @@ pub(crate) fn drop_sqlite(_conn: &mut diesel::SqliteConnection) {
 
 /// A schema of this run's own on the server at `PG_DATABASE_URL`.
 #[cfg(feature = "postgres")]
-pub(crate) fn postgres(_args: &Args) -> diesel::PgConnection {
+pub(crate) fn postgres(args: &Args) -> diesel::PgConnection {
     let url = url("PG_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test");
     let mut conn = diesel::PgConnection::establish(&url)
         .unwrap_or_else(|error| panic!("PostgreSQL is unreachable at {url}: {error}"));
-    let schema = namespace();
-    setup(
-        &mut conn,
-        &format!("CREATE SCHEMA {schema}; SET search_path TO {schema};"),
-    );
-    setup(&mut conn, &self::schema("TIMESTAMP", "TEXT"));
+    let schema = namespace(args);
+    if attaching(args) {
+        setup(&mut conn, &format!("SET search_path TO {schema};"));
+    } else {
+        setup(
+            &mut conn,
+            &format!("CREATE SCHEMA {schema}; SET search_path TO {schema};"),
+        );
+        setup(&mut conn, &self::schema("TIMESTAMP", "TEXT"));
+    }
     conn
 }
 
 #[cfg(feature = "postgres")]
-pub(crate) fn drop_postgres(conn: &mut diesel::PgConnection) {
+pub(crate) fn drop_postgres(args: &Args, conn: &mut diesel::PgConnection) {
     let _ = diesel::connection::SimpleConnection::batch_execute(
         conn,
         &format!(
             "SET client_min_messages TO WARNING; DROP SCHEMA {} CASCADE",
-            namespace()
+            namespace(args)
         ),
     );
 }
 
 /// A database of this run's own on the server at `MYSQL_DATABASE_URL`.
 #[cfg(feature = "mysql")]
-pub(crate) fn mysql(_args: &Args) -> diesel::MysqlConnection {
+pub(crate) fn mysql(args: &Args) -> diesel::MysqlConnection {
     let url = url("MYSQL_DATABASE_URL", "mysql://root@127.0.0.1:3306/test");
     let mut conn = diesel::MysqlConnection::establish(&url)
         .unwrap_or_else(|error| panic!("MySQL/MariaDB is unreachable at {url}: {error}"));
-    let database = namespace();
-    setup(
-        &mut conn,
-        &format!("CREATE DATABASE {database}; USE {database};"),
-    );
-    setup(&mut conn, &schema("DATETIME(6)", "VARCHAR(64)"));
+    let database = namespace(args);
+    if attaching(args) {
+        setup(&mut conn, &format!("USE {database};"));
+    } else {
+        setup(
+            &mut conn,
+            &format!("CREATE DATABASE {database}; USE {database};"),
+        );
+        setup(&mut conn, &schema("DATETIME(6)", "VARCHAR(64)"));
+    }
     conn
 }
 
 #[cfg(feature = "mysql")]
-pub(crate) fn drop_mysql(conn: &mut diesel::MysqlConnection) {
+pub(crate) fn drop_mysql(args: &Args, conn: &mut diesel::MysqlConnection) {
     let _ = diesel::connection::SimpleConnection::batch_execute(
         conn,
-        &format!("DROP DATABASE {}", namespace()),
+        &format!("DROP DATABASE {}", namespace(args)),
     );
 }

@@ -32,9 +32,9 @@ pub(crate) struct Timings {
     pub(crate) rowwise_delete: Vec<f64>,
     pub(crate) rowwise_restore: Vec<f64>,
     /// Resident memory of the crate's delete and restore, when measured.
-    pub(crate) peak: Option<memory::Peak>,
+    pub(crate) memory: Option<memory::Memory>,
     /// The same for the hand-written SQL, for comparison (SQLite's own memory is in-process).
-    pub(crate) peak_sql: Option<memory::Peak>,
+    pub(crate) memory_sql: Option<memory::Memory>,
 }
 
 // One module per backend, each with the same benchmark bodies (`run.rs`) over its own
@@ -51,8 +51,8 @@ macro_rules! backend {
                 $open(args)
             }
 
-            fn close(conn: &mut Conn) {
-                $close(conn);
+            fn close(args: &Args, conn: &mut Conn) {
+                $close(args, conn);
             }
 
             include!("run.rs");
@@ -84,6 +84,9 @@ backend!(
 
 mod connect;
 
+/// One memory probe: a contender's delete and restore in this process.
+type Probe = fn(&Args, args::Contender) -> Option<memory::Memory>;
+
 fn main() {
     let args = match Args::parse(std::env::args().skip(1)) {
         Ok(args) => args,
@@ -92,13 +95,13 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let timings = match args.backend.as_str() {
+    let (run, probe): (fn(&Args) -> Timings, Probe) = match args.backend.as_str() {
         #[cfg(feature = "sqlite")]
-        "sqlite" => sqlite::run(&args),
+        "sqlite" => (sqlite::run, sqlite::probe),
         #[cfg(feature = "postgres")]
-        "postgres" => postgres::run(&args),
+        "postgres" => (postgres::run, postgres::probe),
         #[cfg(feature = "mysql")]
-        "mysql" => mysql::run(&args),
+        "mysql" => (mysql::run, mysql::probe),
         other => {
             eprintln!(
                 "backend `{other}` is not built in: enable the feature of the same name \
@@ -107,5 +110,11 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(contender) = args.probe {
+        let reading = probe(&args, contender);
+        println!("{}", memory::Memory::probe_line(reading));
+        return;
+    }
+    let timings = run(&args);
     report::print(&args, &timings);
 }

@@ -53,11 +53,10 @@ pub(crate) fn print(args: &Args, timings: &Timings) {
         "restore: ratio_crate_vs_sql={}",
         ratio(rows[0].2, rows[1].2)
     );
-    if let Some(peak) = timings.peak {
-        let sql = timings
-            .peak_sql
-            .map_or_else(String::new, |sql| format!(" peak_rss_sql_kib={sql}"));
-        println!("peak_rss_kib={peak}{sql} (one more delete and restore each, after warm-up)");
+    for (who, reading) in [("crate", timings.memory), ("sql", timings.memory_sql)] {
+        if let Some(reading) = reading {
+            println!("memory_{who}_kib: rss {reading} (one delete and restore in a fresh process)");
+        }
     }
     if let Some(path) = &args.csv {
         append_csv(path, args, &rows);

@@ -8,6 +8,8 @@ use diesel::dsl::{count, max};
 use diesel::prelude::*;
 use soft_delete_core::SoftDelete;
 
+use crate::args::Contender;
+
 diesel::table! {
     bench_repos (id) {
         id -> Integer,
@@ -95,11 +97,27 @@ pub(crate) fn run(args: &Args) -> Timings {
         }
     }
     if args.memory {
-        timings.peak = peak_of(&mut conn, crate_delete, crate_restore);
-        timings.peak_sql = peak_of(&mut conn, sql_delete, sql_restore);
+        timings.memory = crate::memory::in_fresh_process(args, Contender::Crate);
+        assert_eq!(digest(&mut conn), pristine, "the crate's probe left the tree as it found it");
+        timings.memory_sql = crate::memory::in_fresh_process(args, Contender::Sql);
+        assert_eq!(digest(&mut conn), pristine, "the SQL probe left the tree as it found it");
     }
-    close(&mut conn);
+    close(args, &mut conn);
     timings
+}
+
+/// The memory probe: in a process of its own that has built nothing, on the tables the
+/// benchmark made, one delete and restore of `contender`, with the resident set as it starts
+/// and the peak while it runs.
+/// It reads nothing else (the benchmark checks the tables before and after), so nothing but
+/// the operation fills the connection's caches.
+pub(crate) fn probe(args: &Args, contender: Contender) -> Option<crate::memory::Memory> {
+    let mut conn = open(args);
+    let (delete, restore): (fn(&mut Conn) -> QueryResult<()>, fn(&mut Conn) -> QueryResult<()>) = match contender {
+        Contender::Crate => (crate_delete, crate_restore),
+        Contender::Sql => (sql_delete, sql_restore),
+    };
+    memory_of(&mut conn, delete, restore)
 }
 
 /// Times one contender's delete and restore; returns the tombstoned state in between.
@@ -307,18 +325,13 @@ fn rowwise_restore(conn: &mut Conn) -> QueryResult<()> {
     })
 }
 
-/// Peak resident memory of one more delete and restore, after the warm-up runs above.
-fn peak_of(
+/// Memory of one delete and restore: at the start, and the peak while it runs.
+fn memory_of(
     conn: &mut Conn,
     delete: fn(&mut Conn) -> QueryResult<()>,
     restore: fn(&mut Conn) -> QueryResult<()>,
-) -> Option<crate::memory::Peak> {
-    if !crate::memory::reset_peak() {
-        return None;
-    }
-    let start = crate::memory::resident_kib()?;
-    delete(conn).expect("delete");
-    restore(conn).expect("restore");
-    let peak = crate::memory::peak_kib()?;
-    Some(crate::memory::Peak { start, peak })
+) -> Option<crate::memory::Memory> {
+    let (done, reading) = crate::memory::Memory::around(|| delete(conn).and_then(|()| restore(conn)));
+    done.expect("delete and restore");
+    reading
 }
