@@ -14,7 +14,8 @@ pub(crate) struct Args {
     pub(crate) rowwise: bool,
     /// A CSV file to append the medians to, for the chart.
     pub(crate) csv: Option<String>,
-    /// Whether to measure the peak resident memory of the crate's cascade.
+    /// Whether to measure the memory of the crate's cascade (and the SQL's), each in a fresh
+    /// process of its own.
     pub(crate) memory: bool,
     /// SQLite's page cache per connection, KiB (`PRAGMA cache_size = -K`); SQLite's default
     /// (2,000 KiB) when absent.

@@ -31,9 +31,10 @@ pub(crate) struct Timings {
     pub(crate) sql_restore: Vec<f64>,
     pub(crate) rowwise_delete: Vec<f64>,
     pub(crate) rowwise_restore: Vec<f64>,
-    /// Resident memory of the crate's delete and restore, when measured.
+    /// Memory of one more delete and restore of the crate, in a fresh process, when measured.
     pub(crate) memory: Option<memory::Memory>,
-    /// The same for the hand-written SQL, for comparison (SQLite's own memory is in-process).
+    /// The same for the hand-written SQL, for comparison (SQLite's own memory is in-process, so
+    /// it shows in both).
     pub(crate) memory_sql: Option<memory::Memory>,
 }
 
