@@ -79,7 +79,7 @@
 //! | `#[soft_delete(crate = path)]` | where to find this crate, if it was renamed in `Cargo.toml` | `::soft_delete_core` |
 //! | `#[cascade(Child, ...)]` | soft edges to models whose `belongs_to(Self)` foreign key holds this model's key | no edges |
 //! | `#[cascade(Child(foreign_key = table::column))]` | a soft edge through a column `belongs_to` does not name | |
-//! | `#[cascade(Child(owned))]` | a soft edge to a record whose key this model holds (through this model's `belongs_to(Child)`) | |
+//! | `#[cascade(Child(owned))]` | a soft edge to a record whose key this model holds (through this model's `belongs_to(Child)`); a record another live row of this model still holds is left live | |
 //! | `#[cascade(Child(hard))]` | delete the child rows for real (tables without a tombstone) | |
 //! | `#[cascade(Child(restrict))]` | refuse the delete while live child rows exist ([`Error::Restricted`]) | |
 //! | `#[cascade(Self(foreign_key = table::parent_id))]` | a self-referencing tree, cascaded with a recursive query | |

@@ -526,8 +526,10 @@ fn unchanged(operation: Operation, outcome: Outcome, stamp: NaiveDateTime) -> Re
 /// restricting edge with rows that reference the subtree, tombstoned ones too (they would be
 /// left pointing at nothing), is [`Error::Restricted`]; a foreign key from elsewhere that
 /// refuses, or an owner row holding the row's key, is [`Error::Referenced`]. Either way
-/// nothing is deleted. Owned records (`#[cascade(Child(owned))]`) stay: the row held their
-/// key; delete them through their model afterwards.
+/// nothing is deleted. Owned records (`#[cascade(Child(owned))]`) are not deleted, as the row
+/// held their key: the live ones are tombstoned with the operation's stamp (and counted in the
+/// report), unless another live owner row holds them, and their own model's purge takes them
+/// afterwards.
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();

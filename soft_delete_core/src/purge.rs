@@ -25,7 +25,7 @@
 //!
 //! Owned records (`#[cascade(Child(owned))]`) are not deleted with their owner, which holds their
 //! key: purge their own model after the owner's; they carry the same stamp, so the same cutoff
-//! reaches them. A record whose owner row still holds its key is refused
+//! reaches them (a hard delete of a live owner tombstones them with its own stamp). A record whose owner row still holds its key is refused
 //! ([`Error::Referenced`]), whatever the owner's state.
 
 use chrono::NaiveDateTime;

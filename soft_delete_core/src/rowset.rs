@@ -131,6 +131,48 @@ where
     }
 }
 
+/// The live rows of `M` linked by `L` to a set of parent rows of `P` that no other live row of
+/// `P` links to: an owned record (`#[cascade(Child(owned))]`) that an owner outside the set
+/// still uses stays with that owner.
+pub struct Unshared<'s, P, M, L, DB: SupportedBackend> {
+    linked: Linked<'s, P, M, L, DB>,
+}
+
+impl<'s, P, M, L, DB: SupportedBackend> Unshared<'s, P, M, L, DB> {
+    pub(crate) fn new(parent: &'s dyn RowSet<DB>) -> Self {
+        Unshared {
+            linked: Linked::new(parent, State::Live),
+        }
+    }
+}
+
+impl<P, M, L, DB> RowSet<DB> for Unshared<'_, P, M, L, DB>
+where
+    P: ModelOn<DB>,
+    M: ModelOn<DB>,
+    L: LinkColumns<DB>,
+    DB: SupportedBackend,
+{
+    fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
+        self.linked.condition(out);
+        // `IS NOT TRUE`, not `NOT`: a parent row the set's condition says NULL of (a NULL
+        // foreign key somewhere up the chain) is outside the set, and so another owner.
+        out.sql(" AND ")
+            .fragment(L::child_column())
+            .sql(" NOT IN (SELECT ")
+            .fragment(L::parent_column())
+            .sql(" FROM ")
+            .fragment(P::table())
+            .sql(" WHERE ")
+            .fragment(L::parent_column())
+            .sql(" IS NOT NULL AND ")
+            .fragment(P::in_state(State::Live))
+            .sql(" AND (");
+        self.linked.parent.condition(out);
+        out.sql(") IS NOT TRUE)");
+    }
+}
+
 /// The descendants of a set of rows of `M` through the self-referencing column `L`: a
 /// recursive query, so a whole subtree is one statement whatever its depth.
 pub struct Descendants<'s, M, L, DB: SupportedBackend> {

@@ -655,6 +655,64 @@ fn restoring_a_site_restores_its_store_and_pages() {
     );
 }
 
+#[test]
+fn a_store_two_sites_share_stays_live_until_the_last_of_them_is_deleted() {
+    let mut db = connect();
+    let conn = &mut *db;
+    hosting(conn);
+    // Site 101 was linked to store 10 as well: the store is not site 100's alone.
+    conn.batch_execute(
+        "INSERT INTO hosted_sites (id, merchant_id, store_id, name) VALUES (101, 1, 10, 'Shop mirror')",
+    )
+    .unwrap();
+    let store_10 = |conn: &mut Conn| -> Option<NaiveDateTime> {
+        stores::table
+            .find(10)
+            .select(stores::deleted_at)
+            .first(conn)
+            .unwrap()
+    };
+    let live_pages =
+        |conn: &mut Conn| -> i64 { StorePage::active().count().get_result(conn).unwrap() };
+
+    let first = HostedSite::soft_delete(conn, 100).unwrap();
+
+    assert_eq!(
+        (
+            first.rows_in("hosted_sites"),
+            first.rows_in("stores"),
+            first.rows_in("store_pages")
+        ),
+        (1, 0, 0)
+    );
+    assert_eq!(store_10(conn), None, "site 101 still uses it");
+    assert_eq!(live_pages(conn), 3);
+    soft_delete_core::testing::assert_cascade_tombstoned::<HostedSite, _>(conn, 100);
+
+    // The last site using it takes it along, and brings it back on restore.
+    let last = HostedSite::soft_delete(conn, 101).unwrap();
+    assert_eq!(
+        (last.rows_in("stores"), last.rows_in("store_pages")),
+        (1, 2)
+    );
+    assert_eq!(store_10(conn), Some(last.stamp));
+    assert_eq!(live_pages(conn), 1);
+    // Restoring the first site finds nothing of its own stamp under it.
+    let restored = HostedSite::restore(conn, 100).unwrap();
+    assert_eq!(
+        (restored.rows_in("hosted_sites"), restored.rows_in("stores")),
+        (1, 0)
+    );
+    assert_eq!(store_10(conn), Some(last.stamp));
+    let restored = HostedSite::restore(conn, 101).unwrap();
+    assert_eq!(
+        (restored.rows_in("stores"), restored.rows_in("store_pages")),
+        (1, 2)
+    );
+    assert_eq!(store_10(conn), None);
+    assert_eq!(live_pages(conn), 3);
+}
+
 // ----- seed 004: commute routes ---------------------------------------------------------------
 
 pub(crate) fn commute(conn: &mut Conn) {

@@ -3,6 +3,7 @@
 // scopes and operations never are.
 
 use chrono::NaiveDateTime;
+use diesel::connection::SimpleConnection;
 use diesel::sql_types::Integer;
 use soft_delete_core::SoftDelete;
 use soft_delete_core::leak::{Leak, LeakDetector, LeakKind, Leaks};
@@ -323,6 +324,31 @@ fn purge_and_hard_delete_never_leak() {
     HubIssue::purge(conn, soft_delete_core::purge::Purge::any_age()).unwrap();
     HubRepo::hard_delete(conn, 3).unwrap();
     assert!(HubRepo::hard_delete(conn, 3).unwrap_err().is_not_found());
+
+    leaks.assert_none();
+}
+
+#[test]
+fn an_owned_records_statements_never_leak() {
+    let mut db = connect();
+    let conn = &mut *db;
+    super::cascade::hosting(conn);
+    // Site 101 shares store 10 with site 100, so the delete runs the "no other live owner"
+    // subquery as well.
+    conn.batch_execute(
+        "INSERT INTO hosted_sites (id, merchant_id, store_id, name) VALUES (101, 1, 10, 'Shop mirror')",
+    )
+    .unwrap();
+    let detector = LeakDetector::collecting().watch_graph(HostedSite::cascade_graph());
+    let leaks = detector.leaks();
+    conn.set_instrumentation(detector);
+
+    HostedSite::soft_delete(conn, 100).unwrap();
+    HostedSite::soft_delete(conn, 101).unwrap();
+    HostedSite::restore(conn, 101).unwrap();
+    HostedSite::hard_delete(conn, 200).unwrap();
+    HostedSite::purge(conn, soft_delete_core::purge::Purge::any_age()).unwrap();
+    Store::purge(conn, soft_delete_core::purge::Purge::any_age()).unwrap();
 
     leaks.assert_none();
 }

@@ -371,6 +371,98 @@ fn an_owned_record_outlives_its_owner_until_the_owner_is_purged() {
 }
 
 #[test]
+fn hard_deleting_a_live_site_tombstones_the_store_it_owned() {
+    let mut db = connect();
+    let conn = &mut *db;
+    hosting(conn);
+
+    let report = HostedSite::hard_delete(conn, 100).unwrap();
+
+    // Seed 000's bug was a site deleted for real leaving its store live, holding the
+    // subdomain, with nothing owning it. The store and its pages are tombstoned instead.
+    assert_eq!(
+        (
+            report.rows_in("hosted_sites"),
+            report.rows_in("stores"),
+            report.rows_in("store_pages")
+        ),
+        (1, 1, 2)
+    );
+    let sites: Vec<i32> = hosted_sites::table
+        .order(hosted_sites::id)
+        .select(hosted_sites::id)
+        .load(conn)
+        .unwrap();
+    assert_eq!(sites, [200], "the site itself is gone");
+    let stores: Vec<Store> = stores::table
+        .order(stores::id)
+        .select(Store::as_select())
+        .load(conn)
+        .unwrap();
+    assert_eq!(
+        stores
+            .iter()
+            .map(|store| (store.id, store.deleted_at))
+            .collect::<Vec<_>>(),
+        [(10, Some(report.stamp)), (20, None)],
+        "its store is tombstoned with the operation's stamp; the other site's is untouched"
+    );
+    let pages: Vec<(i32, Option<NaiveDateTime>)> = store_pages::table
+        .order(store_pages::id)
+        .select((store_pages::id, store_pages::deleted_at))
+        .load(conn)
+        .unwrap();
+    assert_eq!(
+        pages,
+        [
+            (1000, Some(report.stamp)),
+            (1001, Some(report.stamp)),
+            (2000, None)
+        ]
+    );
+    // The subdomain is free, and the store, no longer owned, goes with its own purge.
+    conn.batch_execute("INSERT INTO stores (id, subdomain) VALUES (30, 'shop')")
+        .unwrap();
+    let purged = Store::purge(conn, Purge::any_age()).unwrap();
+    assert_eq!(
+        (purged.rows_in("stores"), purged.rows_in("store_pages")),
+        (1, 2)
+    );
+    let left: Vec<i32> = stores::table
+        .order(stores::id)
+        .select(stores::id)
+        .load(conn)
+        .unwrap();
+    assert_eq!(left, [20, 30]);
+}
+
+#[test]
+fn hard_deleting_a_site_leaves_a_store_another_live_site_shares() {
+    let mut db = connect();
+    let conn = &mut *db;
+    hosting(conn);
+    conn.batch_execute(
+        "INSERT INTO hosted_sites (id, merchant_id, store_id, name) VALUES (101, 1, 10, 'Shop mirror')",
+    )
+    .unwrap();
+
+    let report = HostedSite::hard_delete(conn, 100).unwrap();
+
+    assert_eq!(
+        (report.rows_in("hosted_sites"), report.rows_in("stores")),
+        (1, 0)
+    );
+    let live_stores: Vec<i32> = Store::active()
+        .order(stores::id)
+        .select(stores::id)
+        .load(conn)
+        .unwrap();
+    assert_eq!(live_stores, [10, 20], "site 101 still uses store 10");
+    let live_pages: i64 = StorePage::active().count().get_result(conn).unwrap();
+    assert_eq!(live_pages, 3);
+}
+
+#[test]
 fn a_cycle_in_tree_data_is_purged_whole() {
     let mut db = connect();
     let conn = &mut *db;

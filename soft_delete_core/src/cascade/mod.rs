@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::ledger;
 use crate::model::SoftDelete;
 use crate::report::TableChange;
-use crate::rowset::{Descendants, LinkColumns, Linked, RowSet, State, select};
+use crate::rowset::{Descendants, LinkColumns, Linked, RowSet, State, Unshared, select};
 use crate::sql::{Fragment, Statement};
 
 pub use graph::{CascadeGraph, GraphEdge, Policy, Target};
@@ -434,12 +434,14 @@ where
     statement
 }
 
-/// A soft edge to a model with its own graph: the child's edges, then the child.
+/// A soft edge to a model with its own graph: the child's edges, then the child. `owned`
+/// edges leave alone the live records another live owner still uses ([`Unshared`]).
 fn soft_child<Parent, Child, L, C>(
     conn: &mut C,
     parent: &dyn RowSet<C::Backend>,
     walk: &mut Walk<'_, C::Backend>,
     phase: Phase,
+    owned: bool,
 ) -> Result<()>
 where
     C: LoadConnection,
@@ -448,19 +450,23 @@ where
     Child: crate::SoftDeleteOn<C::Backend>,
     L: LinkColumns<C::Backend>,
 {
+    let unshared = Unshared::<Parent, Child, L, C::Backend>::new(parent);
+    let live = Linked::<Parent, Child, L, C::Backend>::new(parent, State::Live);
+    let live: &dyn RowSet<C::Backend> = if owned { &unshared } else { &live };
     if matches!(phase, Phase::PurgeCheck | Phase::LiveCheck) {
-        let live = Linked::<Parent, Child, L, C::Backend>::new(parent, State::Live);
-        refuse_live::<Child, C>(conn, &live, Parent::TABLE)?;
+        refuse_live::<Child, C>(conn, live, Parent::TABLE)?;
     }
-    let set = Linked::<Parent, Child, L, C::Backend>::new(parent, child_state(phase, walk.stamp));
+    let state = child_state(phase, walk.stamp);
+    let linked = Linked::<Parent, Child, L, C::Backend>::new(parent, state);
+    let set = if state == State::Live { live } else { &linked };
     if matches!(phase, Phase::PurgeCheck | Phase::HardCheck) {
-        Child::refuse_owners(conn, &set)?;
+        Child::refuse_owners(conn, set)?;
     }
     let edges = |conn: &mut C,
                  set: &dyn RowSet<C::Backend>,
                  walk: &mut Walk<'_, C::Backend>,
                  phase: Phase| { Child::cascade(conn, set, walk, phase, true) };
-    let rows = visit::<Child, C>(conn, &set, walk, phase, &edges)?;
+    let rows = visit::<Child, C>(conn, set, walk, phase, &edges)?;
     walk.record(Cow::Borrowed(Child::TABLE), rows);
     Ok(())
 }
@@ -483,7 +489,7 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
-        soft_child::<Parent, Child, Link<Fk, Parent::Key>, C>(conn, parent, walk, phase)
+        soft_child::<Parent, Child, Link<Fk, Parent::Key>, C>(conn, parent, walk, phase, false)
     }
 }
 
@@ -505,15 +511,20 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
-        // The owner holds the owned record's key, so deleting the owner for real leaves the
-        // record to its own model's purge or hard delete.
-        if matches!(
-            phase,
-            Phase::PurgeCheck | Phase::Purge | Phase::HardCheck | Phase::HardDelete
-        ) {
-            return Ok(());
-        }
-        soft_child::<Parent, Child, Link<Child::Key, ParentColumn>, C>(conn, parent, walk, phase)
+        let phase = match phase {
+            // The owner holds the owned record's key, so a purge of the owner leaves the
+            // record (tombstoned with it) to its own model's purge.
+            Phase::PurgeCheck | Phase::Purge => return Ok(()),
+            // Deleting a live owner for real must not leave its record live with nothing
+            // owning it (seed 000): the record is tombstoned, as a soft delete of the owner
+            // would, and left to its own model's purge.
+            Phase::HardCheck => Phase::Check,
+            Phase::HardDelete => Phase::Delete,
+            other => other,
+        };
+        soft_child::<Parent, Child, Link<Child::Key, ParentColumn>, C>(
+            conn, parent, walk, phase, true,
+        )
     }
 }
 

@@ -1,7 +1,8 @@
 //! Seed 000, hosting: a hosted site owns its store (the key sits on the site), the store owns
 //! its pages, and the merchant is shared and never touched. Deleting a site tombstones its
 //! store and pages and frees the subdomain; a new site takes it; restoring the old site is
-//! refused with the conflict error, and nothing changes.
+//! refused with the conflict error, and nothing changes. Erasing the new site for real
+//! tombstones its store, which nothing owns any more.
 //!
 //! ```text
 //! cargo run -p soft_delete_examples --bin hosting                       # in-memory SQLite

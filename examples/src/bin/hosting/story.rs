@@ -121,5 +121,19 @@ pub(crate) fn run(url: &str) -> Result<(), Box<dyn std::error::Error + Send + Sy
     }
     let site: HostedSite = hosted_sites::table.find(100).first(conn)?;
     println!("site 100 is still deleted (at {:?}); nothing changed", site.deleted_at);
+
+    // Seed 000's bug: a site deleted for real left its store live, holding the subdomain,
+    // with nothing owning it.
+    let report = HostedSite::hard_delete(conn, 200)?;
+    println!("
+erase site 200 for real: {report}");
+    let store: Store = stores::table.find(20).first(conn)?;
+    if store.deleted_at.is_none() {
+        return Err("the hard delete left store 20 live with nothing owning it".into());
+    }
+    println!(
+        "store 20 is tombstoned (at {:?}), so `{}` is free again; its own purge removes it",
+        store.deleted_at, store.subdomain
+    );
     Ok(())
 }
