@@ -12,6 +12,7 @@
 //! | `cascading-foreign-key` | an `ON DELETE CASCADE` into a soft-deletable table: a hard delete in disguise |
 //! | `child-without-tombstone` | a table that references a soft-deletable one but has no tombstone: it stays visible under a tombstoned parent |
 //! | `unique-counts-tombstones` | a unique key that still counts tombstoned rows: "slug already exists" after a delete |
+//! | `coarse-tombstone` | a timestamp tombstone keeping fewer than 6 digits of a second (MySQL's plain `DATETIME`): operations in the same second share a stamp, so a restore can bring back what another hid |
 //! | `unindexed-tombstone` | a tombstone column no index covers |
 //!
 //! each with what to write instead. This is `soft_delete_core::audit::audit_schema`; the

@@ -22,6 +22,28 @@ fn timestamp() -> &'static str {
     }
 }
 
+/// A nullable timestamp that keeps whole seconds only, where the backend can say so: MySQL's
+/// plain `DATETIME`, PostgreSQL's `timestamp(0)`. SQLite keeps the text it is given.
+fn coarse_timestamp() -> &'static str {
+    if is_mysql() {
+        "DATETIME NULL"
+    } else if std::any::type_name::<Db>().ends_with("Pg") {
+        "TIMESTAMP(0) NULL"
+    } else {
+        "TIMESTAMP NULL"
+    }
+}
+
+/// `coarse-tombstone` for `audit_coarse`, on the backends whose types fix the digits kept.
+fn coarse(
+    mut hazards: Vec<(&'static str, &'static str, &'static str)>,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    if !std::any::type_name::<Db>().ends_with("Sqlite") {
+        hazards.push(("coarse-tombstone", "audit_coarse", "deleted_at"));
+    }
+    hazards
+}
+
 /// One statement at a time: MySQL takes no batches through Diesel's `batch_execute`.
 fn run(conn: &mut Conn, statements: &[String]) {
     for statement in statements {
@@ -96,6 +118,11 @@ fn hazardous_tables(conn: &mut Conn) {
             "CREATE INDEX audit_slugs_deleted_at ON audit_slugs (deleted_at)".to_owned(),
             "CREATE UNIQUE INDEX audit_slugs_slug ON audit_slugs (slug)".to_owned(),
             format!("CREATE TABLE audit_unindexed (id INTEGER PRIMARY KEY, deleted_at {ts})"),
+            format!(
+                "CREATE TABLE audit_coarse (id INTEGER PRIMARY KEY, deleted_at {})",
+                coarse_timestamp()
+            ),
+            "CREATE INDEX audit_coarse_deleted_at ON audit_coarse (deleted_at)".to_owned(),
         ],
     );
 }
@@ -106,6 +133,7 @@ const AUDIT_TABLES: &[&str] = &[
     "audit_orphans",
     "audit_slugs",
     "audit_unindexed",
+    "audit_coarse",
 ];
 
 #[test]
@@ -120,6 +148,22 @@ fn the_catalog_reads_columns_keys_and_indexes() {
     let parents = catalog.table("AUDIT_PARENTS").unwrap();
     let deleted_at = parents.column("deleted_at").unwrap();
     assert!(deleted_at.nullable && !deleted_at.generated);
+    let coarse = catalog
+        .table("audit_coarse")
+        .unwrap()
+        .column("deleted_at")
+        .unwrap();
+    if std::any::type_name::<Db>().ends_with("Sqlite") {
+        assert_eq!(
+            (deleted_at.second_digits, coarse.second_digits),
+            (None, None)
+        );
+    } else {
+        assert_eq!(
+            (deleted_at.second_digits, coarse.second_digits),
+            (Some(6), Some(0))
+        );
+    }
     assert!(!parents.column("name").unwrap().nullable);
     assert!(parents.indexes.iter().any(|index| index.primary));
 
@@ -172,12 +216,12 @@ fn the_schema_audit_finds_each_hazard_by_its_tombstone_column() {
 
     assert_eq!(
         found(&report, AUDIT_TABLES),
-        expected(&[
+        expected(&coarse(vec![
             ("cascading-foreign-key", "audit_cascading", "parent_id"),
             ("child-without-tombstone", "audit_orphans", "parent_id"),
             ("unique-counts-tombstones", "audit_slugs", "slug"),
             ("unindexed-tombstone", "audit_unindexed", "deleted_at"),
-        ]),
+        ])),
         "{report}"
     );
     // The fixture's unique keys over live rows (partial indexes, or MySQL's generated columns)

@@ -179,6 +179,11 @@ pub struct ColumnInfo {
     /// The expression a generated column is computed with, where the database tells it
     /// (PostgreSQL, MySQL, MariaDB; `None` on SQLite).
     pub generation: Option<String>,
+    /// For a timestamp column, the digits of a second it keeps where its type fixes them:
+    /// PostgreSQL's `timestamp` keeps 6 unless declared with fewer, MySQL's `DATETIME` and
+    /// `TIMESTAMP` keep 0 unless declared with more (`DATETIME(6)`). `None` for other types, and
+    /// on SQLite, which keeps the text it is given.
+    pub second_digits: Option<u8>,
 }
 
 impl ColumnInfo {
@@ -196,6 +201,7 @@ impl ColumnInfo {
             data_type: data_type.to_owned(),
             generated: false,
             generation: None,
+            second_digits: None,
         }
     }
 
@@ -219,6 +225,20 @@ impl ColumnInfo {
                 .generation
                 .as_deref()
                 .is_some_and(|expression| mentions(expression, column))
+    }
+}
+
+/// The digits of a second a column of type `data_type` keeps: the number in its parentheses, or
+/// `bare` when it names none; `None` for a type that is not a timestamp.
+#[cfg(any(feature = "postgres", feature = "mysql"))]
+fn second_digits(data_type: &str, bare: u8) -> Option<u8> {
+    let lower = data_type.to_ascii_lowercase();
+    if !(lower.starts_with("timestamp") || lower.starts_with("datetime")) {
+        return None;
+    }
+    match lower.split_once('(') {
+        Some((_, rest)) => rest.split(')').next()?.trim().parse().ok(),
+        None => Some(bare),
     }
 }
 
@@ -450,6 +470,7 @@ macro_rules! server_catalog {
             {
                 let ledger = crate::ledger::TABLE;
                 Ok(assemble(
+                    &$queries,
                     load(conn, $queries.tables, ledger)?,
                     load(conn, $queries.columns, ledger)?,
                     load(conn, $queries.foreign_keys, ledger)?,
@@ -590,6 +611,7 @@ mod sqlite {
                 nullable: row.not_null == 0 && row.pk == 0,
                 generated: row.hidden >= 2,
                 generation: None,
+                second_digits: None,
                 name: row.name,
                 data_type: row.data_type,
             })
@@ -705,7 +727,7 @@ mod server {
     use diesel::QueryableByName;
     use diesel::sql_types::{Integer, Nullable, Text};
 
-    use super::{ColumnInfo, FkAction, ForeignKey, Index, Table, same};
+    use super::{ColumnInfo, FkAction, ForeignKey, Index, Table, same, second_digits};
 
     #[derive(QueryableByName)]
     pub(super) struct TableRow {
@@ -771,10 +793,13 @@ mod server {
         pub(super) columns: &'static str,
         pub(super) foreign_keys: &'static str,
         pub(super) indexes: &'static str,
+        /// The digits of a second of a timestamp type declared without them.
+        pub(super) bare_timestamp_digits: u8,
     }
 
     /// Puts the rows together into tables; rows of tables the table list lacks are dropped.
     pub(super) fn assemble(
+        queries: &Queries,
         tables: Vec<TableRow>,
         columns: Vec<ColumnRow>,
         foreign_keys: Vec<ForeignKeyRow>,
@@ -787,6 +812,7 @@ mod server {
         for row in columns {
             if let Some(table) = find(&mut tables, &row.table_name) {
                 table.columns.push(ColumnInfo {
+                    second_digits: second_digits(&row.data_type, queries.bare_timestamp_digits),
                     name: row.column_name,
                     nullable: row.nullable != 0,
                     data_type: row.data_type,
@@ -894,6 +920,7 @@ mod postgres {
                 ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum > 0
             WHERE n.nspname = current_schema() AND k.ord <= x.indnkeyatts AND t.relname <> $1
             ORDER BY t.relname, i.relname, k.ord",
+        bare_timestamp_digits: 6,
     };
 
     server_catalog!(Pg, QUERIES);
@@ -939,6 +966,7 @@ mod mysql {
             FROM information_schema.STATISTICS
             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ?
             ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
+        bare_timestamp_digits: 0,
     };
 
     server_catalog!(Mysql, QUERIES);

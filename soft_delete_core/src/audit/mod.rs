@@ -115,7 +115,8 @@ impl Options {
 /// [`Options::tombstone_columns`] is soft-deletable, and is checked for
 /// [`CascadingForeignKey`](Hazard::CascadingForeignKey),
 /// [`ChildWithoutTombstone`](Hazard::ChildWithoutTombstone),
-/// [`UniqueCountsTombstones`](Hazard::UniqueCountsTombstones) and
+/// [`UniqueCountsTombstones`](Hazard::UniqueCountsTombstones),
+/// [`CoarseTombstone`](Hazard::CoarseTombstone) and
 /// [`UnindexedTombstone`](Hazard::UnindexedTombstone).
 ///
 /// ```
@@ -159,7 +160,7 @@ pub fn audit_schema(catalog: &Catalog, options: &Options) -> AuditReport {
                 });
             }
         }
-        keys_and_indexes(table, &tombstones, &mut hazards);
+        table_checks(table, &tombstones, &mut hazards);
     }
     AuditReport::new(hazards)
 }
@@ -169,6 +170,7 @@ pub fn audit_schema(catalog: &Catalog, options: &Options) -> AuditReport {
 /// are taken care of. Finds [`CascadingForeignKey`](Hazard::CascadingForeignKey),
 /// [`UncoveredChild`](Hazard::UncoveredChild),
 /// [`UniqueCountsTombstones`](Hazard::UniqueCountsTombstones),
+/// [`CoarseTombstone`](Hazard::CoarseTombstone),
 /// [`UnindexedTombstone`](Hazard::UnindexedTombstone), and the drift between models and
 /// database: [`MissingTable`](Hazard::MissingTable) and
 /// [`UnmodelledTable`](Hazard::UnmodelledTable) (a table with a tombstone column, `deleted_at`
@@ -235,7 +237,7 @@ pub fn audit_graphs(catalog: &Catalog, graphs: &[&'static CascadeGraph]) -> Audi
             });
             continue;
         }
-        keys_and_indexes(table, &[graph.tombstone], &mut hazards);
+        table_checks(table, &[graph.tombstone], &mut hazards);
     }
 
     let mut tombstones = vec!["deleted_at"];
@@ -402,9 +404,9 @@ fn edge_columns(catalog: &Catalog, graph: &CascadeGraph, hazards: &mut Vec<Hazar
     }
 }
 
-/// The unique keys that count tombstones and the tombstones no index covers, of one
-/// soft-deletable table.
-fn keys_and_indexes(table: &Table, tombstones: &[&str], hazards: &mut Vec<Hazard>) {
+/// The unique keys that count tombstones, and the tombstones that keep too few digits of a
+/// second or that no index covers, of one soft-deletable table.
+fn table_checks(table: &Table, tombstones: &[&str], hazards: &mut Vec<Hazard>) {
     for index in &table.indexes {
         if index.unique && !index.primary && !respects(table, index, tombstones) {
             hazards.push(Hazard::UniqueCountsTombstones {
@@ -416,6 +418,17 @@ fn keys_and_indexes(table: &Table, tombstones: &[&str], hazards: &mut Vec<Hazard
         }
     }
     for tombstone in tombstones {
+        if let Some(digits) = table
+            .column(tombstone)
+            .and_then(|column| column.second_digits)
+            .filter(|digits| *digits < 6)
+        {
+            hazards.push(Hazard::CoarseTombstone {
+                table: table.name.clone(),
+                column: (*tombstone).to_owned(),
+                digits,
+            });
+        }
         let indexed = table.indexes.iter().any(|index| {
             index.columns.iter().any(|c| mentions(c, tombstone))
                 || index

@@ -69,6 +69,17 @@ pub enum Hazard {
         /// The table's tombstone column.
         tombstone: String,
     },
+    /// A timestamp tombstone that keeps fewer than six digits of a second (MySQL's plain
+    /// `DATETIME`, `timestamp(0)`): two operations within the same second share a stamp, and
+    /// restoring one brings back rows the other tombstoned on their own.
+    CoarseTombstone {
+        /// The soft-deletable table.
+        table: String,
+        /// The tombstone column.
+        column: String,
+        /// The digits of a second it keeps.
+        digits: u8,
+    },
     /// A tombstone column that no index covers, as a key column or in a partial predicate:
     /// every scope filters on it.
     UnindexedTombstone {
@@ -99,8 +110,8 @@ pub enum Hazard {
 
 impl Hazard {
     /// The hazard's kind, in kebab case: `cascading-foreign-key`, `uncovered-child`,
-    /// `child-without-tombstone`, `unique-counts-tombstones`, `unindexed-tombstone`,
-    /// `missing-table`, `unmodelled-table`.
+    /// `child-without-tombstone`, `unique-counts-tombstones`, `coarse-tombstone`,
+    /// `unindexed-tombstone`, `missing-table`, `unmodelled-table`.
     ///
     /// ```
     /// # use soft_delete_core::audit::Hazard;
@@ -114,6 +125,7 @@ impl Hazard {
             Hazard::UncoveredChild { .. } => "uncovered-child",
             Hazard::ChildWithoutTombstone { .. } => "child-without-tombstone",
             Hazard::UniqueCountsTombstones { .. } => "unique-counts-tombstones",
+            Hazard::CoarseTombstone { .. } => "coarse-tombstone",
             Hazard::UnindexedTombstone { .. } => "unindexed-tombstone",
             Hazard::MissingTable { .. } => "missing-table",
             Hazard::UnmodelledTable { .. } => "unmodelled-table",
@@ -127,9 +139,10 @@ impl Hazard {
             Hazard::UncoveredChild { .. } => 1,
             Hazard::ChildWithoutTombstone { .. } => 2,
             Hazard::UniqueCountsTombstones { .. } => 3,
-            Hazard::UnindexedTombstone { .. } => 4,
-            Hazard::MissingTable { .. } => 5,
-            Hazard::UnmodelledTable { .. } => 6,
+            Hazard::CoarseTombstone { .. } => 4,
+            Hazard::UnindexedTombstone { .. } => 5,
+            Hazard::MissingTable { .. } => 6,
+            Hazard::UnmodelledTable { .. } => 7,
         }
     }
 
@@ -147,6 +160,7 @@ impl Hazard {
             | Hazard::UncoveredChild { table, .. }
             | Hazard::ChildWithoutTombstone { table, .. }
             | Hazard::UniqueCountsTombstones { table, .. }
+            | Hazard::CoarseTombstone { table, .. }
             | Hazard::UnindexedTombstone { table, .. }
             | Hazard::MissingTable { table, .. }
             | Hazard::UnmodelledTable { table, .. } => table,
@@ -170,9 +184,9 @@ impl Hazard {
             | Hazard::UniqueCountsTombstones { columns, .. } => {
                 columns.iter().map(String::as_str).collect()
             }
-            Hazard::UnindexedTombstone { column, .. } | Hazard::UnmodelledTable { column, .. } => {
-                vec![column]
-            }
+            Hazard::CoarseTombstone { column, .. }
+            | Hazard::UnindexedTombstone { column, .. }
+            | Hazard::UnmodelledTable { column, .. } => vec![column],
             Hazard::MissingTable { column, .. } => column.as_deref().into_iter().collect(),
         }
     }
@@ -231,6 +245,19 @@ impl Hazard {
                  its key taken",
                 quoted(columns),
             ),
+            Hazard::CoarseTombstone {
+                table,
+                column,
+                digits,
+            } => format!(
+                "`{table}`.`{column}` keeps {digits} digits of a second: two operations within \
+                 the same {} share a stamp, and restoring one brings back rows the other \
+                 tombstoned",
+                match digits {
+                    0 => "second".to_owned(),
+                    _ => format!("1/{} of a second", 10_u64.pow(u32::from(*digits))),
+                }
+            ),
             Hazard::UnindexedTombstone { table, column } => {
                 format!("`{table}`.`{column}` is in no index")
             }
@@ -280,6 +307,11 @@ impl Hazard {
             Hazard::UniqueCountsTombstones { tombstone, .. } => format!(
                 "replace it with migration::unique_while_live, a unique key over live rows only \
                  (a partial index on `{tombstone}`; a generated live column on MySQL)"
+            ),
+            Hazard::CoarseTombstone { table, column, .. } => format!(
+                "widen `{table}`.`{column}` to microseconds: DATETIME(6) on MySQL/MariaDB, \
+                 timestamp (6 digits, the default) on PostgreSQL; migration::add_tombstone \
+                 writes those"
             ),
             Hazard::UnindexedTombstone { table, column } => format!(
                 "CREATE INDEX on `{table}` (`{column}`) (migration::add_tombstone makes one), or \
@@ -421,9 +453,9 @@ impl AuditReport {
                 ),
                 Hazard::UniqueCountsTombstones { index, .. } => (Some(index.as_str()), None, None),
                 Hazard::MissingTable { model, .. } => (None, None, Some(model.as_str())),
-                Hazard::UnindexedTombstone { .. } | Hazard::UnmodelledTable { .. } => {
-                    (None, None, None)
-                }
+                Hazard::CoarseTombstone { .. }
+                | Hazard::UnindexedTombstone { .. }
+                | Hazard::UnmodelledTable { .. } => (None, None, None),
             };
             out.push_str("{\"kind\":");
             json_string(&mut out, Some(hazard.kind()));
