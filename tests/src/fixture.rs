@@ -94,6 +94,23 @@ pub const SQLITE_SCHEMA: &[&str] = &[
         title TEXT NOT NULL,
         deleted_at TIMESTAMP
     )",
+    // Seed 003: a payment hangs off its domain and off its end user (a diamond).
+    "CREATE TABLE tenant_domains (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        deleted_at TIMESTAMP
+    )",
+    "CREATE TABLE tenant_end_users (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        deleted_at TIMESTAMP
+    )",
+    "CREATE TABLE tenant_payments (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        end_user_id INTEGER NOT NULL REFERENCES tenant_end_users (id),
+        deleted_at TIMESTAMP
+    )",
     // Seed 004: commute routes.
     "CREATE TABLE stations (
         id INTEGER PRIMARY KEY,
@@ -242,6 +259,23 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
         id INTEGER PRIMARY KEY,
         store_id INTEGER NOT NULL REFERENCES stores (id),
         title TEXT NOT NULL,
+        deleted_at TIMESTAMP
+    )",
+    // Seed 003: a payment hangs off its domain and off its end user (a diamond).
+    "CREATE TABLE tenant_domains (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        deleted_at TIMESTAMP
+    )",
+    "CREATE TABLE tenant_end_users (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        deleted_at TIMESTAMP
+    )",
+    "CREATE TABLE tenant_payments (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        end_user_id INTEGER NOT NULL REFERENCES tenant_end_users (id),
         deleted_at TIMESTAMP
     )",
     // Seed 004: commute routes.
@@ -406,6 +440,26 @@ pub const MYSQL_SCHEMA: &[&str] = &[
         title TEXT NOT NULL,
         deleted_at DATETIME(6) NULL,
         FOREIGN KEY (store_id) REFERENCES stores (id)
+    )",
+    // Seed 003: a payment hangs off its domain and off its end user (a diamond).
+    "CREATE TABLE tenant_domains (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        deleted_at DATETIME(6) NULL
+    )",
+    "CREATE TABLE tenant_end_users (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL,
+        deleted_at DATETIME(6) NULL,
+        FOREIGN KEY (domain_id) REFERENCES tenant_domains (id)
+    )",
+    "CREATE TABLE tenant_payments (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL,
+        end_user_id INTEGER NOT NULL,
+        deleted_at DATETIME(6) NULL,
+        FOREIGN KEY (domain_id) REFERENCES tenant_domains (id),
+        FOREIGN KEY (end_user_id) REFERENCES tenant_end_users (id)
     )",
     // Seed 004: commute routes.
     "CREATE TABLE stations (

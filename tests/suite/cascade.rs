@@ -713,6 +713,150 @@ fn a_store_two_sites_share_stays_live_until_the_last_of_them_is_deleted() {
     assert_eq!(live_pages(conn), 3);
 }
 
+// ----- seed 003: payments under two parents ---------------------------------------------------
+
+/// Domains 1 and 2; end users 10 and 11 of domain 1, 20 of domain 2; payments 100-102 of
+/// domain 1 by its users, 200 of domain 2, and 300 made to domain 1 by domain 2's user 20.
+pub(crate) fn tenants(conn: &mut Conn) {
+    conn.batch_execute(
+        "INSERT INTO tenant_domains (id, name) VALUES (1, 'acme'), (2, 'globex');
+         INSERT INTO tenant_end_users (id, domain_id) VALUES (10, 1), (11, 1), (20, 2);
+         INSERT INTO tenant_payments (id, domain_id, end_user_id) VALUES
+             (100, 1, 10), (101, 1, 10), (102, 1, 11), (200, 2, 20), (300, 1, 20);",
+    )
+    .unwrap();
+}
+
+/// `(id, deleted_at)` of every payment, by id.
+fn payments(conn: &mut Conn) -> Vec<(i32, Option<NaiveDateTime>)> {
+    tenant_payments::table
+        .order(tenant_payments::id)
+        .select((tenant_payments::id, tenant_payments::deleted_at))
+        .load(conn)
+        .unwrap()
+}
+
+#[test]
+fn a_domain_delete_reaches_each_payment_once_whichever_path_leads_there() {
+    let mut db = connect();
+    let conn = &mut *db;
+    tenants(conn);
+
+    let report = TenantDomain::soft_delete(conn, 1).unwrap();
+
+    // Payments 100-102 are reached through domain 1 and through its users; 300 through the
+    // domain only. Each is tombstoned once, with the one stamp.
+    assert_eq!(
+        (
+            report.rows_in("tenant_domains"),
+            report.rows_in("tenant_end_users"),
+            report.rows_in("tenant_payments")
+        ),
+        (1, 2, 4)
+    );
+    let stamp = Some(report.stamp);
+    assert_eq!(
+        payments(conn),
+        [
+            (100, stamp),
+            (101, stamp),
+            (102, stamp),
+            (200, None),
+            (300, stamp)
+        ]
+    );
+    let live_users: Vec<i32> = TenantEndUser::active()
+        .select(tenant_end_users::id)
+        .load(conn)
+        .unwrap();
+    assert_eq!(live_users, [20]);
+
+    let restored = TenantDomain::restore(conn, 1).unwrap();
+    assert_eq!(
+        (
+            restored.rows_in("tenant_domains"),
+            restored.rows_in("tenant_end_users"),
+            restored.rows_in("tenant_payments")
+        ),
+        (1, 2, 4)
+    );
+    assert!(
+        payments(conn)
+            .iter()
+            .all(|(_, deleted_at)| deleted_at.is_none())
+    );
+}
+
+#[test]
+fn a_payment_comes_back_on_its_own_only_under_two_live_parents() {
+    let mut db = connect();
+    let conn = &mut *db;
+    tenants(conn);
+
+    // Domain 2 goes, and with it user 20 and everything user 20 paid, domain 1's payment 300
+    // included.
+    let domain = TenantDomain::soft_delete(conn, 2).unwrap();
+    let stamp = Some(domain.stamp);
+    assert_eq!(domain.rows_in("tenant_payments"), 2);
+    assert_eq!(
+        payments(conn),
+        [
+            (100, None),
+            (101, None),
+            (102, None),
+            (200, stamp),
+            (300, stamp)
+        ]
+    );
+    // Its domain 1 is live, its user is not.
+    let error = TenantPayment::restore(conn, 300).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::ParentDeleted {
+                table: "tenant_payments",
+                parent: "tenant_end_users",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(payments(conn)[4], (300, stamp), "nothing changed");
+
+    TenantDomain::restore(conn, 2).unwrap();
+    assert!(
+        payments(conn)
+            .iter()
+            .all(|(_, deleted_at)| deleted_at.is_none())
+    );
+
+    // The other way round: its user is live, its domain 1 is not.
+    TenantPayment::soft_delete(conn, 300).unwrap();
+    TenantDomain::soft_delete(conn, 1).unwrap();
+    let error = TenantPayment::restore(conn, 300).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::ParentDeleted {
+                parent: "tenant_domains",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    TenantDomain::restore(conn, 1).unwrap();
+    assert!(
+        payments(conn)[4].1.is_some(),
+        "300 was deleted on its own before its domain, and stays deleted"
+    );
+    TenantPayment::restore(conn, 300).unwrap();
+    assert!(
+        payments(conn)
+            .iter()
+            .all(|(_, deleted_at)| deleted_at.is_none())
+    );
+}
+
 // ----- seed 004: commute routes ---------------------------------------------------------------
 
 pub(crate) fn commute(conn: &mut Conn) {

@@ -1,5 +1,6 @@
-// The seed shapes: code hosting (seed 001), hosting (seed 000), commute routes (seed 004), and a
-// self-referencing comment tree.
+// The seed shapes: code hosting (seed 001), hosting (seed 000), a multi-tenant platform's
+// payments under two parents (seed 003), commute routes (seed 004), and a self-referencing
+// comment tree.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -299,6 +300,74 @@ pub struct StorePage {
     pub id: i32,
     pub store_id: i32,
     pub title: String,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+diesel::table! {
+    tenant_domains (id) {
+        id -> Integer,
+        name -> Text,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tenant_end_users (id) {
+        id -> Integer,
+        domain_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tenant_payments (id) {
+        id -> Integer,
+        domain_id -> Integer,
+        end_user_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(tenant_domains, tenant_end_users, tenant_payments);
+
+// Seed 003: a domain has end users and payments; a payment also hangs off the end user who
+// made it, so a domain's delete reaches it by two paths.
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDelete)]
+#[diesel(table_name = tenant_domains)]
+#[cascade(TenantEndUser, TenantPayment)]
+pub struct TenantDomain {
+    pub id: i32,
+    pub name: String,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDelete,
+)]
+#[diesel(table_name = tenant_end_users, belongs_to(TenantDomain, foreign_key = domain_id))]
+#[soft_delete(parent = TenantDomain)]
+#[cascade(TenantPayment)]
+pub struct TenantEndUser {
+    pub id: i32,
+    pub domain_id: i32,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDelete,
+)]
+#[diesel(
+    table_name = tenant_payments,
+    belongs_to(TenantDomain, foreign_key = domain_id),
+    belongs_to(TenantEndUser, foreign_key = end_user_id)
+)]
+#[soft_delete(parent = TenantDomain)]
+#[soft_delete(parent = TenantEndUser)]
+pub struct TenantPayment {
+    pub id: i32,
+    pub domain_id: i32,
+    pub end_user_id: i32,
     pub deleted_at: Option<NaiveDateTime>,
 }
 
