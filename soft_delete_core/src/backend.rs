@@ -691,6 +691,11 @@ pub trait SoftDeleteOn<DB: SupportedBackend>: ModelOn<DB> {
     fn refuse_owners<C>(conn: &mut C, set: &dyn RowSet<DB>) -> crate::Result<()>
     where
         C: LoadConnection<Backend = DB>;
+
+    /// Narrows a restore at `stamp` to the rows no parent tombstoned by another operation
+    /// still hides (see [`ParentOn::not_held`](crate::cascade::ParentOn::not_held)).
+    #[doc(hidden)]
+    fn not_held<'s>(out: &mut crate::sql::Statement<'s, DB>, stamp: NaiveDateTime);
 }
 
 impl<M, DB> SoftDeleteOn<DB> for M
@@ -725,5 +730,9 @@ where
         C: LoadConnection<Backend = DB>,
     {
         <M::Parents as ParentsOn<M, DB>>::refuse_owners(conn, set)
+    }
+
+    fn not_held<'s>(out: &mut crate::sql::Statement<'s, DB>, stamp: NaiveDateTime) {
+        <M::Parents as ParentsOn<M, DB>>::not_held(out, stamp);
     }
 }

@@ -218,7 +218,9 @@ where
 }
 
 /// Restores the row of `M` whose key is `id`, and exactly what the operation that tombstoned
-/// it hid with it: descendants tombstoned on their own, before or after, stay tombstoned.
+/// it hid with it: descendants tombstoned on their own, before or after, stay tombstoned. So
+/// does a descendant whose other parent another operation has tombstoned since (it would be
+/// live under a tombstoned row): it keeps its stamp, and comes back with its own restore.
 ///
 /// A live row is left as it is ([`Outcome::AlreadyActive`]); a key no row has is
 /// [`Error::NotFound`]; a row whose parent is still tombstoned is [`Error::ParentDeleted`]

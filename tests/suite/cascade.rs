@@ -857,6 +857,79 @@ fn a_payment_comes_back_on_its_own_only_under_two_live_parents() {
     );
 }
 
+#[test]
+fn restoring_one_parent_leaves_hidden_a_payment_its_other_deleted_parent_holds() {
+    let mut db = connect();
+    let conn = &mut *db;
+    tenants(conn);
+    // User 20 goes first, with payments 200 and 300; then domain 1 goes, which payment 300
+    // also hangs off (already tombstoned, it keeps user 20's stamp).
+    let user = TenantEndUser::soft_delete(conn, 20).unwrap();
+    let domain = TenantDomain::soft_delete(conn, 1).unwrap();
+    assert_eq!(domain.rows_in("tenant_payments"), 3);
+
+    let restored = TenantEndUser::restore(conn, 20).unwrap();
+
+    // Payment 300 would be live under a deleted domain: it stays hidden, stamp and all.
+    assert_eq!(restored.rows_in("tenant_payments"), 1);
+    let by_domain = Some(domain.stamp);
+    assert_eq!(
+        payments(conn),
+        [
+            (100, by_domain),
+            (101, by_domain),
+            (102, by_domain),
+            (200, None),
+            (300, Some(user.stamp))
+        ]
+    );
+    let leaked: i64 = TenantPayment::active()
+        .inner_join(tenant_domains::table)
+        .filter(TenantDomain::is_deleted())
+        .count()
+        .get_result(conn)
+        .unwrap();
+    assert_eq!(leaked, 0, "no live payment under a tombstoned domain");
+
+    // Domain 1 brings back what it hid; payment 300 then comes back with its own restore.
+    TenantDomain::restore(conn, 1).unwrap();
+    assert_eq!(payments(conn)[4], (300, Some(user.stamp)));
+    TenantPayment::restore(conn, 300).unwrap();
+    assert!(
+        payments(conn)
+            .iter()
+            .all(|(_, deleted_at)| deleted_at.is_none())
+    );
+}
+
+#[test]
+fn restoring_a_site_brings_back_a_store_another_deleted_site_also_held() {
+    let mut db = connect();
+    let conn = &mut *db;
+    hosting(conn);
+    conn.batch_execute(
+        "INSERT INTO hosted_sites (id, merchant_id, store_id, name) VALUES (101, 1, 10, 'Shop mirror')",
+    )
+    .unwrap();
+    // Site 101 goes while 100 still uses the store; then 100 goes, taking the store along.
+    HostedSite::soft_delete(conn, 101).unwrap();
+    HostedSite::soft_delete(conn, 100).unwrap();
+
+    let restored = HostedSite::restore(conn, 100).unwrap();
+
+    // Site 100 uses the store again, whatever became of site 101.
+    assert_eq!(
+        (restored.rows_in("stores"), restored.rows_in("store_pages")),
+        (1, 2)
+    );
+    let live: Vec<i32> = Store::active()
+        .order(stores::id)
+        .select(stores::id)
+        .load(conn)
+        .unwrap();
+    assert_eq!(live, [10, 20]);
+}
+
 // ----- seed 004: commute routes ---------------------------------------------------------------
 
 pub(crate) fn commute(conn: &mut Conn) {

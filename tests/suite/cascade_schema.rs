@@ -328,6 +328,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(tenant_payments -> tenant_domains (domain_id));
 diesel::allow_tables_to_appear_in_same_query!(tenant_domains, tenant_end_users, tenant_payments);
 
 // Seed 003: a domain has end users and payments; a payment also hangs off the end user who

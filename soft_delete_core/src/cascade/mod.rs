@@ -434,8 +434,28 @@ where
     statement
 }
 
+/// The rows of a restore's child set that no other parent, tombstoned by another operation,
+/// still hides (seed 003: a payment whose end user is restored while its domain is deleted).
+/// The others keep their tombstone, stamp and subtree, and come back with their own restore
+/// once every parent is live.
+struct NotHeld<'s, M, DB: SupportedBackend> {
+    set: &'s dyn RowSet<DB>,
+    stamp: NaiveDateTime,
+    model: core::marker::PhantomData<fn() -> M>,
+}
+
+impl<M: crate::SoftDeleteOn<DB>, DB: SupportedBackend> RowSet<DB> for NotHeld<'_, M, DB> {
+    fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
+        out.sql("(");
+        self.set.condition(out);
+        out.sql(")");
+        M::not_held(out, self.stamp);
+    }
+}
+
 /// A soft edge to a model with its own graph: the child's edges, then the child. `owned`
-/// edges leave alone the live records another live owner still uses ([`Unshared`]).
+/// edges leave alone the live records another live owner still uses ([`Unshared`]); a restore
+/// leaves alone the rows another tombstoned parent still hides ([`NotHeld`]).
 fn soft_child<Parent, Child, L, C>(
     conn: &mut C,
     parent: &dyn RowSet<C::Backend>,
@@ -458,7 +478,16 @@ where
     }
     let state = child_state(phase, walk.stamp);
     let linked = Linked::<Parent, Child, L, C::Backend>::new(parent, state);
-    let set = if state == State::Live { live } else { &linked };
+    let not_held = NotHeld::<Child, C::Backend> {
+        set: &linked,
+        stamp: walk.stamp,
+        model: core::marker::PhantomData,
+    };
+    let set: &dyn RowSet<C::Backend> = match phase {
+        _ if state == State::Live => live,
+        Phase::Restore => &not_held,
+        _ => &linked,
+    };
     if matches!(phase, Phase::PurgeCheck | Phase::HardCheck) {
         Child::refuse_owners(conn, set)?;
     }

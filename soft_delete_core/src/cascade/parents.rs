@@ -1,5 +1,6 @@
 //! The parents of a model: what restoring one of its rows must find live first.
 
+use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
 
 use super::owners::{IsOwned, refuse_owner};
@@ -87,6 +88,11 @@ pub trait ParentOn<M: ModelOn<DB>, DB: SupportedBackend> {
     fn refuse_owner<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
     where
         C: LoadConnection<Backend = DB>;
+
+    /// Pushes ` AND <M's link> NOT IN (<this parent's rows tombstoned, not at stamp>)`: leaves
+    /// out of a restore at `stamp` the rows of `M` that a row of this parent, tombstoned by
+    /// another operation, still hides.
+    fn not_held<'s>(out: &mut Statement<'s, DB>, stamp: NaiveDateTime);
 }
 
 impl<P, M, DB> ParentOn<M, DB> for ParentLink<P>
@@ -133,6 +139,29 @@ where
     {
         refuse_owner::<P, M, DB, C>(conn, set)
     }
+
+    fn not_held<'s>(out: &mut Statement<'s, DB>, stamp: NaiveDateTime) {
+        type LinkOf<P, M> = <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link;
+        // A tree's rows are their own parents; a restore reaches them by the recursive query,
+        // and MySQL reads no table it updates. An owned record is needed by any live owner, so
+        // another tombstoned owner does not hold it back.
+        if P::TABLE == M::TABLE || <<P as CascadesTo<M>>::Edge as IsOwned>::OWNED {
+            return;
+        }
+        out.sql(" AND ")
+            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
+            .sql(" NOT IN (SELECT ")
+            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::parent_column())
+            .sql(" FROM ")
+            .fragment(P::table())
+            .sql(" WHERE ")
+            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::parent_column())
+            .sql(" IS NOT NULL AND ")
+            .fragment(P::in_state(State::Deleted))
+            .sql(" AND NOT (")
+            .fragment(P::in_state(State::At(stamp)))
+            .sql("))");
+    }
 }
 
 /// The parents of `M`, as a tuple, checked on `DB`.
@@ -147,6 +176,9 @@ pub trait ParentsOn<M: ModelOn<DB>, DB: SupportedBackend> {
     fn refuse_owners<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
     where
         C: LoadConnection<Backend = DB>;
+
+    /// [`ParentOn::not_held`] for every parent.
+    fn not_held<'s>(out: &mut Statement<'s, DB>, stamp: NaiveDateTime);
 }
 
 impl<M: ModelOn<DB>, DB: SupportedBackend> ParentsOn<M, DB> for () {
@@ -163,6 +195,8 @@ impl<M: ModelOn<DB>, DB: SupportedBackend> ParentsOn<M, DB> for () {
     {
         Ok(())
     }
+
+    fn not_held<'s>(_: &mut Statement<'s, DB>, _: NaiveDateTime) {}
 }
 
 macro_rules! parents_tuple {
@@ -185,6 +219,10 @@ macro_rules! parents_tuple {
             {
                 $(<$parent as ParentOn<M, DB>>::refuse_owner(conn, set)?;)+
                 Ok(())
+            }
+
+            fn not_held<'s>(out: &mut Statement<'s, DB>, stamp: NaiveDateTime) {
+                $(<$parent as ParentOn<M, DB>>::not_held(out, stamp);)+
             }
         }
     };
