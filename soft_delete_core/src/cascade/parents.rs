@@ -92,7 +92,7 @@ pub trait ParentOn<M: ModelOn<DB>, DB: SupportedBackend> {
     /// Pushes ` AND <M's link> NOT IN (<this parent's rows tombstoned, not at stamp>)`: leaves
     /// out of a restore at `stamp` the rows of `M` that a row of this parent, tombstoned by
     /// another operation, still hides.
-    fn not_held<'s>(out: &mut Statement<'s, DB>, stamp: NaiveDateTime);
+    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime);
 }
 
 impl<P, M, DB> ParentOn<M, DB> for ParentLink<P>
@@ -140,7 +140,7 @@ where
         refuse_owner::<P, M, DB, C>(conn, set)
     }
 
-    fn not_held<'s>(out: &mut Statement<'s, DB>, stamp: NaiveDateTime) {
+    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime) {
         type LinkOf<P, M> = <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link;
         // A tree's rows are their own parents; a restore reaches them by the recursive query,
         // and MySQL reads no table it updates. An owned record is needed by any live owner, so
@@ -178,7 +178,7 @@ pub trait ParentsOn<M: ModelOn<DB>, DB: SupportedBackend> {
         C: LoadConnection<Backend = DB>;
 
     /// [`ParentOn::not_held`] for every parent.
-    fn not_held<'s>(out: &mut Statement<'s, DB>, stamp: NaiveDateTime);
+    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime);
 }
 
 impl<M: ModelOn<DB>, DB: SupportedBackend> ParentsOn<M, DB> for () {
@@ -196,7 +196,7 @@ impl<M: ModelOn<DB>, DB: SupportedBackend> ParentsOn<M, DB> for () {
         Ok(())
     }
 
-    fn not_held<'s>(_: &mut Statement<'s, DB>, _: NaiveDateTime) {}
+    fn not_held(_: &mut Statement<'_, DB>, _: NaiveDateTime) {}
 }
 
 macro_rules! parents_tuple {
@@ -221,7 +221,7 @@ macro_rules! parents_tuple {
                 Ok(())
             }
 
-            fn not_held<'s>(out: &mut Statement<'s, DB>, stamp: NaiveDateTime) {
+            fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime) {
                 $(<$parent as ParentOn<M, DB>>::not_held(out, stamp);)+
             }
         }
