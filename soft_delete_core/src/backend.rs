@@ -695,7 +695,7 @@ pub trait SoftDeleteOn<DB: SupportedBackend>: ModelOn<DB> {
     /// Narrows a restore at `stamp` to the rows no parent tombstoned by another operation
     /// still hides (see [`ParentOn::not_held`](crate::cascade::ParentOn::not_held)).
     #[doc(hidden)]
-    fn not_held(out: &mut crate::sql::Statement<'_, DB>, stamp: NaiveDateTime);
+    fn not_held(out: &mut crate::sql::Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str);
 }
 
 impl<M, DB> SoftDeleteOn<DB> for M
@@ -732,7 +732,7 @@ where
         <M::Parents as ParentsOn<M, DB>>::refuse_owners(conn, set)
     }
 
-    fn not_held(out: &mut crate::sql::Statement<'_, DB>, stamp: NaiveDateTime) {
-        <M::Parents as ParentsOn<M, DB>>::not_held(out, stamp);
+    fn not_held(out: &mut crate::sql::Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str) {
+        <M::Parents as ParentsOn<M, DB>>::not_held(out, stamp, from);
     }
 }

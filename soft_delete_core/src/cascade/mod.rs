@@ -441,6 +441,8 @@ where
 struct NotHeld<'s, M, DB: SupportedBackend> {
     set: &'s dyn RowSet<DB>,
     stamp: NaiveDateTime,
+    /// The parent table the restore comes down from.
+    from: &'static str,
     model: core::marker::PhantomData<fn() -> M>,
 }
 
@@ -449,7 +451,7 @@ impl<M: crate::SoftDeleteOn<DB>, DB: SupportedBackend> RowSet<DB> for NotHeld<'_
         out.sql("(");
         self.set.condition(out);
         out.sql(")");
-        M::not_held(out, self.stamp);
+        M::not_held(out, self.stamp, self.from);
     }
 }
 
@@ -481,6 +483,7 @@ where
     let not_held = NotHeld::<Child, C::Backend> {
         set: &linked,
         stamp: walk.stamp,
+        from: Parent::TABLE,
         model: core::marker::PhantomData,
     };
     let set: &dyn RowSet<C::Backend> = match phase {

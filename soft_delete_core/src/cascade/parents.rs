@@ -91,8 +91,9 @@ pub trait ParentOn<M: ModelOn<DB>, DB: SupportedBackend> {
 
     /// Pushes ` AND <M's link> NOT IN (<this parent's rows tombstoned, not at stamp>)`: leaves
     /// out of a restore at `stamp` the rows of `M` that a row of this parent, tombstoned by
-    /// another operation, still hides.
-    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime);
+    /// another operation, still hides. Nothing when this parent's table is `from`, the one the
+    /// restore comes down from: the rows it reaches hang off rows it is restoring.
+    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str);
 }
 
 impl<P, M, DB> ParentOn<M, DB> for ParentLink<P>
@@ -140,12 +141,15 @@ where
         refuse_owner::<P, M, DB, C>(conn, set)
     }
 
-    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime) {
+    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str) {
         type LinkOf<P, M> = <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link;
         // A tree's rows are their own parents; a restore reaches them by the recursive query,
         // and MySQL reads no table it updates. An owned record is needed by any live owner, so
         // another tombstoned owner does not hold it back.
-        if P::TABLE == M::TABLE || <<P as CascadesTo<M>>::Edge as IsOwned>::OWNED {
+        if P::TABLE == from
+            || P::TABLE == M::TABLE
+            || <<P as CascadesTo<M>>::Edge as IsOwned>::OWNED
+        {
             return;
         }
         out.sql(" AND ")
@@ -178,7 +182,7 @@ pub trait ParentsOn<M: ModelOn<DB>, DB: SupportedBackend> {
         C: LoadConnection<Backend = DB>;
 
     /// [`ParentOn::not_held`] for every parent.
-    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime);
+    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str);
 }
 
 impl<M: ModelOn<DB>, DB: SupportedBackend> ParentsOn<M, DB> for () {
@@ -196,7 +200,7 @@ impl<M: ModelOn<DB>, DB: SupportedBackend> ParentsOn<M, DB> for () {
         Ok(())
     }
 
-    fn not_held(_: &mut Statement<'_, DB>, _: NaiveDateTime) {}
+    fn not_held(_: &mut Statement<'_, DB>, _: NaiveDateTime, _: &'static str) {}
 }
 
 macro_rules! parents_tuple {
@@ -221,8 +225,8 @@ macro_rules! parents_tuple {
                 Ok(())
             }
 
-            fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime) {
-                $(<$parent as ParentOn<M, DB>>::not_held(out, stamp);)+
+            fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str) {
+                $(<$parent as ParentOn<M, DB>>::not_held(out, stamp, from);)+
             }
         }
     };
