@@ -82,6 +82,7 @@
 //! | `#[cascade(Child(owned))]` | a soft edge to a record whose key this model holds (through this model's `belongs_to(Child)`); a record another live row of this model still holds is left live | |
 //! | `#[cascade(Child(hard))]` | delete the child rows for real (tables without a tombstone) | |
 //! | `#[cascade(Child(restrict))]` | refuse the delete while live child rows exist ([`Error::Restricted`]) | |
+//! | `#[cascade(Child(keep))]`, `#[cascade(Self(keep, foreign_key = table::column))]` | the child rows outlive the parent on purpose (a log, a fork): nothing happens to them, and the schema audit takes the reference as meant | |
 //! | `#[cascade(Self(foreign_key = table::parent_id))]` | a self-referencing tree, cascaded with a recursive query | |
 //!
 //! Fields are named by their Rust names, except in `primary_key(...)`, which names columns as
@@ -195,7 +196,7 @@ pub mod __private {
     pub use crate::backend::{ModelOn, SoftDeleteOn};
     pub use crate::cascade::graph::{CascadeGraph, GraphEdge, Policy};
     pub use crate::cascade::{
-        CascadesTo, ChildOf, Hard, HasParent, LiveFilter, LiveFilterOf, Owned, ParentLink,
+        CascadesTo, ChildOf, Hard, HasParent, Keep, LiveFilter, LiveFilterOf, Owned, ParentLink,
         ParentOn, Probe, ProbeOther, ProbeSoft, RestoreUp, Restrict, Soft, Tree, climb,
     };
     pub use crate::model::{ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Timestamp};

@@ -437,6 +437,9 @@ where
 /// and its live rows were refused by the checks, so it needs no probe.
 fn covered<M: crate::SoftDelete>(blocker: &Blocker) -> bool {
     M::CASCADE_GRAPH.edges.iter().any(|edge| {
+        if edge.policy != crate::cascade::Policy::Soft {
+            return false;
+        }
         let table = match edge.target {
             Target::Model(child) if !edge.owned => child.table,
             Target::Itself => M::TABLE,

@@ -1,4 +1,4 @@
-//! Reading `#[cascade(Child, Other(hard), Store(owned), ...)]`.
+//! Reading `#[cascade(Child, Other(hard), Store(owned), Log(keep), ...)]`.
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -14,6 +14,7 @@ pub(crate) const CASCADE: &str = "cascade";
 const SOFT: &str = "soft";
 const HARD: &str = "hard";
 const RESTRICT: &str = "restrict";
+const KEEP: &str = "keep";
 const OWNED: &str = "owned";
 const FOREIGN_KEY: &str = "foreign_key";
 
@@ -23,6 +24,8 @@ pub(crate) enum EdgePolicy {
     Soft,
     Hard,
     Restrict,
+    /// The child rows outlive the parent on purpose: nothing happens to them.
+    Keep,
 }
 
 /// One edge as written.
@@ -98,19 +101,20 @@ impl EdgeAttr {
     fn option(&mut self, option: &Meta) -> syn::Result<()> {
         let name = option.path().to_token_stream().to_string();
         match (option, name.as_str()) {
-            (Meta::Path(_), SOFT | HARD | RESTRICT) => {
+            (Meta::Path(_), SOFT | HARD | RESTRICT | KEEP) => {
                 if let Some(first) = &self.policy_tokens {
                     return Err(syn::Error::new_spanned(
                         option,
                         format!(
-                            "an edge has one policy, and `{first}` was already given; keep one of `soft`, `hard`, `restrict`"
+                            "an edge has one policy, and `{first}` was already given; keep one of `soft`, `hard`, `restrict`, `keep`"
                         ),
                     ));
                 }
                 self.policy = match name.as_str() {
                     SOFT => EdgePolicy::Soft,
                     HARD => EdgePolicy::Hard,
-                    _ => EdgePolicy::Restrict,
+                    RESTRICT => EdgePolicy::Restrict,
+                    _ => EdgePolicy::Keep,
                 };
                 self.policy_tokens = Some(option.to_token_stream());
             }
@@ -144,7 +148,7 @@ impl EdgeAttr {
                     "expected `foreign_key = table::column`, e.g. `foreign_key = issues::repo_id`",
                 ));
             }
-            (_, SOFT | HARD | RESTRICT | OWNED) => {
+            (_, SOFT | HARD | RESTRICT | KEEP | OWNED) => {
                 return Err(syn::Error::new_spanned(
                     option,
                     format!(
@@ -159,8 +163,8 @@ impl EdgeAttr {
                     format!(
                         "unknown cascade option `{name}`; expected one of: `soft` (the default: \
                          tombstone the children), `hard` (delete them), `restrict` (refuse while \
-                         they exist), `owned` (the parent holds the child's key), \
-                         `foreign_key = table::column`"
+                         they exist), `keep` (they outlive the parent on purpose), `owned` (the \
+                         parent holds the child's key), `foreign_key = table::column`"
                     ),
                 ));
             }

@@ -73,6 +73,7 @@ pub(crate) fn cascade(model: &Model<'_>, private: &TokenStream) -> Cascade {
 fn describe(edge: &Edge) -> String {
     let child = edge.attr.child.to_token_stream().to_string();
     match (edge.is_self, edge.attr.policy, edge.attr.owned.is_some()) {
+        (_, EdgePolicy::Keep, _) => format!("`{child}` rows that reference it are kept"),
         (true, _, _) => "soft through its own subtree".to_owned(),
         (false, EdgePolicy::Soft, true) => format!("soft to the owned `{child}`"),
         (false, EdgePolicy::Soft, false) => format!("soft to `{child}`"),
@@ -113,7 +114,7 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
     };
     let this_tokens = this.to_token_stream();
     let explicit = attr.foreign_key.as_ref();
-    if edge.is_self {
+    if edge.is_self && attr.policy != EdgePolicy::Keep {
         let fk = foreign_key(explicit, &this_tokens, &this_tokens, private, span, true);
         return EdgeParts {
             ty: quote_spanned!(span=> #private::Tree<#fk>),
@@ -158,6 +159,7 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
                 ty,
             }
         }
+        (EdgePolicy::Keep, _) => kept(edge, &child, &this_tokens, private),
         (EdgePolicy::Hard, _) => {
             let fk = foreign_key(explicit, &child, &this_tokens, private, span, false);
             let name = child_name(&attr.child);
@@ -195,6 +197,31 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
     }
 }
 
+/// A kept edge: the child, soft-deletable or not, is only named; nothing happens to its rows.
+fn kept(edge: &Edge, child: &TokenStream, this: &TokenStream, private: &TokenStream) -> EdgeParts {
+    let attr = &edge.attr;
+    let span = attr.child.span();
+    let explicit = attr.foreign_key.as_ref();
+    let (fk, graph) = if edge.is_self {
+        let fk = foreign_key(explicit, this, this, private, span, true);
+        let graph =
+            quote_spanned!(span=> #private::GraphEdge::kept_self(<#fk as #private::Column>::NAME));
+        (fk, graph)
+    } else {
+        let fk = foreign_key(explicit, child, this, private, span, false);
+        let name = child_name(&attr.child);
+        let graph = quote_spanned!(span=> #private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Keep));
+        (fk, graph)
+    };
+    EdgeParts {
+        ty: quote_spanned!(span=> #private::Keep<#fk>),
+        graph,
+        items: quote_spanned! {span=>
+            const _: () = #private::assert_foreign_key::<#fk, #this>();
+        },
+    }
+}
+
 fn child_name(child: &Path) -> String {
     child
         .segments
@@ -205,7 +232,11 @@ fn child_name(child: &Path) -> String {
 /// `type Parents`, the `HasParent` impls, the checks, and `RestoreUp`.
 fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStream) {
     let this = model.ident;
-    let has_tree = model.edges.iter().any(|edge| edge.is_self);
+    // A tree's rows hang off their own parent rows; kept self references are no parents.
+    let has_tree = model
+        .edges
+        .iter()
+        .any(|edge| edge.is_self && edge.attr.policy != EdgePolicy::Keep);
     let mut links = Vec::new();
     let mut items = TokenStream::new();
     let mut climbs = Vec::new();

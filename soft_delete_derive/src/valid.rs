@@ -183,11 +183,12 @@ fn check_edges(model: &Model<'_>, errors: &mut Errors) {
             if let Some(policy) = attr
                 .policy_tokens
                 .as_ref()
-                .filter(|_| attr.policy != EdgePolicy::Soft)
+                .filter(|_| matches!(attr.policy, EdgePolicy::Hard | EdgePolicy::Restrict))
             {
                 errors.at(
                     policy,
-                    "a self edge tombstones the whole subtree and restores it; it cannot be `hard` or `restrict`",
+                    "a self edge tombstones the whole subtree and restores it, or with `keep` leaves \
+                     the rows that point at a deleted row alone; it cannot be `hard` or `restrict`",
                 );
             }
             if let Some(owned) = &attr.owned {
@@ -196,7 +197,7 @@ fn check_edges(model: &Model<'_>, errors: &mut Errors) {
                     "a self edge follows the child's own column to its parent; drop `owned`",
                 );
             }
-        } else if let (Some(owned), EdgePolicy::Hard | EdgePolicy::Restrict) =
+        } else if let (Some(owned), EdgePolicy::Hard | EdgePolicy::Restrict | EdgePolicy::Keep) =
             (&attr.owned, attr.policy)
         {
             errors.at(
@@ -204,10 +205,10 @@ fn check_edges(model: &Model<'_>, errors: &mut Errors) {
                 format!(
                     "an owned record is soft deleted and restored with its owner; drop `owned` to \
                      {} rows of `{child}` that reference `{}`",
-                    if attr.policy == EdgePolicy::Hard {
-                        "delete"
-                    } else {
-                        "refuse while there are"
+                    match attr.policy {
+                        EdgePolicy::Hard => "delete",
+                        EdgePolicy::Restrict => "refuse while there are",
+                        _ => "keep",
                     },
                     model.ident
                 ),

@@ -37,6 +37,7 @@ pub const SQLITE_SCHEMA: &[&str] = &[
     "CREATE TABLE hub_repos (
         id INTEGER PRIMARY KEY,
         slug TEXT NOT NULL,
+        fork_parent_id INTEGER REFERENCES hub_repos (id),
         deleted_at TIMESTAMP,
         deleted_by INTEGER
     )",
@@ -204,6 +205,7 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
     "CREATE TABLE hub_repos (
         id INTEGER PRIMARY KEY,
         slug TEXT NOT NULL,
+        fork_parent_id INTEGER REFERENCES hub_repos (id),
         deleted_at TIMESTAMP,
         deleted_by INTEGER
     )",
@@ -375,8 +377,10 @@ pub const MYSQL_SCHEMA: &[&str] = &[
     "CREATE TABLE hub_repos (
         id INTEGER PRIMARY KEY,
         slug TEXT NOT NULL,
+        fork_parent_id INTEGER NULL,
         deleted_at DATETIME(6) NULL,
-        deleted_by INTEGER
+        deleted_by INTEGER,
+        FOREIGN KEY (fork_parent_id) REFERENCES hub_repos (id)
     )",
     "CREATE TABLE hub_issues (
         id INTEGER PRIMARY KEY,

@@ -1140,7 +1140,7 @@ fn a_reply_under_a_deleted_comment_restores_only_with_its_ancestors() {
 fn the_cascade_graph_is_a_constant_that_prints_as_mermaid_and_dot() {
     const GRAPH: &soft_delete_core::CascadeGraph = &<HubRepo as SoftDelete>::CASCADE_GRAPH;
     assert_eq!(GRAPH.table, "hub_repos");
-    assert_eq!(GRAPH.edges.len(), 3);
+    assert_eq!(GRAPH.edges.len(), 4);
 
     let mermaid = HubRepo::cascade_graph().to_mermaid();
     assert!(
@@ -1157,6 +1157,10 @@ fn the_cascade_graph_is_a_constant_that_prints_as_mermaid_and_dot() {
     );
     assert!(
         mermaid.contains("hub_repos -->|\"hard (repo_id)\"| HubWebhook"),
+        "{mermaid}"
+    );
+    assert!(
+        mermaid.contains("hub_repos -->|\"keep (fork_parent_id)\"| hub_repos"),
         "{mermaid}"
     );
 

@@ -10,6 +10,7 @@ diesel::table! {
     hub_repos (id) {
         id -> Integer,
         slug -> Text,
+        fork_parent_id -> Nullable<Integer>,
         deleted_at -> Nullable<Timestamp>,
         deleted_by -> Nullable<Integer>,
     }
@@ -185,15 +186,17 @@ diesel::joinable!(hub_issue_comments -> hub_issues (issue_id));
 diesel::allow_tables_to_appear_in_same_query!(hub_repos, hub_issues, hub_issue_comments);
 
 // Seed 001: repo -> issues (timestamp) -> comments (flag); repo -> proposals -> comments (flag);
-// webhooks are hard-deleted with the repo.
+// webhooks are hard-deleted with the repo; forks outlive their upstream (keep).
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDelete)]
 #[diesel(table_name = hub_repos)]
 #[soft_delete(deleted_by = deleted_by)]
 #[cascade(HubIssue, HubProposal, HubWebhook(hard))]
+#[cascade(Self(keep, foreign_key = hub_repos::fork_parent_id))]
 pub struct HubRepo {
     pub id: i32,
     pub slug: String,
+    pub fork_parent_id: Option<i32>,
     pub deleted_at: Option<NaiveDateTime>,
     pub deleted_by: Option<i32>,
 }
@@ -373,7 +376,7 @@ pub struct TenantPayment {
 }
 
 // Seed 004: a route with segments, schedules, a station index (hard) and notification
-// preferences (flag); the notification log outlives its route. A station cannot be deleted
+// preferences (flag); the notification log outlives its route (keep). A station cannot be deleted
 // while live segments stop there.
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDelete)]
@@ -391,7 +394,8 @@ pub struct Station {
     RouteSegment,
     Schedule,
     StationIndexEntry(hard),
-    NotificationPreference
+    NotificationPreference,
+    NotificationLogEntry(keep)
 )]
 pub struct Route {
     pub id: i32,

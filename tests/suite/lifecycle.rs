@@ -371,6 +371,57 @@ fn an_owned_record_outlives_its_owner_until_the_owner_is_purged() {
 }
 
 #[test]
+fn a_fork_outlives_its_upstream_and_holds_its_key_against_a_purge() {
+    let mut db = connect();
+    let conn = &mut *db;
+    code_hosting(conn, 1);
+    code_hosting(conn, 2);
+    // Repo 2 is a fork of repo 1: `#[cascade(Self(keep, foreign_key = ...))]`.
+    diesel::update(hub_repos::table.find(2))
+        .set(hub_repos::fork_parent_id.eq(Some(1)))
+        .execute(conn)
+        .unwrap();
+
+    let report = HubRepo::soft_delete(conn, 1).unwrap();
+
+    assert_eq!(report.rows_in("hub_repos"), 1, "the fork is kept");
+    let live: Vec<i32> = HubRepo::active().select(hub_repos::id).load(conn).unwrap();
+    assert_eq!(live, [2]);
+    let fork_issues: i64 = HubIssue::active()
+        .filter(hub_issues::repo_id.eq(2))
+        .count()
+        .get_result(conn)
+        .unwrap();
+    assert_eq!(fork_issues, 3);
+
+    // The fork still points at repo 1, so repo 1 cannot go for real yet.
+    match HubRepo::purge(conn, Purge::any_age()).unwrap_err() {
+        Error::Referenced {
+            table,
+            referenced_by,
+            rows,
+            ..
+        } => {
+            assert_eq!(table, "hub_repos");
+            assert_eq!(referenced_by, "hub_repos.fork_parent_id");
+            assert_eq!(rows, 1);
+        }
+        other => panic!("expected Referenced, got {other:?}"),
+    }
+    let all: i64 = HubRepo::with_deleted().count().get_result(conn).unwrap();
+    assert_eq!(all, 2);
+    // Detached, it can.
+    diesel::update(hub_repos::table.find(2))
+        .set(hub_repos::fork_parent_id.eq(None::<i32>))
+        .execute(conn)
+        .unwrap();
+    let purged = HubRepo::purge(conn, Purge::any_age()).unwrap();
+    assert_eq!(purged.rows_in("hub_repos"), 1);
+    let left: Vec<i32> = hub_repos::table.select(hub_repos::id).load(conn).unwrap();
+    assert_eq!(left, [2]);
+}
+
+#[test]
 fn hard_deleting_a_live_site_tombstones_the_store_it_owned() {
     let mut db = connect();
     let conn = &mut *db;

@@ -297,8 +297,8 @@ impl Hazard {
             ),
             Hazard::UncoveredChild { model, .. } => format!(
                 "add #[cascade(Child)] to `{model}` for this table's model (Child(hard) or \
-                 Child(restrict) if it has no tombstone), or let the rows outlive their parent on \
-                 purpose"
+                 Child(restrict) if it has no tombstone), or #[cascade(Child(keep))] if its rows \
+                 outlive their parent on purpose"
             ),
             Hazard::ChildWithoutTombstone { table, .. } => format!(
                 "add a tombstone to `{table}` (migration::add_tombstone) and #[cascade(Child)] on \

@@ -21,6 +21,9 @@ pub enum Policy {
     Hard,
     /// Refuse the whole operation while live child rows exist.
     Restrict,
+    /// Leave the child rows alone: they outlive the parent on purpose (a fork, a log, a
+    /// `deleted_by` column). Declaring it tells the schema audit the reference is meant.
+    Keep,
 }
 
 impl core::fmt::Display for Policy {
@@ -29,6 +32,7 @@ impl core::fmt::Display for Policy {
             Policy::Soft => "soft",
             Policy::Hard => "hard",
             Policy::Restrict => "restrict",
+            Policy::Keep => "keep",
         })
     }
 }
@@ -109,7 +113,26 @@ impl GraphEdge {
         }
     }
 
-    /// An edge to model `name`, which is not soft-deletable, with `policy`.
+    /// A self-referencing column whose rows are kept when the row they point at is deleted
+    /// (`#[cascade(Self(keep, foreign_key = repos::fork_parent_id))]`).
+    ///
+    /// ```
+    /// use soft_delete_core::cascade::{GraphEdge, Policy, Target};
+    ///
+    /// let forks = GraphEdge::kept_self("fork_parent_id");
+    /// assert_eq!((forks.target, forks.policy), (Target::Itself, Policy::Keep));
+    /// ```
+    #[must_use]
+    pub const fn kept_self(column: &'static str) -> Self {
+        GraphEdge {
+            target: Target::Itself,
+            column,
+            owned: false,
+            policy: Policy::Keep,
+        }
+    }
+
+    /// An edge to model `name`, known by name only, with `policy` (`hard`, `restrict`, `keep`).
     #[must_use]
     pub const fn other(name: &'static str, column: &'static str, policy: Policy) -> Self {
         GraphEdge {

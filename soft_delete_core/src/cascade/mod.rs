@@ -60,6 +60,12 @@ pub struct Hard<Child, Fk>(core::marker::PhantomData<fn() -> (Child, Fk)>);
 pub struct Restrict<Child, Fk, Live>(core::marker::PhantomData<fn() -> (Child, Fk, Live)>);
 
 #[doc(hidden)]
+/// A kept edge: rows whose column `Fk` holds the parent's key outlive it on purpose, so no
+/// phase touches them. It exists for the graph (and the schema audit) to know the reference is
+/// meant.
+pub struct Keep<Fk>(core::marker::PhantomData<fn() -> Fk>);
+
+#[doc(hidden)]
 /// The edge of `Self` to `Child`, for the parent checks of `Child`'s restore.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no soft cascade edge to `{Child}`",
@@ -266,6 +272,7 @@ pub trait IsTree {
 impl<Child, Fk> IsTree for Soft<Child, Fk> {}
 impl<Child, ParentColumn> IsTree for Owned<Child, ParentColumn> {}
 impl<Child, Fk> IsTree for Hard<Child, Fk> {}
+impl<Fk> IsTree for Keep<Fk> {}
 impl<Child, Fk, Live> IsTree for Restrict<Child, Fk, Live> {}
 impl<Fk> IsTree for Tree<Fk> {
     const TREE: bool = true;
@@ -650,6 +657,21 @@ where
         }
         let rows = referencing::<Parent, Fk, DB>("DELETE FROM ", parent).execute(conn)?;
         walk.record(Cow::Owned(DB::table_name::<Fk::Table>()), rows);
+        Ok(())
+    }
+}
+
+impl<Parent, Fk, DB: SupportedBackend> EdgeOn<Parent, DB> for Keep<Fk> {
+    fn run<C>(
+        _: &mut C,
+        _: &dyn RowSet<DB>,
+        _: &mut Walk<'_, DB>,
+        _: Phase,
+        _: Rest<'_, C, DB>,
+    ) -> Result<()>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
         Ok(())
     }
 }
