@@ -109,7 +109,7 @@ pub const SQLITE_SCHEMA: &[&str] = &[
     "CREATE TABLE tenant_payments (
         id INTEGER PRIMARY KEY,
         domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
-        end_user_id INTEGER NOT NULL REFERENCES tenant_end_users (id),
+        end_user_id INTEGER REFERENCES tenant_end_users (id),
         deleted_at TIMESTAMP
     )",
     // Seed 004: commute routes.
@@ -277,7 +277,7 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
     "CREATE TABLE tenant_payments (
         id INTEGER PRIMARY KEY,
         domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
-        end_user_id INTEGER NOT NULL REFERENCES tenant_end_users (id),
+        end_user_id INTEGER REFERENCES tenant_end_users (id),
         deleted_at TIMESTAMP
     )",
     // Seed 004: commute routes.
@@ -460,7 +460,7 @@ pub const MYSQL_SCHEMA: &[&str] = &[
     "CREATE TABLE tenant_payments (
         id INTEGER PRIMARY KEY,
         domain_id INTEGER NOT NULL,
-        end_user_id INTEGER NOT NULL,
+        end_user_id INTEGER NULL,
         deleted_at DATETIME(6) NULL,
         FOREIGN KEY (domain_id) REFERENCES tenant_domains (id),
         FOREIGN KEY (end_user_id) REFERENCES tenant_end_users (id)

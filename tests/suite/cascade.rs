@@ -858,6 +858,32 @@ fn a_payment_comes_back_on_its_own_only_under_two_live_parents() {
 }
 
 #[test]
+fn a_guest_payment_without_an_end_user_comes_back_with_its_domain() {
+    let mut db = connect();
+    let conn = &mut *db;
+    tenants(conn);
+    conn.batch_execute(
+        "INSERT INTO tenant_payments (id, domain_id, end_user_id) VALUES (400, 1, NULL)",
+    )
+    .unwrap();
+    // Another operation has an end user tombstoned: the restore below must not mistake the
+    // guest payment's missing end user for that one.
+    TenantEndUser::soft_delete(conn, 20).unwrap();
+    let domain = TenantDomain::soft_delete(conn, 1).unwrap();
+    assert_eq!(domain.rows_in("tenant_payments"), 4);
+
+    let restored = TenantDomain::restore(conn, 1).unwrap();
+
+    assert_eq!(restored.rows_in("tenant_payments"), 4);
+    let guest: Option<NaiveDateTime> = tenant_payments::table
+        .find(400)
+        .select(tenant_payments::deleted_at)
+        .first(conn)
+        .unwrap();
+    assert_eq!(guest, None);
+}
+
+#[test]
 fn restoring_one_parent_leaves_hidden_a_payment_its_other_deleted_parent_holds() {
     let mut db = connect();
     let conn = &mut *db;

@@ -326,7 +326,7 @@ diesel::table! {
     tenant_payments (id) {
         id -> Integer,
         domain_id -> Integer,
-        end_user_id -> Integer,
+        end_user_id -> Nullable<Integer>,
         deleted_at -> Nullable<Timestamp>,
     }
 }
@@ -371,7 +371,8 @@ pub struct TenantEndUser {
 pub struct TenantPayment {
     pub id: i32,
     pub domain_id: i32,
-    pub end_user_id: i32,
+    /// `NULL` for a guest payment.
+    pub end_user_id: Option<i32>,
     pub deleted_at: Option<NaiveDateTime>,
 }
 

@@ -112,6 +112,48 @@ fn a_join_filtering_one_side_leaks_the_other() {
 }
 
 #[test]
+fn belonging_to_loads_tombstoned_children_unless_filtered() {
+    let mut db = connect();
+    let conn = &mut *db;
+    seed(conn);
+    HubIssue::soft_delete(conn, 12).unwrap();
+    let repos: Vec<HubRepo> = HubRepo::active()
+        .select(HubRepo::as_select())
+        .load(conn)
+        .unwrap();
+    let leaks = watch(conn);
+
+    // Diesel's association loads every child row, tombstoned ones included (seeds 002, 004).
+    let all: Vec<HubIssue> = HubIssue::belonging_to(&repos)
+        .select(HubIssue::as_select())
+        .load(conn)
+        .unwrap();
+    assert_eq!(all.len(), 3, "issue 12 came back");
+    let found = leaks.take();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        (found[0].table.as_str(), found[0].kind),
+        ("hub_issues", LeakKind::Read)
+    );
+
+    // Filtered by the scope's predicate, it loads and groups live children only.
+    let live: Vec<HubIssue> = HubIssue::belonging_to(&repos)
+        .filter(HubIssue::is_active())
+        .order(hub_issues::id)
+        .select(HubIssue::as_select())
+        .load(conn)
+        .unwrap();
+    let grouped: Vec<(i32, Vec<i32>)> = live
+        .grouped_by(&repos)
+        .into_iter()
+        .zip(&repos)
+        .map(|(issues, repo)| (repo.id, issues.iter().map(|issue| issue.id).collect()))
+        .collect();
+    assert_eq!(grouped, [(1, vec![11, 13])]);
+    leaks.assert_none();
+}
+
+#[test]
 fn a_subquery_over_an_unfiltered_table_leaks() {
     let mut db = connect();
     let conn = &mut *db;

@@ -661,17 +661,31 @@ where
     }
 }
 
-impl<Parent, Fk, DB: SupportedBackend> EdgeOn<Parent, DB> for Keep<Fk> {
+impl<Parent, Fk, DB> EdgeOn<Parent, DB> for Keep<Fk>
+where
+    DB: SupportedBackend,
+    Parent: ModelOn<DB>,
+    Fk: Column,
+    Fk::Table: Default + QueryFragment<DB>,
+    Parent::Table: QueryFragment<DB>,
+{
     fn run<C>(
         _: &mut C,
         _: &dyn RowSet<DB>,
-        _: &mut Walk<'_, DB>,
-        _: Phase,
+        walk: &mut Walk<'_, DB>,
+        phase: Phase,
         _: Rest<'_, C, DB>,
     ) -> Result<()>
     where
         C: LoadConnection<Backend = DB>,
     {
+        // Rows that reference each other in one table (a fork and its upstream, purged
+        // together) go leaves first where the database checks foreign keys row by row.
+        if matches!(phase, Phase::Purge | Phase::HardDelete)
+            && DB::table_name::<Fk::Table>() == DB::table_name::<Parent::Table>()
+        {
+            walk.self_links.push((Parent::TABLE, Fk::NAME));
+        }
         Ok(())
     }
 }

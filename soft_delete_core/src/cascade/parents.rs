@@ -152,7 +152,10 @@ where
         {
             return;
         }
-        out.sql(" AND ")
+        // A row whose link is NULL hangs off no row of this parent.
+        out.sql(" AND (")
+            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
+            .sql(" IS NULL OR ")
             .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
             .sql(" NOT IN (SELECT ")
             .fragment(<LinkOf<P, M> as LinkColumns<DB>>::parent_column())
@@ -164,7 +167,7 @@ where
             .fragment(P::in_state(State::Deleted))
             .sql(" AND NOT (")
             .fragment(P::in_state(State::At(stamp)))
-            .sql("))");
+            .sql(")))");
     }
 }
 
