@@ -409,7 +409,11 @@ where
                 .fragment(M::table())
                 .sql(" WHERE ")
                 .ident(parent)
-                .sql(" IS NOT NULL) ")
+                // Every row that still points at one, whatever its state; said so for the
+                // leak detector.
+                .sql(" IS NOT NULL AND ")
+                .fragment(M::in_state(crate::rowset::State::Any))
+                .sql(") ")
                 .ident(PARENTS)
                 .sql(")");
             let rows = statement.execute(conn)?;
