@@ -178,7 +178,18 @@ where
 pub struct Descendants<'s, M, L, DB: SupportedBackend> {
     roots: &'s dyn RowSet<DB>,
     state: State,
+    narrow: Option<Narrow<DB>>,
     types: core::marker::PhantomData<fn() -> (M, L)>,
+}
+
+/// A condition pushed onto every row a recursive query reaches, and what it needs.
+pub(crate) struct Narrow<DB: SupportedBackend> {
+    /// Pushes ` AND ...` for the table's rows.
+    pub(crate) push: fn(&mut Statement<'_, DB>, NaiveDateTime, &'static str),
+    /// The operation's stamp.
+    pub(crate) stamp: NaiveDateTime,
+    /// The parent table the condition leaves out.
+    pub(crate) from: &'static str,
 }
 
 impl<'s, M, L, DB: SupportedBackend> Descendants<'s, M, L, DB> {
@@ -186,7 +197,21 @@ impl<'s, M, L, DB: SupportedBackend> Descendants<'s, M, L, DB> {
         Descendants {
             roots,
             state,
+            narrow: None,
             types: core::marker::PhantomData,
+        }
+    }
+
+    /// Only the rows `narrow` keeps, and only below them: a row it leaves out keeps its
+    /// subtree out too.
+    pub(crate) fn narrowed(mut self, narrow: Narrow<DB>) -> Self {
+        self.narrow = Some(narrow);
+        self
+    }
+
+    fn push_narrow(&self, out: &mut Statement<'_, DB>) {
+        if let Some(narrow) = &self.narrow {
+            (narrow.push)(out, narrow.stamp, narrow.from);
         }
     }
 }
@@ -213,10 +238,9 @@ where
             .sql(" FROM ")
             .fragment(M::table())
             .sql(" WHERE ")
-            .fragment(M::in_state(self.state))
-            .sql(" AND ")
-            .fragment(L::child_column())
-            .sql(" IN (");
+            .fragment(M::in_state(self.state));
+        self.push_narrow(out);
+        out.sql(" AND ").fragment(L::child_column()).sql(" IN (");
         select(out, L::parent_column(), M::table(), self.roots);
         out.sql(") UNION SELECT ")
             .fragment(M::key())
@@ -231,8 +255,9 @@ where
             .sql(".")
             .ident(TREE_KEY)
             .sql(" WHERE ")
-            .fragment(M::in_state(self.state))
-            .sql(") SELECT ")
+            .fragment(M::in_state(self.state));
+        self.push_narrow(out);
+        out.sql(") SELECT ")
             .ident(TREE_KEY)
             .sql(" FROM ")
             .ident(TREE)

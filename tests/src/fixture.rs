@@ -112,6 +112,13 @@ pub const SQLITE_SCHEMA: &[&str] = &[
         end_user_id INTEGER REFERENCES tenant_end_users (id),
         deleted_at TIMESTAMP
     )",
+    "CREATE TABLE tenant_notes (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        author_id INTEGER REFERENCES tenant_end_users (id),
+        parent_id INTEGER REFERENCES tenant_notes (id),
+        deleted_at TIMESTAMP
+    )",
     // Seed 004: commute routes.
     "CREATE TABLE stations (
         id INTEGER PRIMARY KEY,
@@ -278,6 +285,13 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
         id INTEGER PRIMARY KEY,
         domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
         end_user_id INTEGER REFERENCES tenant_end_users (id),
+        deleted_at TIMESTAMP
+    )",
+    "CREATE TABLE tenant_notes (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        author_id INTEGER REFERENCES tenant_end_users (id),
+        parent_id INTEGER REFERENCES tenant_notes (id),
         deleted_at TIMESTAMP
     )",
     // Seed 004: commute routes.
@@ -464,6 +478,16 @@ pub const MYSQL_SCHEMA: &[&str] = &[
         deleted_at DATETIME(6) NULL,
         FOREIGN KEY (domain_id) REFERENCES tenant_domains (id),
         FOREIGN KEY (end_user_id) REFERENCES tenant_end_users (id)
+    )",
+    "CREATE TABLE tenant_notes (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL,
+        author_id INTEGER NULL,
+        parent_id INTEGER NULL,
+        deleted_at DATETIME(6) NULL,
+        FOREIGN KEY (domain_id) REFERENCES tenant_domains (id),
+        FOREIGN KEY (author_id) REFERENCES tenant_end_users (id),
+        FOREIGN KEY (parent_id) REFERENCES tenant_notes (id)
     )",
     // Seed 004: commute routes.
     "CREATE TABLE stations (

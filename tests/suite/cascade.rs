@@ -929,6 +929,41 @@ fn restoring_one_parent_leaves_hidden_a_payment_its_other_deleted_parent_holds()
 }
 
 #[test]
+fn a_reply_whose_author_is_deleted_stays_hidden_when_its_thread_comes_back() {
+    let mut db = connect();
+    let conn = &mut *db;
+    tenants(conn);
+    // Note 1 in domain 1 by user 10; reply 2 to it by user 20 of domain 2; reply 3 to reply 2
+    // by user 10.
+    conn.batch_execute(
+        "INSERT INTO tenant_notes (id, domain_id, author_id, parent_id) VALUES
+             (1, 1, 10, NULL), (2, 1, 20, 1), (3, 1, 10, 2)",
+    )
+    .unwrap();
+    let thread = TenantNote::soft_delete(conn, 1).unwrap();
+    assert_eq!(thread.rows_in("tenant_notes"), 3);
+    // Then domain 2 goes, and with it user 20 (reply 2 is already tombstoned).
+    TenantDomain::soft_delete(conn, 2).unwrap();
+
+    let restored = TenantNote::restore(conn, 1).unwrap();
+
+    // Reply 2 would be live under a deleted author; it stays hidden, and reply 3 below it.
+    assert_eq!(restored.rows_in("tenant_notes"), 1);
+    let notes: Vec<(i32, Option<NaiveDateTime>)> = tenant_notes::table
+        .order(tenant_notes::id)
+        .select((tenant_notes::id, tenant_notes::deleted_at))
+        .load(conn)
+        .unwrap();
+    let hidden = Some(thread.stamp);
+    assert_eq!(notes, [(1, None), (2, hidden), (3, hidden)]);
+
+    // With its author back, reply 2 returns with its own restore, and reply 3 with it.
+    TenantDomain::restore(conn, 2).unwrap();
+    let reply = TenantNote::restore(conn, 2).unwrap();
+    assert_eq!(reply.rows_in("tenant_notes"), 2);
+}
+
+#[test]
 fn restoring_a_site_brings_back_a_store_another_deleted_site_also_held() {
     let mut db = connect();
     let conn = &mut *db;

@@ -331,15 +331,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tenant_notes (id) {
+        id -> Integer,
+        domain_id -> Integer,
+        author_id -> Nullable<Integer>,
+        parent_id -> Nullable<Integer>,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(tenant_payments -> tenant_domains (domain_id));
-diesel::allow_tables_to_appear_in_same_query!(tenant_domains, tenant_end_users, tenant_payments);
+diesel::allow_tables_to_appear_in_same_query!(
+    tenant_domains,
+    tenant_end_users,
+    tenant_payments,
+    tenant_notes
+);
 
 // Seed 003: a domain has end users and payments; a payment also hangs off the end user who
 // made it, so a domain's delete reaches it by two paths.
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDelete)]
 #[diesel(table_name = tenant_domains)]
-#[cascade(TenantEndUser, TenantPayment)]
+#[cascade(TenantEndUser, TenantPayment, TenantNote)]
 pub struct TenantDomain {
     pub id: i32,
     pub name: String,
@@ -351,7 +366,7 @@ pub struct TenantDomain {
 )]
 #[diesel(table_name = tenant_end_users, belongs_to(TenantDomain, foreign_key = domain_id))]
 #[soft_delete(parent = TenantDomain)]
-#[cascade(TenantPayment)]
+#[cascade(TenantPayment, TenantNote(foreign_key = tenant_notes::author_id))]
 pub struct TenantEndUser {
     pub id: i32,
     pub domain_id: i32,
@@ -373,6 +388,22 @@ pub struct TenantPayment {
     pub domain_id: i32,
     /// `NULL` for a guest payment.
     pub end_user_id: Option<i32>,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+/// A thread of notes: a tree under its domain, each note also under its author.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDelete,
+)]
+#[diesel(table_name = tenant_notes, belongs_to(TenantDomain, foreign_key = domain_id))]
+#[soft_delete(parent = TenantDomain)]
+#[soft_delete(parent = TenantEndUser)]
+#[cascade(Self(foreign_key = tenant_notes::parent_id))]
+pub struct TenantNote {
+    pub id: i32,
+    pub domain_id: i32,
+    pub author_id: Option<i32>,
+    pub parent_id: Option<i32>,
     pub deleted_at: Option<NaiveDateTime>,
 }
 

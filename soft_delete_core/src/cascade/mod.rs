@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::ledger;
 use crate::model::SoftDelete;
 use crate::report::TableChange;
-use crate::rowset::{Descendants, LinkColumns, Linked, RowSet, State, Unshared, select};
+use crate::rowset::{Descendants, LinkColumns, Linked, Narrow, RowSet, State, Unshared, select};
 use crate::sql::{Fragment, Statement};
 
 pub use graph::{CascadeGraph, GraphEdge, Policy, Target};
@@ -571,6 +571,7 @@ impl<M, Fk, DB> EdgeOn<M, DB> for Tree<Fk>
 where
     DB: SupportedBackend,
     M: ModelOn<DB>,
+    M::Parents: ParentsOn<M, DB>,
     Fk: Column<Table = M::Table> + Default + QueryFragment<DB> + 'static,
     M::Key: QueryFragment<DB> + 'static,
 {
@@ -584,8 +585,17 @@ where
     where
         C: LoadConnection<Backend = DB>,
     {
-        let set =
+        let mut set =
             Descendants::<M, Link<Fk, M::Key>, DB>::new(parent, child_state(phase, walk.stamp));
+        if phase == Phase::Restore {
+            // A reply whose other parent (its author, say) another operation tombstoned stays
+            // hidden, and its replies with it.
+            set = set.narrowed(Narrow {
+                push: <M::Parents as ParentsOn<M, DB>>::not_held,
+                stamp: walk.stamp,
+                from: M::TABLE,
+            });
+        }
         if matches!(phase, Phase::Purge | Phase::HardDelete) {
             walk.self_links.push((M::TABLE, <Fk as Column>::NAME));
         }
