@@ -457,6 +457,12 @@ pub trait ModelOn<DB: SupportedBackend>: SoftDelete {
     fn key_is<'a>(id: Self::Id) -> Fragment<'a, DB>;
     /// The rows in `state`: `deleted_at IS NULL`, `deleted_at = $stamp`, ...
     fn in_state<'a>(state: State) -> Fragment<'a, DB>;
+    /// The tombstone column, qualified.
+    fn tombstone<'a>() -> Fragment<'a, DB>;
+    /// The stamp of one row of `set`, if it has a tombstoned row with a timestamp tombstone.
+    fn first_stamp<C>(conn: &mut C, set: &dyn RowSet<DB>) -> QueryResult<Option<NaiveDateTime>>
+    where
+        C: LoadConnection<Backend = DB>;
     /// The `SET` list that tombstones a row at `stamp` on behalf of `actor`.
     fn set_deleted<'a>(
         stamp: NaiveDateTime,
@@ -495,6 +501,7 @@ where
     KeyType<M>: SqlType + SingleValue + QueryId + 'static,
     M::Id: ToSql<KeyType<M>, DB> + FromSqlRow<KeyType<M>, DB> + 'static,
     M::Tombstone: TombstoneOn<DB>,
+    <M::Tombstone as Tombstone>::Column: QueryFragment<DB> + 'static,
     <M::Tombstone as Tombstone>::IsActive: QueryFragment<DB> + 'static,
     <M::Tombstone as Tombstone>::IsDeleted: QueryFragment<DB> + 'static,
     M::Actor: ActorOn<DB>,
@@ -542,6 +549,27 @@ where
                     .sql(")");
                 Box::new(statement)
             }
+        }
+    }
+
+    fn tombstone<'a>() -> Fragment<'a, DB> {
+        Box::new(<M::Tombstone as Tombstone>::Column::default())
+    }
+
+    fn first_stamp<C>(conn: &mut C, set: &dyn RowSet<DB>) -> QueryResult<Option<NaiveDateTime>>
+    where
+        C: LoadConnection<Backend = DB>,
+    {
+        let mut from_where = Statement::new();
+        from_where
+            .sql("FROM ")
+            .fragment(Self::table())
+            .sql(" WHERE ");
+        set.condition(&mut from_where);
+        from_where.sql(" ORDER BY ").fragment(Self::tombstone());
+        match <M::Tombstone as TombstoneOn<DB>>::find(conn, Box::new(from_where))? {
+            Found::Deleted(stamp) => Ok(stamp),
+            Found::Missing | Found::Live => Ok(None),
         }
     }
 

@@ -173,6 +173,53 @@ where
     }
 }
 
+/// The tombstoned rows of `M` linked by `L` to a set of `P`'s rows (owners being restored) that
+/// another row of `P` took along: tombstoned with that owner's own stamp, by its delete. With
+/// `at`, only those of that stamp.
+pub struct HiddenByOwner<'s, P, M, L, DB: SupportedBackend> {
+    owners: &'s dyn RowSet<DB>,
+    at: Option<NaiveDateTime>,
+    types: core::marker::PhantomData<fn() -> (P, M, L)>,
+}
+
+impl<'s, P, M, L, DB: SupportedBackend> HiddenByOwner<'s, P, M, L, DB> {
+    pub(crate) fn new(owners: &'s dyn RowSet<DB>, at: Option<NaiveDateTime>) -> Self {
+        HiddenByOwner {
+            owners,
+            at,
+            types: core::marker::PhantomData,
+        }
+    }
+}
+
+impl<P, M, L, DB> RowSet<DB> for HiddenByOwner<'_, P, M, L, DB>
+where
+    P: ModelOn<DB>,
+    M: ModelOn<DB>,
+    L: LinkColumns<DB>,
+    DB: SupportedBackend,
+{
+    fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
+        let state = self.at.map_or(State::Deleted, State::At);
+        out.fragment(M::in_state(state))
+            .sql(" AND ")
+            .fragment(L::child_column())
+            .sql(" IN (");
+        select(out, L::parent_column(), P::table(), self.owners);
+        out.sql(") AND EXISTS (SELECT 1 FROM ")
+            .fragment(P::table())
+            .sql(" WHERE ")
+            .fragment(L::parent_column())
+            .sql(" = ")
+            .fragment(L::child_column())
+            .sql(" AND ")
+            .fragment(P::tombstone())
+            .sql(" = ")
+            .fragment(M::tombstone())
+            .sql(")");
+    }
+}
+
 /// The descendants of a set of rows of `M` through the self-referencing column `L`: a
 /// recursive query, so a whole subtree is one statement whatever its depth.
 pub struct Descendants<'s, M, L, DB: SupportedBackend> {

@@ -697,20 +697,24 @@ fn a_store_two_sites_share_stays_live_until_the_last_of_them_is_deleted() {
     );
     assert_eq!(store_10(conn), Some(last.stamp));
     assert_eq!(live_pages(conn), 1);
-    // Restoring the first site finds nothing of its own stamp under it.
+    // Restoring the first site brings the store back, as site 100 uses it again, with the
+    // pages 101's delete hid below it.
     let restored = HostedSite::restore(conn, 100).unwrap();
+    assert_eq!(
+        (
+            restored.rows_in("hosted_sites"),
+            restored.rows_in("stores"),
+            restored.rows_in("store_pages")
+        ),
+        (1, 1, 2)
+    );
+    assert_eq!(store_10(conn), None);
+    assert_eq!(live_pages(conn), 3);
+    let restored = HostedSite::restore(conn, 101).unwrap();
     assert_eq!(
         (restored.rows_in("hosted_sites"), restored.rows_in("stores")),
         (1, 0)
     );
-    assert_eq!(store_10(conn), Some(last.stamp));
-    let restored = HostedSite::restore(conn, 101).unwrap();
-    assert_eq!(
-        (restored.rows_in("stores"), restored.rows_in("store_pages")),
-        (1, 2)
-    );
-    assert_eq!(store_10(conn), None);
-    assert_eq!(live_pages(conn), 3);
 }
 
 // ----- seed 003: payments under two parents ---------------------------------------------------
@@ -961,6 +965,26 @@ fn a_reply_whose_author_is_deleted_stays_hidden_when_its_thread_comes_back() {
     TenantDomain::restore(conn, 2).unwrap();
     let reply = TenantNote::restore(conn, 2).unwrap();
     assert_eq!(reply.rows_in("tenant_notes"), 2);
+}
+
+#[test]
+fn a_store_deleted_on_its_own_stays_deleted_when_a_site_using_it_returns() {
+    let mut db = connect();
+    let conn = &mut *db;
+    hosting(conn);
+    Store::soft_delete(conn, 10).unwrap();
+    HostedSite::soft_delete(conn, 100).unwrap();
+
+    let restored = HostedSite::restore(conn, 100).unwrap();
+
+    // Its stamp is no site's: no site's delete took it along.
+    assert_eq!(restored.rows_in("stores"), 0);
+    let store: Option<NaiveDateTime> = stores::table
+        .find(10)
+        .select(stores::deleted_at)
+        .first(conn)
+        .unwrap();
+    assert!(store.is_some());
 }
 
 #[test]

@@ -26,7 +26,9 @@ use crate::error::{Error, Result};
 use crate::ledger;
 use crate::model::SoftDelete;
 use crate::report::TableChange;
-use crate::rowset::{Descendants, LinkColumns, Linked, Narrow, RowSet, State, Unshared, select};
+use crate::rowset::{
+    Descendants, HiddenByOwner, LinkColumns, Linked, Narrow, RowSet, State, Unshared, select,
+};
 use crate::sql::{Fragment, Statement};
 
 pub use graph::{CascadeGraph, GraphEdge, Policy, Target};
@@ -563,8 +565,56 @@ where
         };
         soft_child::<Parent, Child, Link<Child::Key, ParentColumn>, C>(
             conn, parent, walk, phase, true,
-        )
+        )?;
+        if phase == Phase::Restore {
+            hand_back::<Parent, Child, Link<Child::Key, ParentColumn>, C>(conn, parent, walk)?;
+        }
+        Ok(())
     }
+}
+
+/// Restoring owners brings back the owned records another owner's delete took along since
+/// (seed 000: two sites share a store; one is deleted, then the other, which takes the store;
+/// restoring the first must not leave it over a tombstoned store). Each comes back with what
+/// that delete hid below it, by that delete's stamp. Timestamp tombstones only: a flag records
+/// no stamp to tell whose delete it was.
+fn hand_back<Parent, Child, L, C>(
+    conn: &mut C,
+    owners: &dyn RowSet<C::Backend>,
+    walk: &mut Walk<'_, C::Backend>,
+) -> Result<()>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    Parent: ModelOn<C::Backend>,
+    Child: crate::SoftDeleteOn<C::Backend>,
+    L: LinkColumns<C::Backend>,
+{
+    use crate::model::{Tombstone, TombstoneKind};
+    if <Parent::Tombstone as Tombstone>::KIND != TombstoneKind::Timestamp
+        || <Child::Tombstone as Tombstone>::KIND != TombstoneKind::Timestamp
+    {
+        return Ok(());
+    }
+    let hidden = HiddenByOwner::<Parent, Child, L, C::Backend>::new(owners, None);
+    while let Some(stamp) = Child::first_stamp(conn, &hidden)? {
+        let group = HiddenByOwner::<Parent, Child, L, C::Backend>::new(owners, Some(stamp));
+        let mut theirs = Walk::new(stamp, None);
+        let edges =
+            |conn: &mut C,
+             set: &dyn RowSet<C::Backend>,
+             walk: &mut Walk<'_, C::Backend>,
+             phase: Phase| { Child::cascade(conn, set, walk, phase, true) };
+        let rows = visit::<Child, C>(conn, &group, &mut theirs, Phase::Restore, &edges)?;
+        for change in theirs.changes {
+            walk.record(change.table, change.rows);
+        }
+        walk.record(Cow::Borrowed(Child::TABLE), rows);
+        if rows == 0 {
+            break;
+        }
+    }
+    Ok(())
 }
 
 impl<M, Fk, DB> EdgeOn<M, DB> for Tree<Fk>
