@@ -169,7 +169,15 @@ fn check_edges(model: &Model<'_>, errors: &mut Errors) {
     for edge in &model.edges {
         let attr = &edge.attr;
         let child = attr.child.to_token_stream().to_string();
-        if seen.contains(&child) {
+        // A kept reference does nothing to the rows, so it may sit beside the edge that does,
+        // through another column (`posts.author_id` soft, `posts.deleted_by` kept).
+        let key = if attr.policy == EdgePolicy::Keep {
+            let column = attr.foreign_key.as_ref().map(ToTokens::to_token_stream);
+            format!("{child} keep {}", column.unwrap_or_default())
+        } else {
+            child.clone()
+        };
+        if seen.contains(&key) {
             errors.at(
                 &attr.tokens,
                 format!(
@@ -178,7 +186,7 @@ fn check_edges(model: &Model<'_>, errors: &mut Errors) {
                 ),
             );
         }
-        seen.push(child.clone());
+        seen.push(key);
         if edge.is_self {
             if let Some(policy) = attr
                 .policy_tokens
