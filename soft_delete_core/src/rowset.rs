@@ -177,17 +177,13 @@ where
 /// another row of `P` took along: tombstoned with that owner's own stamp, by its delete. With
 /// `at`, only those of that stamp.
 pub struct HiddenByOwner<'s, P, M, L, DB: SupportedBackend> {
-    owners: &'s dyn RowSet<DB>,
-    at: Option<NaiveDateTime>,
-    types: core::marker::PhantomData<fn() -> (P, M, L)>,
+    linked: Linked<'s, P, M, L, DB>,
 }
 
 impl<'s, P, M, L, DB: SupportedBackend> HiddenByOwner<'s, P, M, L, DB> {
     pub(crate) fn new(owners: &'s dyn RowSet<DB>, at: Option<NaiveDateTime>) -> Self {
         HiddenByOwner {
-            owners,
-            at,
-            types: core::marker::PhantomData,
+            linked: Linked::new(owners, at.map_or(State::Deleted, State::At)),
         }
     }
 }
@@ -200,13 +196,8 @@ where
     DB: SupportedBackend,
 {
     fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
-        let state = self.at.map_or(State::Deleted, State::At);
-        out.fragment(M::in_state(state))
-            .sql(" AND ")
-            .fragment(L::child_column())
-            .sql(" IN (");
-        select(out, L::parent_column(), P::table(), self.owners);
-        out.sql(") AND EXISTS (SELECT 1 FROM ")
+        self.linked.condition(out);
+        out.sql(" AND EXISTS (SELECT 1 FROM ")
             .fragment(P::table())
             .sql(" WHERE ")
             .fragment(L::parent_column())
