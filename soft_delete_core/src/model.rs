@@ -38,7 +38,7 @@ use crate::cascade::graph::{CascadeGraph, GraphEdge};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a soft-deletable model",
     label = "`{Self}` must derive `SoftDelete` here",
-    note = "add `#[derive(SoftDelete)]` to `{Self}`; or, if this is a cascade edge to a table without a tombstone, say what happens to its rows: `#[cascade({Self}(hard))]` deletes them, `#[cascade({Self}(restrict))]` refuses while any exist"
+    note = "add `#[derive(SoftDelete)]` to `{Self}`; or, if this is a cascade edge to a table without a tombstone, say what happens to its rows: `#[cascade({Self}(hard))]` deletes them, `#[cascade({Self}(restrict))]` refuses while any exist, `#[cascade({Self}(keep))]` leaves them"
 )]
 pub trait SoftDelete: Sized + 'static {
     /// The Diesel table (`repos::table`).
