@@ -459,7 +459,8 @@ pub trait ModelOn<DB: SupportedBackend>: SoftDelete {
     fn in_state<'a>(state: State) -> Fragment<'a, DB>;
     /// The tombstone column, qualified.
     fn tombstone<'a>() -> Fragment<'a, DB>;
-    /// The stamp of one row of `set`, if it has a tombstoned row with a timestamp tombstone.
+    /// The earliest stamp among the rows of `set`, if it has a tombstoned row with a timestamp
+    /// tombstone.
     fn first_stamp<C>(conn: &mut C, set: &dyn RowSet<DB>) -> QueryResult<Option<NaiveDateTime>>
     where
         C: LoadConnection<Backend = DB>;
@@ -566,7 +567,10 @@ where
             .fragment(Self::table())
             .sql(" WHERE ");
         set.condition(&mut from_where);
-        from_where.sql(" ORDER BY ").fragment(Self::tombstone());
+        from_where
+            .sql(" ORDER BY ")
+            .fragment(Self::tombstone())
+            .sql(" LIMIT 1");
         match <M::Tombstone as TombstoneOn<DB>>::find(conn, Box::new(from_where))? {
             Found::Deleted(stamp) => Ok(stamp),
             Found::Missing | Found::Live => Ok(None),

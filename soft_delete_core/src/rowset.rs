@@ -173,17 +173,30 @@ where
     }
 }
 
-/// The tombstoned rows of `M` linked by `L` to a set of `P`'s rows (owners being restored) that
-/// another row of `P` took along: tombstoned with that owner's own stamp, by its delete. With
-/// `at`, only those of that stamp.
+/// Tombstoned rows of `M` linked by `L` to a set of `P`'s rows (owners being restored): with
+/// [`after`](Self::after), those stamped later than a stamp (the candidates, in stamp order);
+/// with [`taken_at`](Self::taken_at), those of one stamp that another row of `P`, outside the
+/// set and tombstoned at that stamp, took along with its own delete.
 pub struct HiddenByOwner<'s, P, M, L, DB: SupportedBackend> {
     linked: Linked<'s, P, M, L, DB>,
+    after: Option<NaiveDateTime>,
+    taken_at: Option<NaiveDateTime>,
 }
 
 impl<'s, P, M, L, DB: SupportedBackend> HiddenByOwner<'s, P, M, L, DB> {
-    pub(crate) fn new(owners: &'s dyn RowSet<DB>, at: Option<NaiveDateTime>) -> Self {
+    pub(crate) fn after(owners: &'s dyn RowSet<DB>, after: Option<NaiveDateTime>) -> Self {
         HiddenByOwner {
-            linked: Linked::new(owners, at.map_or(State::Deleted, State::At)),
+            linked: Linked::new(owners, State::Deleted),
+            after,
+            taken_at: None,
+        }
+    }
+
+    pub(crate) fn taken_at(owners: &'s dyn RowSet<DB>, stamp: NaiveDateTime) -> Self {
+        HiddenByOwner {
+            linked: Linked::new(owners, State::At(stamp)),
+            after: None,
+            taken_at: Some(stamp),
         }
     }
 }
@@ -197,17 +210,29 @@ where
 {
     fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
         self.linked.condition(out);
-        out.sql(" AND EXISTS (SELECT 1 FROM ")
-            .fragment(P::table())
-            .sql(" WHERE ")
-            .fragment(L::parent_column())
-            .sql(" = ")
-            .fragment(L::child_column())
-            .sql(" AND ")
-            .fragment(P::tombstone())
-            .sql(" = ")
-            .fragment(M::tombstone())
-            .sql(")");
+        if let Some(after) = self.after {
+            // Stamped later: neither before `after` nor at it.
+            out.sql(" AND NOT (")
+                .fragment(M::deleted_before(after))
+                .sql(" OR ")
+                .fragment(M::in_state(State::At(after)))
+                .sql(")");
+        }
+        if let Some(stamp) = self.taken_at {
+            // Stamps are compared as bound values in each table's own type, never column to
+            // column (SQLite stores two timestamp types as different text).
+            out.sql(" AND EXISTS (SELECT 1 FROM ")
+                .fragment(P::table())
+                .sql(" WHERE ")
+                .fragment(L::parent_column())
+                .sql(" = ")
+                .fragment(L::child_column())
+                .sql(" AND ")
+                .fragment(P::in_state(State::At(stamp)))
+                .sql(" AND (");
+            self.linked.parent.condition(out);
+            out.sql(") IS NOT TRUE)");
+        }
     }
 }
 

@@ -101,9 +101,15 @@ pub const SQLITE_SCHEMA: &[&str] = &[
         name TEXT NOT NULL,
         deleted_at TIMESTAMP
     )",
+    "CREATE TABLE tenant_profiles (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        deleted_at TIMESTAMP
+    )",
     "CREATE TABLE tenant_end_users (
         id INTEGER PRIMARY KEY,
         domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        profile_id INTEGER REFERENCES tenant_profiles (id),
         deleted_at TIMESTAMP
     )",
     "CREATE TABLE tenant_payments (
@@ -276,9 +282,15 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
         name TEXT NOT NULL,
         deleted_at TIMESTAMP
     )",
+    "CREATE TABLE tenant_profiles (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        deleted_at TIMESTAMP
+    )",
     "CREATE TABLE tenant_end_users (
         id INTEGER PRIMARY KEY,
         domain_id INTEGER NOT NULL REFERENCES tenant_domains (id),
+        profile_id INTEGER REFERENCES tenant_profiles (id),
         deleted_at TIMESTAMP
     )",
     "CREATE TABLE tenant_payments (
@@ -465,11 +477,19 @@ pub const MYSQL_SCHEMA: &[&str] = &[
         name TEXT NOT NULL,
         deleted_at DATETIME(6) NULL
     )",
-    "CREATE TABLE tenant_end_users (
+    "CREATE TABLE tenant_profiles (
         id INTEGER PRIMARY KEY,
         domain_id INTEGER NOT NULL,
         deleted_at DATETIME(6) NULL,
         FOREIGN KEY (domain_id) REFERENCES tenant_domains (id)
+    )",
+    "CREATE TABLE tenant_end_users (
+        id INTEGER PRIMARY KEY,
+        domain_id INTEGER NOT NULL,
+        profile_id INTEGER NULL,
+        deleted_at DATETIME(6) NULL,
+        FOREIGN KEY (domain_id) REFERENCES tenant_domains (id),
+        FOREIGN KEY (profile_id) REFERENCES tenant_profiles (id)
     )",
     "CREATE TABLE tenant_payments (
         id INTEGER PRIMARY KEY,

@@ -968,6 +968,40 @@ fn a_reply_whose_author_is_deleted_stays_hidden_when_its_thread_comes_back() {
 }
 
 #[test]
+fn an_owned_profile_stays_hidden_while_its_other_parent_is_deleted() {
+    let mut db = connect();
+    let conn = &mut *db;
+    tenants(conn);
+    // User 10 (domain 1) owns profile 5, which domain 2 keeps.
+    conn.batch_execute(
+        "INSERT INTO tenant_profiles (id, domain_id) VALUES (5, 2);
+         UPDATE tenant_end_users SET profile_id = 5 WHERE id = 10;",
+    )
+    .unwrap();
+    let user = TenantEndUser::soft_delete(conn, 10).unwrap();
+    assert_eq!(user.rows_in("tenant_profiles"), 1);
+    TenantDomain::soft_delete(conn, 2).unwrap();
+
+    let restored = TenantEndUser::restore(conn, 10).unwrap();
+
+    // Domain 2 still hides it: it keeps the user's stamp, and comes back with its own restore.
+    assert_eq!(restored.rows_in("tenant_profiles"), 0);
+    let profile: Option<NaiveDateTime> = tenant_profiles::table
+        .find(5)
+        .select(tenant_profiles::deleted_at)
+        .first(conn)
+        .unwrap();
+    assert_eq!(profile, Some(user.stamp));
+    TenantDomain::restore(conn, 2).unwrap();
+    assert_eq!(
+        TenantProfile::restore(conn, 5)
+            .unwrap()
+            .rows_in("tenant_profiles"),
+        1
+    );
+}
+
+#[test]
 fn a_store_deleted_on_its_own_stays_deleted_when_a_site_using_it_returns() {
     let mut db = connect();
     let conn = &mut *db;

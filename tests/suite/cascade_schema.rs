@@ -315,9 +315,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    tenant_profiles (id) {
+        id -> Integer,
+        domain_id -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     tenant_end_users (id) {
         id -> Integer,
         domain_id -> Integer,
+        profile_id -> Nullable<Integer>,
         deleted_at -> Nullable<Timestamp>,
     }
 }
@@ -344,6 +353,7 @@ diesel::table! {
 diesel::joinable!(tenant_payments -> tenant_domains (domain_id));
 diesel::allow_tables_to_appear_in_same_query!(
     tenant_domains,
+    tenant_profiles,
     tenant_end_users,
     tenant_payments,
     tenant_notes
@@ -354,7 +364,7 @@ diesel::allow_tables_to_appear_in_same_query!(
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDelete)]
 #[diesel(table_name = tenant_domains)]
-#[cascade(TenantEndUser, TenantPayment, TenantNote)]
+#[cascade(TenantEndUser, TenantPayment, TenantNote, TenantProfile)]
 pub struct TenantDomain {
     pub id: i32,
     pub name: String,
@@ -364,10 +374,33 @@ pub struct TenantDomain {
 #[derive(
     Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDelete,
 )]
-#[diesel(table_name = tenant_end_users, belongs_to(TenantDomain, foreign_key = domain_id))]
+#[diesel(
+    table_name = tenant_end_users,
+    belongs_to(TenantDomain, foreign_key = domain_id),
+    belongs_to(TenantProfile, foreign_key = profile_id)
+)]
 #[soft_delete(parent = TenantDomain)]
-#[cascade(TenantPayment, TenantNote(foreign_key = tenant_notes::author_id))]
+#[cascade(
+    TenantPayment,
+    TenantNote(foreign_key = tenant_notes::author_id),
+    TenantProfile(owned)
+)]
 pub struct TenantEndUser {
+    pub id: i32,
+    pub domain_id: i32,
+    pub profile_id: Option<i32>,
+    pub deleted_at: Option<NaiveDateTime>,
+}
+
+/// An end user's profile, kept by its domain: owned by the end user (who holds its key), and
+/// under the domain as well.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, Associations, SoftDelete,
+)]
+#[diesel(table_name = tenant_profiles, belongs_to(TenantDomain, foreign_key = domain_id))]
+#[soft_delete(parent = TenantDomain)]
+#[soft_delete(parent = TenantEndUser)]
+pub struct TenantProfile {
     pub id: i32,
     pub domain_id: i32,
     pub deleted_at: Option<NaiveDateTime>,

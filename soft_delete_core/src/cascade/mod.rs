@@ -167,6 +167,10 @@ impl<Parent: SoftDelete, Fk> EdgeLink<Parent> for Tree<Fk> {
 #[doc(hidden)]
 pub struct Walk<'a, DB: SupportedBackend> {
     pub(crate) stamp: NaiveDateTime,
+    /// The stamp of the restore this walk serves: a parent tombstoned at another stamp still
+    /// hides its rows. The walk's own stamp, except where a restore hands back rows another
+    /// delete took along ([`hand_back`]).
+    pub(crate) held: NaiveDateTime,
     pub(crate) actor: Option<ActorBinder<'a, DB>>,
     pub(crate) changes: Vec<TableChange>,
     pub(crate) blockers: &'a [Blocker],
@@ -179,6 +183,7 @@ impl<'a, DB: SupportedBackend> Walk<'a, DB> {
     pub(crate) fn new(stamp: NaiveDateTime, actor: Option<ActorBinder<'a, DB>>) -> Self {
         Walk {
             stamp,
+            held: stamp,
             actor,
             changes: Vec::new(),
             blockers: &[],
@@ -491,7 +496,7 @@ where
     let linked = Linked::<Parent, Child, L, C::Backend>::new(parent, state);
     let not_held = NotHeld::<Child, C::Backend> {
         set: &linked,
-        stamp: walk.stamp,
+        stamp: walk.held,
         from: Parent::TABLE,
         model: core::marker::PhantomData,
     };
@@ -596,10 +601,30 @@ where
     {
         return Ok(());
     }
-    let hidden = HiddenByOwner::<Parent, Child, L, C::Backend>::new(owners, None);
-    while let Some(stamp) = Child::first_stamp(conn, &hidden)? {
-        let group = HiddenByOwner::<Parent, Child, L, C::Backend>::new(owners, Some(stamp));
+    let mut after = None;
+    loop {
+        // The next stamp among the tombstoned records the restoring owners hold, then those of
+        // that stamp that another owner's delete took along (and no other parent still hides).
+        let candidates = HiddenByOwner::<Parent, Child, L, C::Backend>::after(owners, after);
+        let candidates = NotHeld::<Child, C::Backend> {
+            set: &candidates,
+            stamp: walk.held,
+            from: Parent::TABLE,
+            model: core::marker::PhantomData,
+        };
+        let Some(stamp) = Child::first_stamp(conn, &candidates)? else {
+            return Ok(());
+        };
+        after = Some(stamp);
+        let group = HiddenByOwner::<Parent, Child, L, C::Backend>::taken_at(owners, stamp);
+        let group = NotHeld::<Child, C::Backend> {
+            set: &group,
+            stamp: walk.held,
+            from: Parent::TABLE,
+            model: core::marker::PhantomData,
+        };
         let mut theirs = Walk::new(stamp, None);
+        theirs.held = walk.held;
         let edges =
             |conn: &mut C,
              set: &dyn RowSet<C::Backend>,
@@ -610,11 +635,7 @@ where
             walk.record(change.table, change.rows);
         }
         walk.record(Cow::Borrowed(Child::TABLE), rows);
-        if rows == 0 {
-            break;
-        }
     }
-    Ok(())
 }
 
 impl<M, Fk, DB> EdgeOn<M, DB> for Tree<Fk>
@@ -642,7 +663,7 @@ where
             // hidden, and its replies with it.
             set = set.narrowed(Narrow {
                 push: <M::Parents as ParentsOn<M, DB>>::not_held,
-                stamp: walk.stamp,
+                stamp: walk.held,
                 from: M::TABLE,
             });
         }
