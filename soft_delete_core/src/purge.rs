@@ -388,12 +388,17 @@ where
     }
     refuse_blocked::<M, C>(conn, set, walk.blockers)?;
     let mut deleted = 0;
-    let self_link = walk.self_links.iter().find(|(table, _)| *table == M::TABLE);
-    if let (true, Some(&(_, parent))) = (
-        <C::Backend as SupportedBackend>::ROW_BY_ROW_FOREIGN_KEYS,
-        self_link,
-    ) {
-        // Leaves first, one level per statement, so no row goes while a reply still holds it.
+    // Every column through which rows of this table point at each other (a tree's parent, a
+    // kept fork link), each once.
+    let mut links: Vec<&'static str> = Vec::new();
+    for &(table, column) in &walk.self_links {
+        if table == M::TABLE && !links.contains(&column) {
+            links.push(column);
+        }
+    }
+    if <C::Backend as SupportedBackend>::ROW_BY_ROW_FOREIGN_KEYS && !links.is_empty() {
+        // Leaves first, one level per statement, so no row goes while another still points at
+        // it.
         loop {
             let mut statement = delete_from::<M, C::Backend>(set);
             statement
@@ -401,21 +406,26 @@ where
                 .fragment(M::key())
                 .sql(" NOT IN (SELECT ")
                 .ident(PARENT)
-                .sql(" FROM (SELECT DISTINCT ")
-                .ident(parent)
-                .sql(" AS ")
-                .ident(PARENT)
-                .sql(" FROM ")
-                .fragment(M::table())
-                .sql(" WHERE ")
-                .ident(parent)
-                // Every row that still points at one, whatever its state; said so for the
-                // leak detector.
-                .sql(" IS NOT NULL AND ")
-                .fragment(M::in_state(crate::rowset::State::Any))
-                .sql(") ")
-                .ident(PARENTS)
-                .sql(")");
+                .sql(" FROM (");
+            for (index, link) in links.iter().enumerate() {
+                if index > 0 {
+                    statement.sql(" UNION ");
+                }
+                statement
+                    .sql("SELECT DISTINCT ")
+                    .ident(link)
+                    .sql(" AS ")
+                    .ident(PARENT)
+                    .sql(" FROM ")
+                    .fragment(M::table())
+                    .sql(" WHERE ")
+                    .ident(link)
+                    // Every row that still points at one, whatever its state; said so for the
+                    // leak detector.
+                    .sql(" IS NOT NULL AND ")
+                    .fragment(M::in_state(crate::rowset::State::Any));
+            }
+            statement.sql(") ").ident(PARENTS).sql(")");
             let rows = statement.execute(conn)?;
             if rows == 0 {
                 break;
@@ -424,11 +434,14 @@ where
         }
         // What is left is a cycle in the data (no row of it is a leaf): cut its links first.
         let mut cut = Statement::new();
-        cut.sql("UPDATE ")
-            .fragment(M::table())
-            .sql(" SET ")
-            .ident(parent)
-            .sql(" = NULL WHERE ");
+        cut.sql("UPDATE ").fragment(M::table()).sql(" SET ");
+        for (index, link) in links.iter().enumerate() {
+            if index > 0 {
+                cut.sql(", ");
+            }
+            cut.ident(link).sql(" = NULL");
+        }
+        cut.sql(" WHERE ");
         set.condition(&mut cut);
         cut.execute(conn)?;
     }

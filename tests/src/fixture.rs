@@ -171,6 +171,7 @@ pub const SQLITE_SCHEMA: &[&str] = &[
     "CREATE TABLE comments (
         id INTEGER PRIMARY KEY,
         parent_id INTEGER REFERENCES comments (id),
+        quoted_id INTEGER REFERENCES comments (id),
         body TEXT NOT NULL,
         deleted_at TIMESTAMP
     )",
@@ -352,6 +353,7 @@ pub const POSTGRES_SCHEMA: &[&str] = &[
     "CREATE TABLE comments (
         id INTEGER PRIMARY KEY,
         parent_id INTEGER REFERENCES comments (id),
+        quoted_id INTEGER REFERENCES comments (id),
         body TEXT NOT NULL,
         deleted_at TIMESTAMP
     )",
@@ -562,9 +564,11 @@ pub const MYSQL_SCHEMA: &[&str] = &[
     "CREATE TABLE comments (
         id INTEGER PRIMARY KEY,
         parent_id INTEGER,
+        quoted_id INTEGER,
         body TEXT NOT NULL,
         deleted_at DATETIME(6) NULL,
-        FOREIGN KEY (parent_id) REFERENCES comments (id)
+        FOREIGN KEY (parent_id) REFERENCES comments (id),
+        FOREIGN KEY (quoted_id) REFERENCES comments (id)
     )",
     "CREATE TABLE comment_reactions (
         id INTEGER PRIMARY KEY,

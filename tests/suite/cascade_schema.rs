@@ -159,6 +159,7 @@ diesel::table! {
     comments (id) {
         id -> Integer,
         parent_id -> Nullable<Integer>,
+        quoted_id -> Nullable<Integer>,
         body -> Text,
         deleted_at -> Nullable<Timestamp>,
     }
@@ -523,13 +524,16 @@ pub struct NotificationLogEntry {
 }
 
 // A self-referencing tree: replies cascade through the whole subtree, and so do their reactions.
+// A comment may quote another; the quote is kept when the quoted comment goes.
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable, SoftDelete)]
 #[diesel(table_name = comments)]
 #[cascade(Self(foreign_key = comments::parent_id), Reaction)]
+#[cascade(Self(keep, foreign_key = comments::quoted_id))]
 pub struct Comment {
     pub id: i32,
     pub parent_id: Option<i32>,
+    pub quoted_id: Option<i32>,
     pub body: String,
     pub deleted_at: Option<NaiveDateTime>,
 }

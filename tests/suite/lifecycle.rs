@@ -512,6 +512,26 @@ fn hard_deleting_a_site_leaves_a_store_another_live_site_shares() {
 }
 
 #[test]
+fn a_thread_whose_replies_quote_each_other_is_purged_leaves_first() {
+    let mut db = connect();
+    let conn = &mut *db;
+    // Replies 2 and 4 to comment 1; reply 4 quotes reply 2, so 2 must wait for 4 where the
+    // database checks foreign keys row by row.
+    conn.batch_execute(
+        "INSERT INTO comments (id, parent_id, quoted_id, body) VALUES
+             (1, NULL, NULL, 'a'), (2, 1, NULL, 'b'), (4, 1, 2, 'c'), (7, NULL, NULL, 'd');",
+    )
+    .unwrap();
+    Comment::soft_delete(conn, 1).unwrap();
+
+    let report = Comment::purge(conn, Purge::any_age()).unwrap();
+
+    assert_eq!(report.rows_in("comments"), 3);
+    let left: Vec<i32> = comments::table.select(comments::id).load(conn).unwrap();
+    assert_eq!(left, [7]);
+}
+
+#[test]
 fn a_cycle_in_tree_data_is_purged_whole() {
     let mut db = connect();
     let conn = &mut *db;
