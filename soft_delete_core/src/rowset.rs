@@ -155,17 +155,16 @@ where
 {
     fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
         self.linked.condition(out);
-        // `IS NOT TRUE`, not `NOT`: a parent row the set's condition says NULL of (a NULL
-        // foreign key somewhere up the chain) is outside the set, and so another owner.
-        out.sql(" AND ")
-            .fragment(L::child_column())
-            .sql(" NOT IN (SELECT ")
-            .fragment(L::parent_column())
-            .sql(" FROM ")
+        // Correlated, so each record looks up its own owners by the link's index. `IS NOT
+        // TRUE`, not `NOT`: a parent row the set's condition says NULL of (a NULL foreign key
+        // somewhere up the chain) is outside the set, and so another owner.
+        out.sql(" AND NOT EXISTS (SELECT 1 FROM ")
             .fragment(P::table())
             .sql(" WHERE ")
             .fragment(L::parent_column())
-            .sql(" IS NOT NULL AND ")
+            .sql(" = ")
+            .fragment(L::child_column())
+            .sql(" AND ")
             .fragment(P::in_state(State::Live))
             .sql(" AND (");
         self.linked.parent.condition(out);

@@ -89,7 +89,7 @@ pub trait ParentOn<M: ModelOn<DB>, DB: SupportedBackend> {
     where
         C: LoadConnection<Backend = DB>;
 
-    /// Pushes ` AND <M's link> NOT IN (<this parent's rows tombstoned, not at stamp>)`: leaves
+    /// Pushes ` AND NOT EXISTS (<this parent's row of M's link, tombstoned, not at stamp>)`: leaves
     /// out of a restore at `stamp` the rows of `M` that a row of this parent, tombstoned by
     /// another operation, still hides. Nothing when this parent's table is `from`, the one the
     /// restore comes down from: the rows it reaches hang off rows it is restoring.
@@ -152,22 +152,19 @@ where
         {
             return;
         }
-        // A row whose link is NULL hangs off no row of this parent.
-        out.sql(" AND (")
-            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
-            .sql(" IS NULL OR ")
-            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
-            .sql(" NOT IN (SELECT ")
-            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::parent_column())
-            .sql(" FROM ")
+        // Correlated, so each row looks up its own parent by key (a row whose link is NULL
+        // has none) instead of reading every tombstone the table ever kept.
+        out.sql(" AND NOT EXISTS (SELECT 1 FROM ")
             .fragment(P::table())
             .sql(" WHERE ")
             .fragment(<LinkOf<P, M> as LinkColumns<DB>>::parent_column())
-            .sql(" IS NOT NULL AND ")
+            .sql(" = ")
+            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
+            .sql(" AND ")
             .fragment(P::in_state(State::Deleted))
             .sql(" AND NOT (")
             .fragment(P::in_state(State::At(stamp)))
-            .sql(")))");
+            .sql("))");
     }
 }
 
