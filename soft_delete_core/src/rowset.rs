@@ -172,10 +172,10 @@ where
     }
 }
 
-/// Tombstoned rows of `M` linked by `L` to a set of `P`'s rows (owners being restored): with
-/// [`after`](Self::after), those stamped later than a stamp (the candidates, in stamp order);
-/// with [`taken_at`](Self::taken_at), those of one stamp that another row of `P`, outside the
-/// set and tombstoned at that stamp, took along with its own delete.
+/// Tombstoned rows of `M` linked by `L` to a set of `P`'s rows (owners being restored): made
+/// with `after`, those stamped later than a stamp (the candidates, in stamp order); with
+/// `taken_at`, those of one stamp that another row of `P`, outside the set and tombstoned at
+/// that stamp, took along with its own delete.
 pub struct HiddenByOwner<'s, P, M, L, DB: SupportedBackend> {
     linked: Linked<'s, P, M, L, DB>,
     after: Option<NaiveDateTime>,
