@@ -454,10 +454,37 @@ where
 /// once every parent is live.
 struct NotHeld<'s, M, DB: SupportedBackend> {
     set: &'s dyn RowSet<DB>,
-    stamp: NaiveDateTime,
+    /// The restore's stamp: a parent tombstoned at another one holds its rows back.
+    held: NaiveDateTime,
     /// The parent table the restore comes down from.
     from: &'static str,
     model: core::marker::PhantomData<fn() -> M>,
+}
+
+impl<'s, M, DB: SupportedBackend> NotHeld<'s, M, DB> {
+    fn new(set: &'s dyn RowSet<DB>, held: NaiveDateTime, from: &'static str) -> Self {
+        NotHeld {
+            set,
+            held,
+            from,
+            model: core::marker::PhantomData,
+        }
+    }
+}
+
+/// A soft child's own edges over `set`: what [`visit`] runs before the child's statement.
+fn child_edges<Child, C>(
+    conn: &mut C,
+    set: &dyn RowSet<C::Backend>,
+    walk: &mut Walk<'_, C::Backend>,
+    phase: Phase,
+) -> Result<()>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    Child: crate::SoftDeleteOn<C::Backend>,
+{
+    Child::cascade(conn, set, walk, phase, true)
 }
 
 impl<M: crate::SoftDeleteOn<DB>, DB: SupportedBackend> RowSet<DB> for NotHeld<'_, M, DB> {
@@ -465,7 +492,7 @@ impl<M: crate::SoftDeleteOn<DB>, DB: SupportedBackend> RowSet<DB> for NotHeld<'_
         out.sql("(");
         self.set.condition(out);
         out.sql(")");
-        M::not_held(out, self.stamp, self.from);
+        M::not_held(out, self.held, self.from);
     }
 }
 
@@ -494,12 +521,7 @@ where
     }
     let state = child_state(phase, walk.stamp);
     let linked = Linked::<Parent, Child, L, C::Backend>::new(parent, state);
-    let not_held = NotHeld::<Child, C::Backend> {
-        set: &linked,
-        stamp: walk.held,
-        from: Parent::TABLE,
-        model: core::marker::PhantomData,
-    };
+    let not_held = NotHeld::<Child, C::Backend>::new(&linked, walk.held, Parent::TABLE);
     let set: &dyn RowSet<C::Backend> = match phase {
         _ if state == State::Live => live,
         Phase::Restore => &not_held,
@@ -508,11 +530,7 @@ where
     if matches!(phase, Phase::PurgeCheck | Phase::HardCheck) {
         Child::refuse_owners(conn, set)?;
     }
-    let edges = |conn: &mut C,
-                 set: &dyn RowSet<C::Backend>,
-                 walk: &mut Walk<'_, C::Backend>,
-                 phase: Phase| { Child::cascade(conn, set, walk, phase, true) };
-    let rows = visit::<Child, C>(conn, set, walk, phase, &edges)?;
+    let rows = visit::<Child, C>(conn, set, walk, phase, &child_edges::<Child, C>)?;
     walk.record(Cow::Borrowed(Child::TABLE), rows);
     Ok(())
 }
@@ -606,31 +624,22 @@ where
         // The next stamp among the tombstoned records the restoring owners hold, then those of
         // that stamp that another owner's delete took along (and no other parent still hides).
         let candidates = HiddenByOwner::<Parent, Child, L, C::Backend>::after(owners, after);
-        let candidates = NotHeld::<Child, C::Backend> {
-            set: &candidates,
-            stamp: walk.held,
-            from: Parent::TABLE,
-            model: core::marker::PhantomData,
-        };
+        let candidates = NotHeld::<Child, C::Backend>::new(&candidates, walk.held, Parent::TABLE);
         let Some(stamp) = Child::first_stamp(conn, &candidates)? else {
             return Ok(());
         };
         after = Some(stamp);
         let group = HiddenByOwner::<Parent, Child, L, C::Backend>::taken_at(owners, stamp);
-        let group = NotHeld::<Child, C::Backend> {
-            set: &group,
-            stamp: walk.held,
-            from: Parent::TABLE,
-            model: core::marker::PhantomData,
-        };
+        let group = NotHeld::<Child, C::Backend>::new(&group, walk.held, Parent::TABLE);
         let mut theirs = Walk::new(stamp, None);
         theirs.held = walk.held;
-        let edges =
-            |conn: &mut C,
-             set: &dyn RowSet<C::Backend>,
-             walk: &mut Walk<'_, C::Backend>,
-             phase: Phase| { Child::cascade(conn, set, walk, phase, true) };
-        let rows = visit::<Child, C>(conn, &group, &mut theirs, Phase::Restore, &edges)?;
+        let rows = visit::<Child, C>(
+            conn,
+            &group,
+            &mut theirs,
+            Phase::Restore,
+            &child_edges::<Child, C>,
+        )?;
         for change in theirs.changes {
             walk.record(change.table, change.rows);
         }
