@@ -153,59 +153,74 @@
 //! | `mysql` | no | MySQL and MariaDB (needs the MySQL client library) |
 //! | `testing` | no | `soft_delete_core::testing`: assertions for your own tests |
 
-pub mod audit;
-mod backend;
-pub mod cascade;
+// The layers, each importing only from those above it in this list (see `ARCHITECTURE.md`;
+// `tests/layers.rs` enforces it).
+// L0: the vocabulary every layer speaks.
 mod error;
 pub mod hooks;
-pub mod leak;
-pub mod ledger;
-pub mod migration;
-mod model;
-pub mod ops;
-pub mod purge;
 mod report;
 #[doc(hidden)]
-pub mod rowset;
-pub mod scope;
-#[doc(hidden)]
 pub mod sql;
+// L1: the facts the derive describes.
+pub mod model;
+// L2: scopes, backends, connections.
+pub mod dialect;
+#[doc(hidden)]
+pub mod exec;
+pub mod scope;
+// L3: facts as SQL.
+#[doc(hidden)]
+pub mod render;
+// L4: the engine.
+pub mod cascade;
+// L5: the operations.
+pub mod ops;
+// L6: the API, and the tools around it.
+mod api;
+pub mod audit;
+pub mod leak;
+pub mod migration;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-#[doc(hidden)]
-pub use backend::{ActorBinder, ActorOn, Assignment, Found, ModelOn, TombstoneOn};
-pub use backend::{SoftDeleteOn, SupportedBackend};
-pub use cascade::graph::CascadeGraph;
+pub use api::SoftDelete;
+pub use cascade::SoftDeleteOn;
+pub use dialect::SupportedBackend;
+pub use dialect::ledger;
 pub use error::{Error, Result};
 pub use hooks::{Hooks, Intent};
 pub use model::{
-    Actor, ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Stamp, Timestamp, Tombstone,
-    TombstoneKind,
+    Actor, ActorColumn, ActorField, ActorOf, CascadeGraph, Flag, Model, NoActor, Stamp, Timestamp,
+    Tombstone, TombstoneField, TombstoneKind,
 };
+pub use ops::purge;
 pub use report::{Operation, Outcome, Report, TableChange};
 
-/// Derives [`SoftDelete`] for a Diesel model; see the [crate docs](crate#the-derive) for its
-/// attributes.
+/// Derives [`Model`] (and with it [`SoftDelete`]) for a Diesel model; see the
+/// [crate docs](crate#the-derive) for its attributes.
 #[cfg(feature = "derive")]
 pub use soft_delete_derive::SoftDelete;
 
 /// What the derive's expansion names. Not public API: anything here may change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::backend::{ModelOn, SoftDeleteOn};
-    pub use crate::cascade::graph::{CascadeGraph, GraphEdge, Policy};
-    pub use crate::cascade::{
-        CascadesTo, ChildOf, Hard, HasParent, Keep, LiveFilter, LiveFilterOf, Owned, ParentLink,
-        ParentOn, Probe, ProbeOther, ProbeSoft, RestoreUp, Restrict, Soft, Tree, climb,
+    pub use crate::cascade::SoftDeleteOn;
+    pub use crate::model::edges::{
+        CascadesTo, ChildOf, Hard, HasParent, Keep, Owned, ParentLink, Restrict, Soft, Tree,
+        TreeParent,
     };
-    pub use crate::model::{ActorColumn, ActorOf, Flag, NoActor, SoftDelete, Timestamp};
+    pub use crate::model::graph::{CascadeGraph, GraphEdge, Policy};
+    pub use crate::model::probe::{LiveFilter, LiveFilterOf, Probe, ProbeOther, ProbeSoft};
+    pub use crate::model::{
+        ActorColumn, ActorField, ActorOf, Flag, Model, NoActor, Timestamp, TombstoneField,
+    };
     pub use crate::ops::{restore, soft_delete, soft_delete_where};
     pub use crate::scope::{
         Active, IsActive, IsDeleted, OnlyDeleted, active, is_active, is_deleted, only_deleted,
     };
     pub use crate::{Error, Report, SupportedBackend};
     pub use core::convert::Into;
+    pub use core::marker::{Send, Sync};
     pub use core::option::Option::{self, None, Some};
     pub use core::result::Result;
     pub use diesel::Column;
@@ -223,7 +238,7 @@ pub mod __private {
     pub const fn assert_cascades<Parent: CascadesTo<Child>, Child>() {}
 
     /// Compile-time check: `Child` is soft-deletable.
-    pub const fn assert_soft<Child: SoftDelete>() {}
+    pub const fn assert_soft<Child: Model>() {}
 
     /// Compile-time check: a field of Rust type `T` can hold values of column `C`.
     pub const fn assert_field<
@@ -237,7 +252,7 @@ pub mod __private {
     }
 
     /// Compile-time check: column `Fk` has the SQL type of `Target`'s key.
-    pub const fn assert_foreign_key<Fk: crate::cascade::ForeignKeyOf<Target>, Target>() {}
+    pub const fn assert_foreign_key<Fk: crate::model::edges::ForeignKeyOf<Target>, Target>() {}
 }
 
 /// The schema and models the rustdoc examples use. Not public API.

@@ -32,10 +32,8 @@
 //!     ADD UNIQUE INDEX `stores_live_subdomain` (`subdomain`, `stores_live_subdomain_live`);
 //! ```
 
-use diesel::backend::Backend;
-
-use crate::backend::SupportedBackend;
-use crate::model::{SoftDelete, TombstoneKind};
+use crate::dialect::SupportedBackend;
+use crate::model::{Model, TombstoneKind};
 
 /// A tombstone column, by kind and name.
 ///
@@ -63,9 +61,9 @@ impl Tombstone<'static> {
     /// assert_eq!(Tombstone::of::<IssueComment>(), Tombstone::Flag("is_deleted"));
     /// ```
     #[must_use]
-    pub fn of<M: SoftDelete>() -> Self {
-        let column = <M::Tombstone as crate::Tombstone>::COLUMN;
-        match <M::Tombstone as crate::Tombstone>::KIND {
+    pub fn of<M: Model>() -> Self {
+        let column = <M::Tombstone as crate::model::Tombstone>::COLUMN;
+        match <M::Tombstone as crate::model::Tombstone>::KIND {
             TombstoneKind::Timestamp => Tombstone::Timestamp(column),
             TombstoneKind::Flag => Tombstone::Flag(column),
         }
@@ -207,18 +205,4 @@ pub fn drop_unique_while_live<DB: SupportedBackend>(index: &str, table: &str) ->
         quote::<DB>(index),
         quote::<DB>(&format!("{index}_live")),
     )
-}
-
-/// The identifier quoting of backend `DB`, through Diesel's own query builder.
-pub(crate) fn quote_with<DB>(identifier: &str) -> String
-where
-    DB: Backend,
-    DB::QueryBuilder: Default,
-{
-    use diesel::query_builder::QueryBuilder;
-    let mut builder = DB::QueryBuilder::default();
-    if builder.push_identifier(identifier).is_err() {
-        return identifier.to_owned();
-    }
-    builder.finish()
 }

@@ -162,6 +162,13 @@ impl core::fmt::Display for Report {
     }
 }
 
+/// Adds `rows` changed in `table` to `changes`, as [`merge`] does, unless no row changed.
+pub(crate) fn record(changes: &mut Vec<TableChange>, table: Cow<'static, str>, rows: usize) {
+    if rows > 0 {
+        merge(changes, table, rows);
+    }
+}
+
 /// Adds `rows` changed in `table` to `changes`, merging with what the table already had.
 pub(crate) fn merge(changes: &mut Vec<TableChange>, table: Cow<'static, str>, rows: usize) {
     match changes.iter_mut().find(|change| change.table == table) {

@@ -6,7 +6,7 @@
 use diesel::BoolExpressionMethods;
 use diesel::query_dsl::methods::FilterDsl;
 
-use crate::model::{SoftDelete, Tombstone};
+use crate::model::{Model, Tombstone};
 
 /// The Diesel table of model `M`. The aliases below name the scopes' types, for functions that
 /// return or take them:
@@ -20,11 +20,11 @@ use crate::model::{SoftDelete, Tombstone};
 /// }
 /// # let _ = live_repos();
 /// ```
-pub type TableOf<M> = <M as SoftDelete>::Table;
+pub type TableOf<M> = <M as Model>::Table;
 /// The predicate "row is live" of model `M`: `deleted_at IS NULL` or `is_deleted = false`.
-pub type IsActive<M> = <<M as SoftDelete>::Tombstone as Tombstone>::IsActive;
+pub type IsActive<M> = <<M as Model>::Tombstone as Tombstone>::IsActive;
 /// The predicate "row is tombstoned" of model `M`.
-pub type IsDeleted<M> = <<M as SoftDelete>::Tombstone as Tombstone>::IsDeleted;
+pub type IsDeleted<M> = <<M as Model>::Tombstone as Tombstone>::IsDeleted;
 /// The query of `M`'s live rows: `table.filter(deleted_at.is_null())`.
 pub type Active<M> = diesel::dsl::Filter<TableOf<M>, IsActive<M>>;
 /// The query of `M`'s tombstoned rows: `table.filter(deleted_at.is_not_null())`.
@@ -47,7 +47,7 @@ pub type WithDeleted<M> =
 #[must_use]
 pub fn active<M>() -> Active<M>
 where
-    M: SoftDelete,
+    M: Model,
     TableOf<M>: FilterDsl<IsActive<M>>,
 {
     FilterDsl::filter(M::Table::default(), M::Tombstone::is_active())
@@ -67,7 +67,7 @@ where
 #[must_use]
 pub fn only_deleted<M>() -> OnlyDeleted<M>
 where
-    M: SoftDelete,
+    M: Model,
     TableOf<M>: FilterDsl<IsDeleted<M>>,
 {
     FilterDsl::filter(M::Table::default(), M::Tombstone::is_deleted())
@@ -98,7 +98,7 @@ where
 #[must_use]
 pub fn with_deleted<M>() -> WithDeleted<M>
 where
-    M: SoftDelete,
+    M: Model,
     TableOf<M>: FilterDsl<diesel::dsl::Or<IsActive<M>, IsDeleted<M>>>,
 {
     FilterDsl::filter(
@@ -120,7 +120,7 @@ where
 /// assert!(sql.ends_with("WHERE (`repos`.`deleted_at` IS NULL) -- binds: []"));
 /// ```
 #[must_use]
-pub fn is_active<M: SoftDelete>() -> IsActive<M> {
+pub fn is_active<M: Model>() -> IsActive<M> {
     M::Tombstone::is_active()
 }
 
@@ -137,6 +137,6 @@ pub fn is_active<M: SoftDelete>() -> IsActive<M> {
 /// assert!(sql.ends_with("WHERE (`repos`.`deleted_at` IS NOT NULL) -- binds: []"));
 /// ```
 #[must_use]
-pub fn is_deleted<M: SoftDelete>() -> IsDeleted<M> {
+pub fn is_deleted<M: Model>() -> IsDeleted<M> {
     M::Tombstone::is_deleted()
 }

@@ -5,6 +5,9 @@
 //! nests subqueries over tables known only through a model's description; Diesel still does the
 //! quoting (`push_identifier`) and the placeholders (`push_bind_param`), so every value is bound
 //! and every identifier quoted the way the backend wants.
+//!
+//! Every piece is `Send + Sync`, so a statement can be handed to an async connection, and
+//! borrowed by the row sets of an operation that runs on one.
 
 use core::marker::PhantomData;
 
@@ -16,7 +19,20 @@ use diesel::{QueryResult, RunQueryDsl};
 
 /// A piece of SQL that can be rendered for the backend `DB`, boxed so statements can be put
 /// together at run time.
-pub type Fragment<'a, DB> = Box<dyn QueryFragment<DB> + 'a>;
+pub type Fragment<'a, DB> = Box<dyn QueryFragment<DB> + Send + Sync + 'a>;
+
+/// The comment that opens a raw statement meant to read every row of a watched table, live and
+/// tombstoned: the [leak detector](crate::leak) reports nothing in it. The crate's own
+/// foreign-key probes before a purge carry it; write it in your own raw SQL to say the same.
+///
+/// ```
+/// use soft_delete_core::leak::{EVERY_ROW, Watched, scan};
+///
+/// let watched = [Watched::new("posts", "deleted_at")];
+/// assert_eq!(scan("SELECT COUNT(*) FROM posts", &watched).len(), 1);
+/// assert!(scan(&format!("{EVERY_ROW} SELECT COUNT(*) FROM posts"), &watched).is_empty());
+/// ```
+pub const EVERY_ROW: &str = "/* soft_delete: every row */";
 
 enum Part<'a, DB: Backend> {
     Text(&'static str),
@@ -61,7 +77,7 @@ impl<'a, DB: Backend> Statement<'a, DB> {
     }
 
     /// Appends any fragment by value.
-    pub(crate) fn push<F: QueryFragment<DB> + 'a>(&mut self, fragment: F) -> &mut Self {
+    pub(crate) fn push<F: QueryFragment<DB> + Send + Sync + 'a>(&mut self, fragment: F) -> &mut Self {
         self.fragment(Box::new(fragment))
     }
 
@@ -150,7 +166,7 @@ where
 pub(crate) fn bind<'a, ST, T, DB>(value: T) -> Fragment<'a, DB>
 where
     DB: Backend + HasSqlType<ST>,
-    T: ToSql<ST, DB> + 'a,
+    T: ToSql<ST, DB> + Send + Sync + 'a,
     ST: 'a,
 {
     Box::new(Bind::<ST, T>::new(value))

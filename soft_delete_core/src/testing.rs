@@ -1,6 +1,7 @@
 //! Assertions for your own tests (feature `testing`): a row is tombstoned and not removed, a
-//! whole cascade is tombstoned, a row is absent from the active scope, the leak detector saw
-//! nothing. Each reads the database and panics, at the caller's line, with what it found.
+//! whole cascade is tombstoned, a row is absent from the active scope. Each reads the database
+//! and panics, at the caller's line, with what it found. (That the [leak detector](crate::leak)
+//! saw nothing is its own assertion: [`Leaks::assert_none`](crate::leak::Leaks::assert_none).)
 //!
 //! ```
 //! # soft_delete_core::__doc_fixture!();
@@ -17,9 +18,13 @@
 
 use diesel::connection::LoadConnection;
 
-use crate::backend::{Found, SoftDeleteOn, SupportedBackend};
-use crate::cascade::{Phase, Walk};
-use crate::rowset::{Root, State};
+use crate::cascade::SoftDeleteOn;
+use crate::cascade::check::Check;
+use crate::cascade::lookup::find;
+use crate::dialect::SupportedBackend;
+use crate::exec::{Blocking, block_on};
+use crate::render::rowset::Root;
+use crate::render::{Found, State, statements};
 
 /// Asserts that the row of `M` whose key is `id` exists and is tombstoned: soft deleted, not
 /// removed and not live.
@@ -41,7 +46,7 @@ where
     M: SoftDeleteOn<C::Backend>,
 {
     let id = id.into();
-    match M::find(conn, id.clone(), "") {
+    match block_on(find::<M, _>(&mut Blocking::new(conn), id.clone(), "")) {
         Ok(Found::Deleted(_)) => {}
         Ok(Found::Live) => panic!("`{}` row {id:?} is live, not tombstoned", M::TABLE),
         Ok(Found::Missing) => panic!(
@@ -76,8 +81,8 @@ where
     assert_tombstoned::<M, C>(conn, id.clone());
     let target = M::key_is(id.clone());
     let root = Root::<M, C::Backend>::new(&*target, State::Deleted);
-    let mut walk = Walk::new(crate::ops::now_stamp(), None);
-    if let Err(error) = M::cascade(conn, &root, &mut walk, Phase::LiveCheck, true) {
+    let checked = block_on(Check::no_live_rows().rows::<M, _>(&mut Blocking::new(conn), &root));
+    if let Err(error) = checked {
         panic!(
             "the cascade of `{}` row {id:?} is not wholly tombstoned: {error}",
             M::TABLE
@@ -107,35 +112,10 @@ where
     let id = id.into();
     let target = M::key_is(id.clone());
     let live = Root::<M, C::Backend>::new(&*target, State::Live);
-    match crate::rowset::count::<M, C>(conn, &live) {
+    let count = statements::count::<M, C::Backend>(&live);
+    match block_on(<C::Backend as SupportedBackend>::count(&mut Blocking::new(conn), count)) {
         Ok(0) => {}
         Ok(_) => panic!("`{}` row {id:?} is still in the active scope", M::TABLE),
         Err(error) => panic!("cannot read `{}` row {id:?}: {error}", M::TABLE),
     }
-}
-
-/// Asserts that the [`LeakDetector`](crate::leak::LeakDetector) behind `leaks` saw no statement
-/// read or write a watched table without its tombstone predicate, and forgets what it saw.
-///
-/// # Panics
-///
-/// When it saw one, listing every leaking statement.
-///
-/// ```
-/// # soft_delete_core::__doc_fixture!();
-/// use diesel::prelude::*;
-/// use soft_delete_core::leak::LeakDetector;
-/// use soft_delete_core::testing::assert_no_leaks;
-///
-/// # let conn = &mut fixture();
-/// let detector = LeakDetector::collecting().watch::<Repo>();
-/// let leaks = detector.leaks();
-/// conn.set_instrumentation(detector);
-/// let _live: i64 = Repo::active().count().get_result(conn)?;
-/// assert_no_leaks(&leaks);
-/// # Ok::<(), diesel::result::Error>(())
-/// ```
-#[track_caller]
-pub fn assert_no_leaks(leaks: &crate::leak::Leaks) {
-    leaks.assert_none();
 }

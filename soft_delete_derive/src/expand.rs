@@ -103,14 +103,12 @@ fn describe(
         edges,
         parents,
         graph,
-        takes_part,
         ..
     } = cascade;
-    let uses_ledger = *takes_part && matches!(shape.tombstone, TombstoneShape::Flag);
     let field_checks = field_checks(model, private);
     quote! {
         #[automatically_derived]
-        impl #private::SoftDelete for #ident {
+        impl #private::Model for #ident {
             type Table = #table_type;
             type Key = #key;
             type Id = #key_type;
@@ -120,7 +118,6 @@ fn describe(
             type Parents = #parents;
             const MODEL: &'static str = #model_name;
             const TABLE: &'static str = #table_name;
-            const USES_LEDGER: bool = #uses_ledger;
             const CASCADE_EDGES: &'static [#private::GraphEdge] = #graph;
 
             fn key_of(row: &Self) -> &Self::Id {
@@ -131,7 +128,7 @@ fn describe(
         #field_checks
 
         // Evaluated here so that a cycle between models is reported where it is declared.
-        const _: &#private::CascadeGraph = &<#ident as #private::SoftDelete>::CASCADE_GRAPH;
+        const _: &#private::CascadeGraph = &<#ident as #private::Model>::CASCADE_GRAPH;
     }
 }
 
@@ -357,7 +354,9 @@ fn actor_operations(
             #bounds
             __P: #private::Expression
                 + #private::AppearsOnTable<#table_type>
-                + #private::QueryFragment<__C::Backend>,
+                + #private::QueryFragment<__C::Backend>
+                + #private::Send
+                + #private::Sync,
             __P::SqlType: #private::BoolOrNullableBool,
         {
             #private::soft_delete_where::<Self, __C, __P>(conn, predicate, #actor)
@@ -371,7 +370,7 @@ fn actor_operations(
         ) -> #result
         where #bounds
         {
-            let id = <Self as #private::SoftDelete>::key_of(self).clone();
+            let id = <Self as #private::Model>::key_of(self).clone();
             #private::soft_delete::<Self, __C>(conn, id, #actor)
         }
     }

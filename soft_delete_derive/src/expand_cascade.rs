@@ -4,7 +4,7 @@
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{Ident, Path};
+use syn::Path;
 
 use crate::ast::{Edge, Model};
 use crate::cascade_attr::EdgePolicy;
@@ -19,8 +19,6 @@ pub(crate) struct Cascade {
     pub(crate) graph: TokenStream,
     /// Impls, checks and helper types, emitted beside the model's impls.
     pub(crate) items: TokenStream,
-    /// Whether any soft edge leaves the model or any parent reaches it.
-    pub(crate) takes_part: bool,
     /// One line per edge for the docs: "soft: `Issue`".
     pub(crate) summary: Vec<String>,
 }
@@ -55,17 +53,11 @@ pub(crate) fn cascade(model: &Model<'_>, private: &TokenStream) -> Cascade {
             }
         });
     }
-    let takes_part = !model.parents.is_empty()
-        || model
-            .edges
-            .iter()
-            .any(|edge| edge.attr.policy == EdgePolicy::Soft);
     Cascade {
         edges: quote!((#(#edge_types,)*)),
         parents,
         graph: quote!(&[#(#graph),*]),
         items,
-        takes_part,
         summary,
     }
 }
@@ -134,14 +126,14 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
                 let column = foreign_key(explicit, &this_tokens, &child, private, span, true);
                 (
                     quote_spanned!(span=> #private::Owned<#child, #column>),
-                    quote_spanned!(span=> #private::GraphEdge::owned(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#column as #private::Column>::NAME)),
+                    quote_spanned!(span=> #private::GraphEdge::owned(&<#child as #private::Model>::CASCADE_GRAPH, <#column as #private::Column>::NAME)),
                     quote_spanned!(span=> #private::assert_foreign_key::<#column, #child>()),
                 )
             } else {
                 let fk = foreign_key(explicit, &child, &this_tokens, private, span, true);
                 (
                     quote_spanned!(span=> #private::Soft<#child, #fk>),
-                    quote_spanned!(span=> #private::GraphEdge::soft(&<#child as #private::SoftDelete>::CASCADE_GRAPH, <#fk as #private::Column>::NAME)),
+                    quote_spanned!(span=> #private::GraphEdge::soft(&<#child as #private::Model>::CASCADE_GRAPH, <#fk as #private::Column>::NAME)),
                     quote_spanned!(span=> #private::assert_foreign_key::<#fk, #this>()),
                 )
             };
@@ -229,7 +221,7 @@ fn child_name(child: &Path) -> String {
         .map_or_else(String::new, |segment| segment.ident.to_string())
 }
 
-/// `type Parents`, the `HasParent` impls, the checks, and `RestoreUp`.
+/// `type Parents`, the `HasParent` impls and their checks.
 fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStream) {
     let this = model.ident;
     // A tree's rows hang off their own parent rows; kept self references are no parents.
@@ -239,8 +231,6 @@ fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStrea
         .any(|edge| edge.is_self && edge.attr.policy != EdgePolicy::Keep);
     let mut links = Vec::new();
     let mut items = TokenStream::new();
-    let mut climbs = Vec::new();
-    let mut bounds = Vec::new();
     for parent in &model.parents {
         let span = parent.span();
         links.push(quote_spanned!(span=> #private::ParentLink<#parent>));
@@ -249,56 +239,13 @@ fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStrea
             impl #private::HasParent<#parent> for #this {}
             const _: () = #private::assert_cascades::<#parent, #this>();
         });
-        climbs.push(quote!(#private::climb::<Self, #parent, __C>(conn, id, reports)?;));
-        bounds.push(quote! {
-            #parent: #private::RestoreUp<__DB>,
-            #private::ParentLink<#parent>: #private::ParentOn<Self, __DB, Parent = #parent>,
-        });
     }
     if has_tree {
-        links.push(quote!(#private::ParentLink<#this>));
+        links.push(quote!(#private::TreeParent<#this>));
         items.extend(quote! {
             #[automatically_derived]
             impl #private::HasParent<#this> for #this {}
         });
-        climbs.push(quote!(#private::climb::<Self, Self, __C>(conn, id, reports)?;));
-        bounds.push(quote! {
-            #private::ParentLink<Self>: #private::ParentOn<Self, __DB, Parent = Self>,
-        });
     }
-    items.extend(restore_up(this, &climbs, &bounds, private));
     (quote!((#(#links,)*)), items)
-}
-
-fn restore_up(
-    this: &Ident,
-    climbs: &[TokenStream],
-    bounds: &[TokenStream],
-    private: &TokenStream,
-) -> TokenStream {
-    let unused = climbs
-        .is_empty()
-        .then(|| quote!(let _ = (conn, id, reports);));
-    quote! {
-        #[automatically_derived]
-        impl<__DB> #private::RestoreUp<__DB> for #this
-        where
-            __DB: #private::SupportedBackend,
-            Self: #private::SoftDeleteOn<__DB>,
-            #(#bounds)*
-        {
-            fn restore_parents<__C>(
-                conn: &mut __C,
-                id: &<Self as #private::SoftDelete>::Id,
-                reports: &mut #private::Vec<#private::Report>,
-            ) -> #private::Result<(), #private::Error>
-            where
-                __C: #private::LoadConnection<Backend = __DB>,
-            {
-                #unused
-                #(#climbs)*
-                #private::Result::Ok(())
-            }
-        }
-    }
 }

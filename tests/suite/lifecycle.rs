@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use soft_delete_core::leak::LeakDetector;
 use soft_delete_core::purge::Purge;
 use soft_delete_core::testing::{
-    assert_absent_from_active, assert_cascade_tombstoned, assert_no_leaks, assert_tombstoned,
+    assert_absent_from_active, assert_cascade_tombstoned, assert_tombstoned,
 };
 use soft_delete_core::{Error, Hooks, Operation, Outcome, SoftDelete};
 
@@ -253,7 +253,7 @@ fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
 
     // One batch holds both repos: it deletes nothing.
     let refused = HubRepo::purge(conn, Purge::any_age().batch_size(10)).unwrap_err();
-    assert_no_leaks(&leaks);
+    leaks.assert_none();
     match &refused {
         Error::Referenced {
             table,
@@ -279,7 +279,7 @@ fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
 
     // One repo per batch: the first batch commits, the second is refused.
     let refused = HubRepo::purge(conn, Purge::any_age().batch_size(1)).unwrap_err();
-    assert_no_leaks(&leaks);
+    leaks.assert_none();
     assert!(matches!(refused, Error::Referenced { .. }), "{refused:?}");
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 0, 8]);
     assert_cascade_tombstoned::<HubRepo, _>(conn, 3);

@@ -35,13 +35,13 @@
 //! # }
 //! ```
 
-pub mod catalog;
 mod report;
 
 use diesel::connection::LoadConnection;
 
-use crate::SupportedBackend;
-use crate::cascade::graph::{CascadeGraph, Target};
+pub use crate::dialect::catalog;
+use crate::dialect::SupportedBackend;
+use crate::model::graph::{CascadeGraph, Target};
 use catalog::{Catalog, FkAction, ForeignKey, Index, Table, mentions, same};
 pub use report::{AuditReport, Hazard};
 

@@ -1,46 +1,77 @@
-//! The parents of a model: what restoring one of its rows must find live first.
+//! The parents of a model: what restoring one of its rows must find live first, which rows a
+//! restore leaves hidden under another parent, and which owners hold a record's key.
+
+use core::future::Future;
 
 use chrono::NaiveDateTime;
-use diesel::connection::LoadConnection;
 
-use super::owners::{IsOwned, refuse_owner};
-use super::{CascadesTo, EdgeLink};
-use crate::SoftDeleteOn;
-use crate::backend::{ModelOn, SupportedBackend};
+use crate::dialect::SupportedBackend;
 use crate::error::{Error, Result};
-use crate::report::Report;
-use crate::rowset::{LinkColumns, RowSet, State};
-use crate::sql::{Fragment, Statement};
+use crate::exec::Executor;
+use crate::model::Model;
+use crate::model::edges::{CascadesTo, IsOwned, LinkOf, ParentLink, TreeParent};
+use crate::render::{LinkColumns, ModelOn, RowSet, State};
+use crate::sql::Statement;
 
+/// A link to a parent model: a named parent ([`ParentLink`]) or a tree's own parent row
+/// ([`TreeParent`]).
 #[doc(hidden)]
-/// `Self` names `Parent` as its parent with `#[soft_delete(parent = Parent)]`.
-///
-/// A soft edge into a model requires this, so that every row a cascade can reach knows whom to
-/// check before it is restored on its own.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` does not name `{Parent}` as its parent",
-    label = "`{Parent}` cascades to `{Self}` here",
-    note = "add `#[soft_delete(parent = {Parent})]` to `{Self}`: restoring a `{Self}` then checks that its `{Parent}` is live"
-)]
-pub trait HasParent<Parent> {}
+pub trait LinkedParent {
+    /// The parent model.
+    type Parent;
+}
 
+impl<P> LinkedParent for ParentLink<P> {
+    type Parent = P;
+}
+
+impl<M> LinkedParent for TreeParent<M> {
+    type Parent = M;
+}
+
+/// One parent of `M`, on `DB`.
 #[doc(hidden)]
-/// A parent named with `#[soft_delete(parent = P)]`.
-pub struct ParentLink<P>(core::marker::PhantomData<fn() -> P>);
+pub trait ParentOn<M: ModelOn<DB>, DB: SupportedBackend> {
+    /// The parent model.
+    type Parent: ModelOn<DB>;
+
+    /// [`Error::ParentDeleted`] if the row `id` hangs off a tombstoned row of this parent.
+    fn check<X>(x: &mut X, id: &M::Id) -> impl Future<Output = Result<()>>
+    where
+        X: Executor<Backend = DB>;
+
+    /// The keys of the tombstoned parent rows that row `id` hangs off.
+    fn tombstoned<X>(
+        x: &mut X,
+        id: &M::Id,
+    ) -> impl Future<Output = Result<Vec<<Self::Parent as crate::Model>::Id>>>
+    where
+        X: Executor<Backend = DB>;
+
+    /// [`Error::Referenced`] if this parent owns rows of `set` and a row of it, live or
+    /// tombstoned, holds such a row's key.
+    fn refuse_owner<X>(x: &mut X, set: &dyn RowSet<DB>) -> impl Future<Output = Result<()>>
+    where
+        X: Executor<Backend = DB>;
+
+    /// Pushes ` AND NOT EXISTS (<this parent's row of M's link, tombstoned, not at stamp>)`:
+    /// leaves out of a restore at `stamp` the rows of `M` that a row of this parent, tombstoned
+    /// by another operation, still hides. Nothing when this parent's table is `from`, the one
+    /// the restore comes down from: the rows it reaches hang off rows it is restoring.
+    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str);
+}
 
 /// `SELECT <P's key> FROM P WHERE <P in state> AND <P's link column> IN (SELECT <link> FROM M
 /// WHERE <M's key> = id AND <M in any state>)`, as a locking read that holds the parent rows
 /// against writers until the transaction ends. Both tables name their tombstone, so the read
 /// says which rows it means ([`State::Any`] for every row).
-fn parents_of<P, M, DB>(id: M::Id, state: State) -> Fragment<'static, DB>
+fn parents_of<P, M, DB>(id: M::Id, state: State) -> Statement<'static, DB>
 where
     DB: SupportedBackend,
     P: ModelOn<DB> + CascadesTo<M>,
     M: ModelOn<DB>,
-    <P as CascadesTo<M>>::Edge: EdgeLink<P>,
-    <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link: LinkColumns<DB>,
+    LinkOf<P, M>: LinkColumns<DB>,
 {
-    type LinkOf<P, M> = <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link;
     let mut statement = Statement::new();
     statement
         .sql("SELECT ")
@@ -61,141 +92,135 @@ where
         .fragment(M::in_state(State::Any))
         .sql(")")
         .sql(DB::FOR_SHARE);
-    Box::new(statement)
+    statement
 }
 
-/// One parent of `M`, checked on `DB`.
-#[doc(hidden)]
-pub trait ParentOn<M: ModelOn<DB>, DB: SupportedBackend> {
-    /// The parent model.
-    type Parent: ModelOn<DB>;
-
-    /// [`Error::ParentDeleted`] if the row `id` hangs off a tombstoned row of this parent.
-    fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
-    where
-        C: LoadConnection<Backend = DB>;
-
-    /// The keys of the tombstoned parent rows that row `id` hangs off.
-    fn tombstoned<C>(
-        conn: &mut C,
-        id: &M::Id,
-    ) -> Result<Vec<<Self::Parent as crate::SoftDelete>::Id>>
-    where
-        C: LoadConnection<Backend = DB>;
-
-    /// [`Error::Referenced`] if this parent owns a row of `set` and a row of it, live or
-    /// tombstoned, holds that row's key.
-    fn refuse_owner<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
-    where
-        C: LoadConnection<Backend = DB>;
-
-    /// Pushes ` AND NOT EXISTS (<this parent's row of M's link, tombstoned, not at stamp>)`: leaves
-    /// out of a restore at `stamp` the rows of `M` that a row of this parent, tombstoned by
-    /// another operation, still hides. Nothing when this parent's table is `from`, the one the
-    /// restore comes down from: the rows it reaches hang off rows it is restoring.
-    fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str);
-}
-
-impl<P, M, DB> ParentOn<M, DB> for ParentLink<P>
+impl<L, M, DB> ParentOn<M, DB> for L
 where
     DB: SupportedBackend,
-    P: ModelOn<DB> + CascadesTo<M>,
+    L: LinkedParent,
+    L::Parent: ModelOn<DB> + CascadesTo<M>,
     M: ModelOn<DB>,
-    <P as CascadesTo<M>>::Edge: EdgeLink<P> + IsOwned,
-    <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link: LinkColumns<DB>,
+    LinkOf<L::Parent, M>: LinkColumns<DB>,
 {
-    type Parent = P;
+    type Parent = L::Parent;
 
-    fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
+    async fn check<X>(x: &mut X, id: &M::Id) -> Result<()>
     where
-        C: LoadConnection<Backend = DB>,
+        X: Executor<Backend = DB>,
     {
         // Lock the parents first: a delete of one in progress finishes before the check reads
         // it, and none can start until this transaction ends, so no restored row ends up under
         // a parent tombstoned meanwhile.
-        P::load_keys(conn, parents_of::<P, M, DB>(id.clone(), State::Any))?;
-        if !P::load_keys(conn, parents_of::<P, M, DB>(id.clone(), State::Deleted))?.is_empty() {
+        L::Parent::read_keys(x, parents_of::<L::Parent, M, DB>(id.clone(), State::Any)).await?;
+        let tombstoned =
+            L::Parent::read_keys(x, parents_of::<L::Parent, M, DB>(id.clone(), State::Deleted))
+                .await?;
+        if !tombstoned.is_empty() {
             return Err(Error::ParentDeleted {
                 table: M::TABLE,
                 key: format!("{id:?}"),
-                parent: P::TABLE,
+                parent: L::Parent::TABLE,
             });
         }
         Ok(())
     }
 
-    fn tombstoned<C>(conn: &mut C, id: &M::Id) -> Result<Vec<P::Id>>
+    async fn tombstoned<X>(x: &mut X, id: &M::Id) -> Result<Vec<<L::Parent as crate::Model>::Id>>
     where
-        C: LoadConnection<Backend = DB>,
+        X: Executor<Backend = DB>,
     {
-        Ok(P::load_keys(
-            conn,
-            parents_of::<P, M, DB>(id.clone(), State::Deleted),
-        )?)
+        let query = parents_of::<L::Parent, M, DB>(id.clone(), State::Deleted);
+        Ok(L::Parent::read_keys(x, query).await?)
     }
 
-    fn refuse_owner<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
+    async fn refuse_owner<X>(x: &mut X, set: &dyn RowSet<DB>) -> Result<()>
     where
-        C: LoadConnection<Backend = DB>,
+        X: Executor<Backend = DB>,
     {
-        refuse_owner::<P, M, DB, C>(conn, set)
+        type Owner<L> = <L as LinkedParent>::Parent;
+        if !<<Owner<L> as CascadesTo<M>>::Edge as IsOwned>::OWNED {
+            return Ok(());
+        }
+        let mut statement = Statement::new();
+        statement
+            .sql("SELECT COUNT(*) FROM ")
+            .fragment(Owner::<L>::table())
+            .sql(" WHERE ")
+            .fragment(Owner::<L>::in_state(State::Any))
+            .sql(" AND ")
+            .fragment(<LinkOf<Owner<L>, M> as LinkColumns<DB>>::parent_column())
+            .sql(" IN (SELECT ")
+            .fragment(<LinkOf<Owner<L>, M> as LinkColumns<DB>>::child_column())
+            .sql(" FROM ")
+            .fragment(M::table())
+            .sql(" WHERE ");
+        set.condition(&mut statement);
+        statement.sql(")");
+        let rows = DB::count(x, statement).await?;
+        Error::unless_unreferenced(
+            rows,
+            M::TABLE,
+            || format!("{} (owner rows holding its key)", Owner::<L>::TABLE),
+            None,
+        )
     }
 
     fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str) {
-        type LinkOf<P, M> = <<P as CascadesTo<M>>::Edge as EdgeLink<P>>::Link;
+        type Held<L> = <L as LinkedParent>::Parent;
         // A tree's rows are their own parents; a restore reaches them by the recursive query,
         // and MySQL reads no table it updates. An owned record is needed by any live owner, so
         // another tombstoned owner does not hold it back.
-        if P::TABLE == from
-            || P::TABLE == M::TABLE
-            || <<P as CascadesTo<M>>::Edge as IsOwned>::OWNED
+        if Held::<L>::TABLE == from
+            || Held::<L>::TABLE == M::TABLE
+            || <<Held<L> as CascadesTo<M>>::Edge as IsOwned>::OWNED
         {
             return;
         }
         // Correlated, so each row looks up its own parent by key (a row whose link is NULL
         // has none) instead of reading every tombstone the table ever kept.
         out.sql(" AND NOT EXISTS (SELECT 1 FROM ")
-            .fragment(P::table())
+            .fragment(Held::<L>::table())
             .sql(" WHERE ")
-            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::parent_column())
+            .fragment(<LinkOf<Held<L>, M> as LinkColumns<DB>>::parent_column())
             .sql(" = ")
-            .fragment(<LinkOf<P, M> as LinkColumns<DB>>::child_column())
+            .fragment(<LinkOf<Held<L>, M> as LinkColumns<DB>>::child_column())
             .sql(" AND ")
-            .fragment(P::in_state(State::Deleted))
+            .fragment(Held::<L>::in_state(State::Deleted))
             .sql(" AND NOT (")
-            .fragment(P::in_state(State::At(stamp)))
+            .fragment(Held::<L>::in_state(State::At(stamp)))
             .sql("))");
     }
 }
 
-/// The parents of `M`, as a tuple, checked on `DB`.
+/// The parents of `M`, as a tuple, on `DB`.
 #[doc(hidden)]
 pub trait ParentsOn<M: ModelOn<DB>, DB: SupportedBackend> {
-    /// Checks every parent.
-    fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
+    /// Checks every parent ([`ParentOn::check`]).
+    fn check<X>(x: &mut X, id: &M::Id) -> impl Future<Output = Result<()>>
     where
-        C: LoadConnection<Backend = DB>;
+        X: Executor<Backend = DB>;
 
     /// Refuses if any parent that owns a row of `set` holds its key.
-    fn refuse_owners<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
+    fn refuse_owners<X>(x: &mut X, set: &dyn RowSet<DB>) -> impl Future<Output = Result<()>>
     where
-        C: LoadConnection<Backend = DB>;
+        X: Executor<Backend = DB>;
 
     /// [`ParentOn::not_held`] for every parent.
     fn not_held(out: &mut Statement<'_, DB>, stamp: NaiveDateTime, from: &'static str);
 }
 
 impl<M: ModelOn<DB>, DB: SupportedBackend> ParentsOn<M, DB> for () {
-    fn check<C>(_: &mut C, _: &M::Id) -> Result<()>
+    async fn check<X>(_: &mut X, _: &M::Id) -> Result<()>
     where
-        C: LoadConnection<Backend = DB>,
+        X: Executor<Backend = DB>,
     {
         Ok(())
     }
 
-    fn refuse_owners<C>(_: &mut C, _: &dyn RowSet<DB>) -> Result<()>
+    async fn refuse_owners<X>(_: &mut X, _: &dyn RowSet<DB>) -> Result<()>
     where
-        C: LoadConnection<Backend = DB>,
+        X: Executor<Backend = DB>,
     {
         Ok(())
     }
@@ -209,19 +234,19 @@ macro_rules! parents_tuple {
         where
             $($parent: ParentOn<M, DB>,)+
         {
-            fn check<C>(conn: &mut C, id: &M::Id) -> Result<()>
+            async fn check<X>(x: &mut X, id: &M::Id) -> Result<()>
             where
-                C: LoadConnection<Backend = DB>,
+                X: Executor<Backend = DB>,
             {
-                $(<$parent as ParentOn<M, DB>>::check(conn, id)?;)+
+                $(<$parent as ParentOn<M, DB>>::check(x, id).await?;)+
                 Ok(())
             }
 
-            fn refuse_owners<C>(conn: &mut C, set: &dyn RowSet<DB>) -> Result<()>
+            async fn refuse_owners<X>(x: &mut X, set: &dyn RowSet<DB>) -> Result<()>
             where
-                C: LoadConnection<Backend = DB>,
+                X: Executor<Backend = DB>,
             {
-                $(<$parent as ParentOn<M, DB>>::refuse_owner(conn, set)?;)+
+                $(<$parent as ParentOn<M, DB>>::refuse_owner(x, set).await?;)+
                 Ok(())
             }
 
@@ -234,46 +259,9 @@ macro_rules! parents_tuple {
 
 parents_tuple!(A);
 parents_tuple!(A, B);
-parents_tuple!(A, B, C2);
-parents_tuple!(A, B, C2, D);
-parents_tuple!(A, B, C2, D, E);
-parents_tuple!(A, B, C2, D, E, F);
-parents_tuple!(A, B, C2, D, E, F, G);
-parents_tuple!(A, B, C2, D, E, F, G, H);
-
-/// Restoring a row together with every tombstoned ancestor it needs, on `DB`.
-///
-/// The derive implements it for each model, naming its parents; the operation itself is
-/// [`restore_up`](RestoreUp::restore_up), generated as `Model::restore_with_ancestors`.
-#[doc(hidden)]
-pub trait RestoreUp<DB: SupportedBackend>: SoftDeleteOn<DB> {
-    /// Restores the tombstoned parents of row `id`, each with its own ancestors, into `reports`.
-    fn restore_parents<C>(conn: &mut C, id: &Self::Id, reports: &mut Vec<Report>) -> Result<()>
-    where
-        C: LoadConnection<Backend = DB>;
-
-    /// Restores row `id` after every tombstoned ancestor it hangs off.
-    fn restore_up<C>(conn: &mut C, id: Self::Id) -> Result<Report>
-    where
-        C: LoadConnection<Backend = DB>,
-    {
-        crate::ops::restore_with_ancestors::<Self, C>(conn, id)
-    }
-}
-
-#[doc(hidden)]
-/// Restores, with their own ancestors, the tombstoned rows of `P` that row `id` of `M` hangs
-/// off.
-pub fn climb<M, P, C>(conn: &mut C, id: &M::Id, reports: &mut Vec<Report>) -> Result<()>
-where
-    C: LoadConnection,
-    C::Backend: SupportedBackend,
-    M: ModelOn<C::Backend>,
-    P: RestoreUp<C::Backend>,
-    ParentLink<P>: ParentOn<M, C::Backend, Parent = P>,
-{
-    for key in <ParentLink<P> as ParentOn<M, C::Backend>>::tombstoned(conn, id)? {
-        reports.push(P::restore_up(conn, key)?);
-    }
-    Ok(())
-}
+parents_tuple!(A, B, C);
+parents_tuple!(A, B, C, D);
+parents_tuple!(A, B, C, D, E);
+parents_tuple!(A, B, C, D, E, F);
+parents_tuple!(A, B, C, D, E, F, G);
+parents_tuple!(A, B, C, D, E, F, G, H);

@@ -58,8 +58,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 
-use crate::cascade::graph::{CascadeGraph, Target};
-use crate::model::{SoftDelete, Tombstone};
+use crate::model::graph::{CascadeGraph, Target};
+use crate::model::{Model, Tombstone};
 
 mod scan;
 
@@ -181,7 +181,7 @@ impl LeakDetector {
     /// assert_eq!(detector.watched(), [Watched::new("issue_comments", "is_deleted")]);
     /// ```
     #[must_use]
-    pub fn watch<M: SoftDelete>(self) -> Self {
+    pub fn watch<M: Model>(self) -> Self {
         self.watch_table(M::TABLE, <M::Tombstone as Tombstone>::COLUMN)
     }
 
@@ -531,8 +531,7 @@ mod tests {
 
     #[test]
     fn watch_graph_follows_soft_edges_once() {
-        use crate::cascade::Policy;
-        use crate::cascade::graph::GraphEdge;
+        use crate::model::graph::{GraphEdge, Policy};
         use crate::model::TombstoneKind;
 
         static COMMENTS: CascadeGraph = CascadeGraph {

@@ -121,18 +121,7 @@ impl fmt::Display for Leak {
     }
 }
 
-/// The comment that opens a raw statement meant to read every row of a watched table, live and
-/// tombstoned: [`scan`] reports nothing in it. The crate's own foreign-key probes before a
-/// purge carry it; write it in your own raw SQL to say the same.
-///
-/// ```
-/// use soft_delete_core::leak::{EVERY_ROW, Watched, scan};
-///
-/// let watched = [Watched::new("posts", "deleted_at")];
-/// assert_eq!(scan("SELECT COUNT(*) FROM posts", &watched).len(), 1);
-/// assert!(scan(&format!("{EVERY_ROW} SELECT COUNT(*) FROM posts"), &watched).is_empty());
-/// ```
-pub const EVERY_ROW: &str = "/* soft_delete: every row */";
+pub use crate::sql::EVERY_ROW;
 
 /// The references to watched tables in `sql` that lack their tombstone predicate, one [`Leak`]
 /// per reference: statement by statement, each scope's own before those of the subqueries

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use crate::model::TombstoneKind;
+use super::TombstoneKind;
 
 /// What a cascade edge does to the rows it reaches.
 ///
@@ -147,7 +147,7 @@ impl GraphEdge {
 /// A model's cascade graph: its table and tombstone, and the edges to what deleting one of its
 /// rows also reaches, recursively.
 ///
-/// Every model has one as [`SoftDelete::CASCADE_GRAPH`](crate::SoftDelete::CASCADE_GRAPH);
+/// Every model has one as [`Model::CASCADE_GRAPH`](super::Model::CASCADE_GRAPH);
 /// the derive adds `Model::cascade_graph()`.
 ///
 /// ```

@@ -5,9 +5,12 @@
 //! condition of the set above it, so one statement per edge covers any number of rows.
 
 use chrono::NaiveDateTime;
+use diesel::Column;
 use diesel::query_builder::QueryFragment;
 
-use crate::backend::{ModelOn, SupportedBackend};
+use super::model::ModelOn;
+use crate::dialect::SupportedBackend;
+use crate::model::edges::Link;
 use crate::sql::{Fragment, Statement};
 
 /// Which rows of a table a set keeps, by their tombstone.
@@ -26,8 +29,9 @@ pub enum State {
     Any,
 }
 
-/// A set of rows of one model's table.
-pub trait RowSet<DB: SupportedBackend> {
+/// A set of rows of one model's table. `Sync`, so an operation on an async connection can hold
+/// its sets across the statements it awaits.
+pub trait RowSet<DB: SupportedBackend>: Sync {
     /// Pushes the condition that selects the set's rows from their table.
     fn condition<'s>(&'s self, out: &mut Statement<'s, DB>);
 }
@@ -47,31 +51,15 @@ pub(crate) fn select<'s, DB: SupportedBackend>(
     set.condition(out);
 }
 
-/// How many rows of `M` the set holds: `SELECT COUNT(*) FROM table WHERE <condition>`.
-pub(crate) fn count<M, C>(conn: &mut C, set: &dyn RowSet<C::Backend>) -> diesel::QueryResult<i64>
-where
-    C: diesel::connection::LoadConnection,
-    C::Backend: SupportedBackend,
-    M: ModelOn<C::Backend>,
-{
-    let mut statement = Statement::new();
-    statement
-        .sql("SELECT COUNT(*) FROM ")
-        .fragment(M::table())
-        .sql(" WHERE ");
-    set.condition(&mut statement);
-    <C::Backend as SupportedBackend>::load_count(conn, Box::new(statement))
-}
-
 /// The rows an operation starts from: a key or a predicate, in a state.
 pub struct Root<'p, M, DB> {
-    target: &'p (dyn QueryFragment<DB> + 'p),
+    target: &'p (dyn QueryFragment<DB> + Sync + 'p),
     state: State,
     model: core::marker::PhantomData<fn() -> M>,
 }
 
 impl<'p, M, DB> Root<'p, M, DB> {
-    pub(crate) fn new(target: &'p (dyn QueryFragment<DB> + 'p), state: State) -> Self {
+    pub(crate) fn new(target: &'p (dyn QueryFragment<DB> + Sync + 'p), state: State) -> Self {
         Root {
             target,
             state,
@@ -91,10 +79,29 @@ impl<M: ModelOn<DB>, DB: SupportedBackend> RowSet<DB> for Root<'_, M, DB> {
 
 /// How a child table hangs off its parent: `child.<child column> = parent.<parent column>`.
 pub trait LinkColumns<DB: SupportedBackend> {
+    /// The name of the column on the child's table.
+    const CHILD_NAME: &'static str;
     /// The column on the child's table.
     fn child_column<'a>() -> Fragment<'a, DB>;
     /// The column on the parent's table.
     fn parent_column<'a>() -> Fragment<'a, DB>;
+}
+
+impl<ChildColumn, ParentColumn, DB> LinkColumns<DB> for Link<ChildColumn, ParentColumn>
+where
+    ChildColumn: Column + Default + QueryFragment<DB> + Send + Sync + 'static,
+    ParentColumn: Column + Default + QueryFragment<DB> + Send + Sync + 'static,
+    DB: SupportedBackend,
+{
+    const CHILD_NAME: &'static str = ChildColumn::NAME;
+
+    fn child_column<'a>() -> Fragment<'a, DB> {
+        Box::new(ChildColumn::default())
+    }
+
+    fn parent_column<'a>() -> Fragment<'a, DB> {
+        Box::new(ParentColumn::default())
+    }
 }
 
 /// The rows of model `M`, in a state, linked by `L` to a set of parent rows of `P`.
@@ -329,6 +336,19 @@ where
         // The roots are not their own descendants, even when a cycle in the data says so.
         self.roots.condition(out);
         out.sql(")");
+    }
+}
+
+/// The rows of two sets of the same table: `(a) OR (b)`.
+pub struct Either<'s, DB: SupportedBackend>(pub &'s dyn RowSet<DB>, pub &'s dyn RowSet<DB>);
+
+impl<DB: SupportedBackend> RowSet<DB> for Either<'_, DB> {
+    fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
+        out.sql("((");
+        self.0.condition(out);
+        out.sql(") OR (");
+        self.1.condition(out);
+        out.sql("))");
     }
 }
 

@@ -3,13 +3,9 @@
 //! A restricting edge may point at a soft-deletable model (refuse while live issues exist) or at
 //! a plain table (refuse while any row exists). The derive cannot see the child's definition,
 //! so it asks the compiler: `(&Probe::<Child>::new()).live_filter()` resolves to [`ProbeSoft`]
-//! when `Child` implements [`SoftDelete`], and to [`ProbeOther`] otherwise.
+//! when `Child` implements [`Model`], and to [`ProbeOther`] otherwise.
 
-use diesel::query_builder::QueryFragment;
-
-use crate::backend::SupportedBackend;
-use crate::model::{SoftDelete, Tombstone, TombstoneKind};
-use crate::sql::Statement;
+use super::{Model, Tombstone, TombstoneKind};
 
 #[doc(hidden)]
 /// The tombstone of a child table, to count only its live rows.
@@ -19,25 +15,6 @@ pub struct LiveFilter {
     pub column: &'static str,
     /// Its kind.
     pub kind: TombstoneKind,
-}
-
-impl LiveFilter {
-    /// Pushes `table.column IS NULL` or `table.column = false`.
-    pub(crate) fn push<'a, T, DB>(self, out: &mut Statement<'a, DB>)
-    where
-        T: Default + QueryFragment<DB> + 'a,
-        DB: SupportedBackend,
-    {
-        out.push(T::default()).sql(".").ident(self.column);
-        match self.kind {
-            TombstoneKind::Timestamp => {
-                out.sql(" IS NULL");
-            }
-            TombstoneKind::Flag => {
-                out.sql(" = ").fragment(DB::bind_bool(false));
-            }
-        }
-    }
 }
 
 /// Says which rows of a restricting edge's child count; the derive implements it on a unit
@@ -52,7 +29,7 @@ pub trait LiveFilterOf {
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
-/// use soft_delete_core::cascade::{Probe, ProbeOther as _, ProbeSoft as _};
+/// use soft_delete_core::model::probe::{Probe, ProbeOther as _, ProbeSoft as _};
 ///
 /// assert!((&Probe::<Repo>::new()).live_filter().is_some());
 /// assert!((&Probe::<String>::new()).live_filter().is_none());
@@ -81,7 +58,7 @@ pub trait ProbeSoft {
     fn live_filter(&self) -> Option<LiveFilter>;
 }
 
-impl<T: SoftDelete> ProbeSoft for Probe<T> {
+impl<T: Model> ProbeSoft for Probe<T> {
     fn live_filter(&self) -> Option<LiveFilter> {
         Some(LiveFilter {
             column: <T::Tombstone as Tombstone>::COLUMN,

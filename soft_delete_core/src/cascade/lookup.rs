@@ -1,0 +1,69 @@
+//! Reading one row's state, and the earliest stamp in a set: the reads an operation decides by.
+
+use chrono::NaiveDateTime;
+use diesel::QueryResult;
+
+use crate::dialect::SupportedBackend;
+use crate::exec::Executor;
+use crate::render::ledger;
+use crate::render::{Found, ModelOn, RowSet, State};
+use crate::sql::Statement;
+
+/// How the row of `M` with key `id` stands, with its stamp when one is recorded (for a flag,
+/// the stamp the ledger last recorded). With `lock` ([`SupportedBackend::FOR_UPDATE`] or
+/// `FOR_SHARE`) it is a locking read, so it waits for a concurrent operation on the row and
+/// sees its latest committed state whatever the transaction's snapshot.
+pub(crate) async fn find<M, X>(x: &mut X, id: M::Id, lock: &'static str) -> QueryResult<Found>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: ModelOn<X::Backend>,
+{
+    // `AND <any state>`: the lookup reads the row whatever its tombstone, and says so.
+    let mut from_where = Statement::new();
+    from_where
+        .sql("FROM ")
+        .fragment(M::table())
+        .sql(" WHERE ")
+        .fragment(M::key_is(id.clone()))
+        .sql(" AND ")
+        .fragment(M::in_state(State::Any))
+        .sql(lock);
+    let found = M::read_tombstone(x, from_where).await?;
+    if found == Found::Deleted(None) && M::USES_LEDGER {
+        let mut key_is = Statement::new();
+        key_is
+            .fragment(M::key_is(id))
+            .sql(" AND ")
+            .fragment(M::in_state(State::Any));
+        let stamps =
+            <X::Backend as SupportedBackend>::stamps(x, ledger::last_stamp::<M, X::Backend>(Box::new(key_is)))
+                .await?;
+        return Ok(Found::Deleted(stamps.into_iter().next().flatten()));
+    }
+    Ok(found)
+}
+
+/// The earliest stamp among the rows of `set`, if it has a tombstoned row with a timestamp
+/// tombstone.
+pub(crate) async fn first_stamp<M, X>(
+    x: &mut X,
+    set: &dyn RowSet<X::Backend>,
+) -> QueryResult<Option<NaiveDateTime>>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: ModelOn<X::Backend>,
+{
+    let mut from_where = Statement::new();
+    from_where.sql("FROM ").fragment(M::table()).sql(" WHERE ");
+    set.condition(&mut from_where);
+    from_where
+        .sql(" ORDER BY ")
+        .fragment(M::tombstone())
+        .sql(" LIMIT 1");
+    match M::read_tombstone(x, from_where).await? {
+        Found::Deleted(stamp) => Ok(stamp),
+        Found::Missing | Found::Live => Ok(None),
+    }
+}

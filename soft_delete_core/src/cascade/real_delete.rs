@@ -1,0 +1,246 @@
+//! Deleting rows for real: the foreign keys that would refuse, read from the catalog; the
+//! check that none of them still references a row; the leaves-first delete where the database
+//! checks a self-reference row by row.
+
+use diesel::result::{DatabaseErrorKind, Error as Diesel};
+
+use crate::dialect::SupportedBackend;
+use crate::dialect::catalog;
+use crate::error::{Error, Result};
+use crate::exec::Executor;
+use crate::model::{Model, Policy, Target};
+use crate::render::{ModelOn, RowSet, State, ledger, statements};
+use crate::sql::{EVERY_ROW, Statement};
+
+/// A foreign key that refuses the delete of a row it references: `table.column` holds
+/// `referenced_table.referenced_column`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Blocker {
+    pub(crate) name: Option<String>,
+    pub(crate) table: String,
+    pub(crate) column: String,
+    pub(crate) referenced_table: String,
+    pub(crate) referenced_column: String,
+}
+
+/// Every single-column foreign key of the database that refuses deletes.
+pub(crate) async fn blockers<X>(x: &mut X) -> Result<Vec<Blocker>>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+{
+    let catalog = catalog::read_on(x).await?;
+    Ok(catalog
+        .tables
+        .iter()
+        .flat_map(|table| &table.foreign_keys)
+        .filter(|key| key.on_delete.blocks_delete())
+        .filter_map(
+            |key| match (&key.columns[..], &key.referenced_columns[..]) {
+                ([column], [referenced]) => Some(Blocker {
+                    name: key.name.clone(),
+                    table: key.table.clone(),
+                    column: column.clone(),
+                    referenced_table: key.referenced_table.clone(),
+                    referenced_column: referenced.clone(),
+                }),
+                _ => None,
+            },
+        )
+        .collect())
+}
+
+/// Deletes the rows of `set` for real: their ledger entries first, then a check of every
+/// foreign key in `blockers` that would refuse, then the rows. `self_links` are the columns
+/// through which rows of a table point at each other (a tree's parent, a kept fork link).
+pub(crate) async fn delete_rows<M, X>(
+    x: &mut X,
+    set: &dyn RowSet<X::Backend>,
+    blockers: &[Blocker],
+    self_links: &[(&'static str, &'static str)],
+) -> Result<usize>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: ModelOn<X::Backend>,
+{
+    if M::USES_LEDGER {
+        x.execute(ledger::forget_rows::<M, X::Backend>(set)).await?;
+    }
+    refuse_blocked::<M, X>(x, set, blockers).await?;
+    let mut deleted = 0;
+    // Every column through which rows of this table point at each other, each once.
+    let mut links: Vec<&'static str> = Vec::new();
+    for &(table, column) in self_links {
+        if table == M::TABLE && !links.contains(&column) {
+            links.push(column);
+        }
+    }
+    if <X::Backend as SupportedBackend>::ROW_BY_ROW_FOREIGN_KEYS && !links.is_empty() {
+        // Leaves first, one level per statement, so no row goes while another still points at
+        // it.
+        loop {
+            let rows = x.execute(delete_leaves::<M, X::Backend>(set, &links)).await?;
+            if rows == 0 {
+                break;
+            }
+            deleted += rows;
+        }
+        // What is left is a cycle in the data (no row of it is a leaf): cut its links first.
+        let mut cut = Statement::new();
+        cut.sql("UPDATE ").fragment(M::table()).sql(" SET ");
+        for (index, link) in links.iter().enumerate() {
+            if index > 0 {
+                cut.sql(", ");
+            }
+            cut.ident(link).sql(" = NULL");
+        }
+        cut.sql(" WHERE ");
+        set.condition(&mut cut);
+        x.execute(cut).await?;
+    }
+    // Everything at once (or, after the loop, what a cycle in the data kept back).
+    deleted += x
+        .execute(statements::delete_from::<M, X::Backend>(set))
+        .await?;
+    Ok(deleted)
+}
+
+/// Names used by the leaves-first delete; chosen not to collide with user columns.
+const PARENT: &str = "soft_delete_parent";
+const PARENTS: &str = "soft_delete_parents";
+
+/// `DELETE FROM table WHERE <set> AND key NOT IN (<every key a row of the table points at
+/// through one of links>)`: the rows of `set` no row points at.
+fn delete_leaves<'s, M, DB>(set: &'s dyn RowSet<DB>, links: &[&'static str]) -> Statement<'s, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    let mut statement = statements::delete_from::<M, DB>(set);
+    statement
+        .sql(" AND ")
+        .fragment(M::key())
+        .sql(" NOT IN (SELECT ")
+        .ident(PARENT)
+        .sql(" FROM (");
+    for (index, link) in links.iter().enumerate() {
+        if index > 0 {
+            statement.sql(" UNION ");
+        }
+        statement
+            .sql("SELECT DISTINCT ")
+            .ident(link)
+            .sql(" AS ")
+            .ident(PARENT)
+            .sql(" FROM ")
+            .fragment(M::table())
+            .sql(" WHERE ")
+            .ident(link)
+            // Every row that still points at one, whatever its state; said so for the leak
+            // detector.
+            .sql(" IS NOT NULL AND ")
+            .fragment(M::in_state(State::Any));
+    }
+    statement.sql(") ").ident(PARENTS).sql(")");
+    statement
+}
+
+/// Whether `blocker` is one of `M`'s soft edges: its tombstoned rows were deleted just before,
+/// and its live rows were refused by the checks, so it needs no probe.
+fn covered<M: Model>(blocker: &Blocker) -> bool {
+    M::CASCADE_GRAPH.edges.iter().any(|edge| {
+        if edge.policy != Policy::Soft {
+            return false;
+        }
+        let table = match edge.target {
+            Target::Model(child) if !edge.owned => child.table,
+            Target::Itself => M::TABLE,
+            _ => return false,
+        };
+        table.eq_ignore_ascii_case(&blocker.table)
+            && edge.column.eq_ignore_ascii_case(&blocker.column)
+    })
+}
+
+/// [`Error::Referenced`] if a foreign key of `blockers` that `M`'s own soft edges do not cover
+/// still references a row of `set`.
+pub(crate) async fn refuse_blocked<M, X>(
+    x: &mut X,
+    set: &dyn RowSet<X::Backend>,
+    blockers: &[Blocker],
+) -> Result<()>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: ModelOn<X::Backend>,
+{
+    for blocker in blockers {
+        if blocker.referenced_table.eq_ignore_ascii_case(M::TABLE) && !covered::<M>(blocker) {
+            refuse_if_referenced::<M, X>(x, set, blocker).await?;
+        }
+    }
+    Ok(())
+}
+
+/// [`Error::Referenced`] if rows outside `set` hold, through `blocker`, a key of a row in it.
+async fn refuse_if_referenced<M, X>(
+    x: &mut X,
+    set: &dyn RowSet<X::Backend>,
+    blocker: &Blocker,
+) -> Result<()>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: ModelOn<X::Backend>,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql(EVERY_ROW)
+        .sql(" SELECT COUNT(*) FROM ")
+        .ident_owned(&blocker.table)
+        .sql(" WHERE ")
+        .ident_owned(&blocker.column)
+        .sql(" IN (SELECT ")
+        .ident_owned(&blocker.referenced_column)
+        .sql(" FROM ")
+        .fragment(M::table())
+        .sql(" WHERE ");
+    set.condition(&mut statement);
+    statement.sql(")");
+    if blocker
+        .table
+        .eq_ignore_ascii_case(&blocker.referenced_table)
+    {
+        // A self-reference from a row deleted in the same statement does not count.
+        statement.sql(" AND NOT (");
+        set.condition(&mut statement);
+        statement.sql(")");
+    }
+    let rows = <X::Backend as SupportedBackend>::count(x, statement).await?;
+    Error::unless_unreferenced(
+        rows,
+        M::TABLE,
+        || format!("{}.{}", blocker.table, blocker.column),
+        blocker.name.as_deref(),
+    )
+}
+
+/// A foreign key violation raised by the database while deleting rows of `M`'s subtree for
+/// real (one the checks could not see coming, such as a concurrent insert) as
+/// [`Error::Referenced`]; other errors as they are.
+pub(crate) fn referenced<M: Model>(error: Error) -> Error {
+    let Error::Database(Diesel::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info)) =
+        &error
+    else {
+        return error;
+    };
+    Error::Referenced {
+        table: M::TABLE.to_owned(),
+        referenced_by: info
+            .table_name()
+            .map_or_else(|| info.message().to_owned(), ToOwned::to_owned),
+        constraint: info.constraint_name().map(ToOwned::to_owned),
+        rows: 0,
+    }
+}

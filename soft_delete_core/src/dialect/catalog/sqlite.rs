@@ -1,0 +1,239 @@
+//! The catalog of SQLite: its `pragma_*` table-valued functions.
+
+use diesel::sql_types::{Integer, Nullable, Text};
+use diesel::sqlite::Sqlite;
+use diesel::{QueryResult, QueryableByName};
+
+use super::{CatalogBackend, ColumnInfo, FkAction, ForeignKey, Index, Table, load};
+use crate::dialect::ledger;
+use crate::exec::Executor;
+
+#[derive(QueryableByName)]
+struct Name {
+    #[diesel(sql_type = Text)]
+    name: String,
+}
+
+#[derive(QueryableByName)]
+struct Column {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Text)]
+    data_type: String,
+    #[diesel(sql_type = Integer)]
+    not_null: i32,
+    #[diesel(sql_type = Integer)]
+    pk: i32,
+    #[diesel(sql_type = Integer)]
+    hidden: i32,
+}
+
+#[derive(QueryableByName)]
+struct Reference {
+    #[diesel(sql_type = Integer)]
+    fk_id: i32,
+    #[diesel(sql_type = Text)]
+    referenced_table: String,
+    #[diesel(sql_type = Text)]
+    column_name: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    referenced_column: Option<String>,
+    #[diesel(sql_type = Text)]
+    on_delete: String,
+}
+
+#[derive(QueryableByName)]
+struct IndexEntry {
+    #[diesel(sql_type = Text)]
+    name: String,
+    #[diesel(sql_type = Integer)]
+    is_unique: i32,
+    #[diesel(sql_type = Text)]
+    origin: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    definition: Option<String>,
+}
+
+#[derive(QueryableByName)]
+struct IndexColumn {
+    #[diesel(sql_type = Nullable<Text>)]
+    name: Option<String>,
+}
+
+// Table names reach the `pragma_*` functions as bound parameters, never as SQL text.
+const TABLES: &str = "SELECT name FROM sqlite_master WHERE type = 'table' \
+     AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ? ORDER BY name";
+const COLUMNS: &str = "SELECT name, type AS data_type, \"notnull\" AS not_null, pk, hidden \
+     FROM pragma_table_xinfo(?) ORDER BY cid";
+const FOREIGN_KEYS: &str = "SELECT \"id\" AS fk_id, \"table\" AS referenced_table, \
+     \"from\" AS column_name, \"to\" AS referenced_column, on_delete \
+     FROM pragma_foreign_key_list(?) ORDER BY \"id\", seq";
+const INDEXES: &str = "SELECT l.name, l.\"unique\" AS is_unique, l.origin, m.sql AS definition \
+     FROM pragma_index_list(?) AS l \
+     LEFT JOIN sqlite_master AS m ON m.type = 'index' AND m.name = l.name ORDER BY l.name";
+const INDEX_COLUMNS: &str = "SELECT name FROM pragma_index_info(?) ORDER BY seqno";
+
+impl CatalogBackend for Sqlite {
+    async fn read_tables<X>(x: &mut X) -> QueryResult<Vec<Table>>
+    where
+        X: Executor<Backend = Self>,
+    {
+        let names: Vec<Name> = load(x, TABLES, ledger::TABLE).await?;
+        let mut tables = Vec::with_capacity(names.len());
+        for Name { name } in names {
+            tables.push(read_table(x, name).await?);
+        }
+        // `REFERENCES repos` without columns names the referenced primary key.
+        let keys: Vec<(String, Vec<String>)> = tables
+            .iter()
+            .map(|table| (table.name.clone(), primary_key(table)))
+            .collect();
+        for fk in tables.iter_mut().flat_map(|table| &mut table.foreign_keys) {
+            if fk.referenced_columns.iter().any(String::is_empty) {
+                if let Some((_, key)) = keys
+                    .iter()
+                    .find(|(name, _)| super::same(name, &fk.referenced_table))
+                {
+                    fk.referenced_columns.clone_from(key);
+                }
+            }
+        }
+        Ok(tables)
+    }
+}
+
+fn primary_key(table: &Table) -> Vec<String> {
+    table
+        .indexes
+        .iter()
+        .find(|index| index.primary)
+        .map(|index| index.columns.clone())
+        .unwrap_or_default()
+}
+
+async fn read_table<X>(x: &mut X, name: String) -> QueryResult<Table>
+where
+    X: Executor<Backend = Sqlite>,
+{
+    let rows: Vec<Column> = load(x, COLUMNS, &name).await?;
+    // `hidden`: 1 for a virtual table's hidden column, 2 and 3 for generated columns.
+    let pk: Vec<(i32, String)> = rows
+        .iter()
+        .filter(|row| row.pk > 0)
+        .map(|row| (row.pk, row.name.clone()))
+        .collect();
+    let columns = rows
+        .into_iter()
+        .filter(|row| row.hidden != 1)
+        .map(|row| ColumnInfo {
+            nullable: row.not_null == 0 && row.pk == 0,
+            generated: row.hidden >= 2,
+            generation: None,
+            second_digits: None,
+            name: row.name,
+            data_type: row.data_type,
+        })
+        .collect();
+
+    let mut foreign_keys: Vec<(i32, ForeignKey)> = Vec::new();
+    for row in load::<_, Reference>(x, FOREIGN_KEYS, &name).await? {
+        let referenced = row.referenced_column.unwrap_or_default();
+        match foreign_keys.last_mut() {
+            Some((id, fk)) if *id == row.fk_id => {
+                fk.columns.push(row.column_name);
+                fk.referenced_columns.push(referenced);
+            }
+            _ => foreign_keys.push((
+                row.fk_id,
+                ForeignKey {
+                    name: None,
+                    table: name.clone(),
+                    columns: vec![row.column_name],
+                    referenced_table: row.referenced_table,
+                    referenced_columns: vec![referenced],
+                    on_delete: FkAction::parse(&row.on_delete),
+                },
+            )),
+        }
+    }
+
+    let mut indexes = Vec::new();
+    for entry in load::<_, IndexEntry>(x, INDEXES, &name).await? {
+        let columns = load::<_, IndexColumn>(x, INDEX_COLUMNS, &entry.name)
+            .await?
+            .into_iter()
+            .map(|column| column.name.unwrap_or_else(|| "(expression)".to_owned()))
+            .collect();
+        indexes.push(Index {
+            predicate: entry.definition.as_deref().and_then(partial_predicate),
+            primary: entry.origin == "pk",
+            unique: entry.is_unique != 0,
+            columns,
+            name: entry.name,
+        });
+    }
+    if !pk.is_empty() && !indexes.iter().any(|index| index.primary) {
+        // An `INTEGER PRIMARY KEY` is the rowid: a key with no index of its own.
+        let mut pk = pk;
+        pk.sort_by_key(|(position, _)| *position);
+        indexes.push(Index {
+            name: "PRIMARY KEY".to_owned(),
+            columns: pk.into_iter().map(|(_, column)| column).collect(),
+            unique: true,
+            primary: true,
+            predicate: None,
+        });
+    }
+
+    Ok(Table {
+        name,
+        columns,
+        foreign_keys: foreign_keys.into_iter().map(|(_, fk)| fk).collect(),
+        indexes,
+    })
+}
+
+/// The `WHERE` of a `CREATE INDEX` statement: what follows the keyword after the
+/// parenthesised column list.
+fn partial_predicate(definition: &str) -> Option<String> {
+    let open = definition.find('(')?;
+    let mut depth = 0usize;
+    let mut close = None;
+    for (at, c) in definition[open..].char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(open + at);
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    let rest = &definition[close? + 1..];
+    let lower = rest.to_ascii_lowercase();
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let at = lower.match_indices("where").map(|(at, _)| at).find(|&at| {
+        !lower[..at].chars().next_back().is_some_and(is_word)
+            && !lower[at + 5..].chars().next().is_some_and(is_word)
+    })?;
+    let predicate = rest[at + 5..].trim().trim_end_matches(';').trim();
+    (!predicate.is_empty()).then(|| predicate.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_predicate_of_a_partial_index() {
+        assert_eq!(
+            super::partial_predicate(
+                "CREATE UNIQUE INDEX x ON t (lower(a), b)\n WHERE deleted_at IS NULL"
+            )
+            .as_deref(),
+            Some("deleted_at IS NULL")
+        );
+        assert_eq!(super::partial_predicate("CREATE INDEX x ON t (a)"), None);
+    }
+}

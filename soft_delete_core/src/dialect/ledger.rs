@@ -1,0 +1,92 @@
+//! The flag ledger: when each boolean tombstone of a cascading model was set.
+//!
+//! A timestamp tombstone says when a row was deleted, so a restore can revive exactly the rows
+//! whose stamp is its operation's. A boolean cannot: `true` is `true`, whoever set it. So for
+//! flag models that take part in a cascade (see [`uses_ledger`](crate::model::uses_ledger)),
+//! every row an operation flags is also written, in one statement per edge, to one side table
+//! ([`TABLE`]): a row per flagged row, holding the model's table as named in the schema, the
+//! row's key as text, and the operation's stamp, indexed by table and stamp. A restore revives
+//! the flagged rows recorded under its stamp and removes their entries; a purge ages flagged
+//! rows by their entries.
+//!
+//! This module describes that table once: its name, its columns, its index, and the DDL that
+//! creates it on each backend. Create it with [`create_table_sql`] in a migration.
+//!
+//! ```
+//! use diesel::{Connection, connection::SimpleConnection};
+//!
+//! let ddl = soft_delete_core::ledger::create_table_sql::<diesel::sqlite::Sqlite>();
+//! assert!(ddl.starts_with("CREATE TABLE IF NOT EXISTS `soft_delete_flag_stamps`"));
+//! for column in ["`table_name` VARCHAR(128)", "`row_key` VARCHAR(255)", "`stamp` TIMESTAMP"] {
+//!     assert!(ddl.contains(column), "{ddl}");
+//! }
+//! let conn = &mut diesel::SqliteConnection::establish(":memory:").unwrap();
+//! conn.batch_execute(ddl).unwrap();
+//! conn.batch_execute(ddl).unwrap(); // idempotent
+//! ```
+
+use super::SupportedBackend;
+
+/// The ledger table's name.
+///
+/// ```
+/// assert_eq!(soft_delete_core::ledger::TABLE, "soft_delete_flag_stamps");
+/// ```
+pub const TABLE: &str = "soft_delete_flag_stamps";
+/// The column holding the model's table, as named in the schema.
+pub(crate) const TABLE_NAME: &str = "table_name";
+/// The column holding the row's key, as text.
+pub(crate) const ROW_KEY: &str = "row_key";
+/// The column holding the stamp of the operation that flagged the row.
+pub(crate) const STAMP: &str = "stamp";
+/// The index the ledger's lookups go through: by table, then stamp.
+const BY_STAMP: &str = "soft_delete_flag_stamps_by_stamp";
+
+/// The longest table name and the longest key, as text, the ledger holds.
+const TABLE_NAME_LENGTH: u16 = 128;
+const ROW_KEY_LENGTH: u16 = 255;
+
+/// The DDL that creates the ledger table and its index on backend `DB`, idempotently: for
+/// `up.sql`, or `batch_execute` before the first operation on a flag model that takes part in
+/// a cascade.
+///
+/// ```
+/// let ddl = soft_delete_core::ledger::create_table_sql::<diesel::sqlite::Sqlite>();
+/// assert!(ddl.contains("CREATE INDEX IF NOT EXISTS `soft_delete_flag_stamps_by_stamp`"));
+/// ```
+#[must_use]
+pub fn create_table_sql<DB: SupportedBackend>() -> &'static str {
+    DB::ledger_ddl()
+}
+
+/// The DDL that creates the ledger and its index on `DB`, idempotently.
+pub(crate) fn ddl<DB: SupportedBackend>() -> String {
+    let quote = DB::quote_identifier;
+    let text = |length: u16| format!("VARCHAR({length}){}", DB::TEXT_CHARSET);
+    let columns = [
+        (TABLE_NAME, text(TABLE_NAME_LENGTH)),
+        (ROW_KEY, text(ROW_KEY_LENGTH)),
+        (STAMP, DB::TIMESTAMP_TYPE.to_owned()),
+    ];
+    let mut lines: Vec<String> = columns
+        .iter()
+        .map(|(name, sql_type)| format!("    {} {sql_type} NOT NULL", quote(name)))
+        .collect();
+    let index_columns = format!("{}, {}", quote(TABLE_NAME), quote(STAMP));
+    if !DB::CREATE_INDEX_IF_NOT_EXISTS {
+        lines.push(format!("    INDEX {} ({index_columns})", quote(BY_STAMP)));
+    }
+    let mut ddl = format!(
+        "CREATE TABLE IF NOT EXISTS {} (\n{}\n);",
+        quote(TABLE),
+        lines.join(",\n")
+    );
+    if DB::CREATE_INDEX_IF_NOT_EXISTS {
+        ddl.push_str(&format!(
+            "\nCREATE INDEX IF NOT EXISTS {} ON {} ({index_columns});",
+            quote(BY_STAMP),
+            quote(TABLE)
+        ));
+    }
+    ddl
+}

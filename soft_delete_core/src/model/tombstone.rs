@@ -1,0 +1,220 @@
+//! How a row is marked deleted: a nullable timestamp ([`Timestamp`]) or a boolean ([`Flag`]).
+
+use core::marker::PhantomData;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::dsl;
+use diesel::expression::Expression;
+use diesel::sql_types::{Bool, SingleValue};
+use diesel::{Column, ExpressionMethods, Table};
+
+/// How a row is marked as deleted.
+///
+/// Implemented by [`Timestamp`] and [`Flag`]; the derive picks one from the field's type
+/// through [`TombstoneField`].
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Model, Tombstone, TombstoneKind};
+///
+/// assert_eq!(<Repo as Model>::Tombstone::KIND, TombstoneKind::Timestamp);
+/// assert_eq!(<Repo as Model>::Tombstone::COLUMN, "deleted_at");
+/// ```
+pub trait Tombstone: 'static {
+    /// The table the column belongs to.
+    type Table: Table;
+    /// The tombstone column.
+    type Column: Column<Table = Self::Table> + Default;
+    /// The predicate "this row is live".
+    type IsActive: Expression<SqlType = Bool> + Clone;
+    /// The predicate "this row is tombstoned".
+    type IsDeleted: Expression<SqlType = Bool> + Clone;
+    /// Timestamp or flag.
+    const KIND: TombstoneKind;
+    /// The column's name.
+    const COLUMN: &'static str = <Self::Column as Column>::NAME;
+
+    /// `deleted_at IS NULL`, or `is_deleted = false`.
+    fn is_active() -> Self::IsActive;
+    /// `deleted_at IS NOT NULL`, or `is_deleted = true`.
+    fn is_deleted() -> Self::IsDeleted;
+}
+
+/// The kind of a [`Tombstone`], for code that walks models at run time.
+///
+/// ```
+/// use soft_delete_core::TombstoneKind;
+///
+/// assert_eq!(TombstoneKind::Flag.to_string(), "boolean flag");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TombstoneKind {
+    /// A nullable timestamp: `NULL` while live, the deletion time once tombstoned.
+    Timestamp,
+    /// A boolean: `false` while live, `true` once tombstoned.
+    Flag,
+}
+
+impl core::fmt::Display for TombstoneKind {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            TombstoneKind::Timestamp => "nullable timestamp",
+            TombstoneKind::Flag => "boolean flag",
+        })
+    }
+}
+
+/// A nullable timestamp tombstone in column `C`, read into Rust as `Option<T>`.
+///
+/// `T` is [`NaiveDateTime`] (UTC by convention) or [`DateTime<Utc>`].
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use chrono::NaiveDateTime;
+/// use soft_delete_core::{Timestamp, Tombstone};
+///
+/// type RepoTombstone = Timestamp<repos::deleted_at, NaiveDateTime>;
+/// let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&RepoTombstone::is_active()).to_string();
+/// assert_eq!(sql, r#"(`repos`.`deleted_at` IS NULL) -- binds: []"#);
+/// ```
+pub struct Timestamp<C, T>(PhantomData<fn() -> (C, T)>);
+
+/// A boolean tombstone in column `C`: `false` while live, `true` once tombstoned.
+///
+/// A flag cannot tell when a row was deleted; reports still carry the operation's time.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Flag, Tombstone};
+///
+/// let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(
+///     &Flag::<issue_comments::is_deleted>::is_active(),
+/// )
+/// .to_string();
+/// assert_eq!(sql, r#"(`issue_comments`.`is_deleted` = ?) -- binds: [false]"#);
+/// ```
+pub struct Flag<C>(PhantomData<fn() -> C>);
+
+impl<C, T> Tombstone for Timestamp<C, T>
+where
+    C: Column + Default + Clone + 'static,
+    C::SqlType: SingleValue,
+    T: Stamp,
+{
+    type Table = C::Table;
+    type Column = C;
+    type IsActive = dsl::IsNull<C>;
+    type IsDeleted = dsl::IsNotNull<C>;
+    const KIND: TombstoneKind = TombstoneKind::Timestamp;
+
+    fn is_active() -> Self::IsActive {
+        C::default().is_null()
+    }
+
+    fn is_deleted() -> Self::IsDeleted {
+        C::default().is_not_null()
+    }
+}
+
+impl<C> Tombstone for Flag<C>
+where
+    C: Column<SqlType = Bool> + Default + Clone + 'static,
+{
+    type Table = C::Table;
+    type Column = C;
+    type IsActive = dsl::Eq<C, bool>;
+    type IsDeleted = dsl::Eq<C, bool>;
+    const KIND: TombstoneKind = TombstoneKind::Flag;
+
+    fn is_active() -> Self::IsActive {
+        C::default().eq(false)
+    }
+
+    fn is_deleted() -> Self::IsDeleted {
+        C::default().eq(true)
+    }
+}
+
+/// The tombstone a field of this Rust type makes in column `C`: `Option<T>` of a [`Stamp`]
+/// makes a [`Timestamp`], `bool` a [`Flag`]. The derive names the field's type through this
+/// trait, so a type alias or a full path (`type Stamp = Option<chrono::NaiveDateTime>`) is
+/// recognised the same way the type itself is.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use chrono::NaiveDateTime;
+/// use soft_delete_core::{Tombstone, TombstoneField, TombstoneKind};
+///
+/// type Deleted = Option<NaiveDateTime>;
+/// type Made = <Deleted as TombstoneField<repos::deleted_at>>::Tombstone;
+/// assert_eq!(Made::KIND, TombstoneKind::Timestamp);
+/// assert_eq!(<bool as TombstoneField<issue_comments::is_deleted>>::Tombstone::KIND, TombstoneKind::Flag);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a tombstone",
+    label = "not a tombstone type",
+    note = "a tombstone is `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a nullable timestamp, NULL while the row is live) or `bool` (a flag, false while the row is live)"
+)]
+pub trait TombstoneField<C> {
+    /// The tombstone.
+    type Tombstone: Tombstone;
+}
+
+impl<C, T> TombstoneField<C> for Option<T>
+where
+    T: Stamp,
+    Timestamp<C, T>: Tombstone,
+{
+    type Tombstone = Timestamp<C, T>;
+}
+
+impl<C> TombstoneField<C> for bool
+where
+    Flag<C>: Tombstone,
+{
+    type Tombstone = Flag<C>;
+}
+
+/// A Rust timestamp type a tombstone can hold.
+///
+/// ```
+/// use chrono::{DateTime, NaiveDateTime, Utc};
+/// use soft_delete_core::Stamp;
+///
+/// let now = chrono::Utc::now().naive_utc();
+/// assert_eq!(NaiveDateTime::from_utc_stamp(now), now);
+/// assert_eq!(DateTime::<Utc>::from_utc_stamp(now).naive_utc(), now);
+/// assert_eq!(DateTime::<Utc>::from_utc_stamp(now).to_utc_stamp(), now);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a timestamp a tombstone can hold",
+    label = "not a tombstone timestamp",
+    note = "a timestamp tombstone is `Option<NaiveDateTime>` or `Option<DateTime<Utc>>`; a boolean tombstone is `bool`"
+)]
+pub trait Stamp: Clone + Send + Sync + 'static {
+    /// The timestamp for a UTC instant.
+    fn from_utc_stamp(stamp: NaiveDateTime) -> Self;
+    /// The UTC instant of this timestamp.
+    fn to_utc_stamp(&self) -> NaiveDateTime;
+}
+
+impl Stamp for NaiveDateTime {
+    fn from_utc_stamp(stamp: NaiveDateTime) -> Self {
+        stamp
+    }
+
+    fn to_utc_stamp(&self) -> NaiveDateTime {
+        *self
+    }
+}
+
+impl Stamp for DateTime<Utc> {
+    fn from_utc_stamp(stamp: NaiveDateTime) -> Self {
+        stamp.and_utc()
+    }
+
+    fn to_utc_stamp(&self) -> NaiveDateTime {
+        self.naive_utc()
+    }
+}

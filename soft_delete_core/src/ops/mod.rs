@@ -1,0 +1,93 @@
+//! The operations: soft delete, restore (with its ancestors), lock a row live, hard delete and
+//! purge. Each runs in one transaction (a savepoint when the caller already has one open, one
+//! per batch for a purge), puts the engine's passes together, and returns a [`Report`].
+//!
+//! | operation | module | passes |
+//! |---|---|---|
+//! | [`soft_delete`], [`soft_delete_where`] | `soft_delete` | lock the rows, check, tombstone |
+//! | [`restore`] | `restore` | lock the row, check its parents, revive |
+//! | [`restore_with_ancestors`] | `ancestors` | restore every tombstoned ancestor first, then the row |
+//! | [`lock_live`] | `lock` | one locking read |
+//! | [`hard_delete`] | `hard_delete` | check, erase, the row last |
+//! | [`purge`](crate::purge) | `purge` | per batch: lock, check, erase |
+//!
+//! Models reach these through the functions the derive adds (`Repo::soft_delete(conn, id)`)
+//! and the [`SoftDelete`](crate::SoftDelete) trait; generic code can call them directly.
+
+mod ancestors;
+mod hard_delete;
+mod lock;
+pub mod purge;
+mod restore;
+mod soft_delete;
+
+use std::borrow::Cow;
+
+use chrono::{NaiveDateTime, Timelike, Utc};
+
+pub use ancestors::{RestoreUp, restore_with_ancestors};
+pub use hard_delete::hard_delete;
+pub use lock::lock_live;
+pub use restore::{restore, restore_with_hooks};
+pub use soft_delete::{soft_delete, soft_delete_where, soft_delete_with_hooks};
+
+use crate::error::Error;
+use crate::model::Model;
+use crate::report::{Operation, Outcome, Report, TableChange};
+
+/// The current time in UTC, cut to whole microseconds: the finest precision PostgreSQL and
+/// MySQL `DATETIME(6)` store, so a stamp read back from such a column equals the stamp
+/// written. (A column with less precision, such as MySQL's plain `DATETIME`, rounds it.)
+///
+/// ```
+/// use chrono::Timelike;
+///
+/// let stamp = soft_delete_core::ops::now_stamp();
+/// assert_eq!(stamp.nanosecond() % 1_000, 0);
+/// ```
+#[must_use]
+pub fn now_stamp() -> NaiveDateTime {
+    let now = Utc::now().naive_utc();
+    let micros = now.nanosecond() / 1_000 * 1_000;
+    now.with_nanosecond(micros).unwrap_or(now)
+}
+
+/// A report of `rows` of `M` changed, then what the cascade changed.
+fn changed<M: Model>(
+    operation: Operation,
+    stamp: NaiveDateTime,
+    rows: usize,
+    cascade: Vec<TableChange>,
+) -> Report {
+    let mut report = Report {
+        operation,
+        outcome: Outcome::Changed,
+        stamp,
+        changes: vec![TableChange {
+            table: Cow::Borrowed(M::TABLE),
+            rows,
+        }],
+    };
+    for change in cascade {
+        report.add(change.table, change.rows);
+    }
+    report
+}
+
+/// A report of an operation that changed nothing.
+fn unchanged(operation: Operation, outcome: Outcome, stamp: NaiveDateTime) -> Report {
+    Report {
+        operation,
+        outcome,
+        stamp,
+        changes: Vec::new(),
+    }
+}
+
+/// [`Error::NotFound`] for the row of `M` whose key is `id`.
+fn not_found<M: Model>(id: &M::Id) -> Error {
+    Error::NotFound {
+        table: M::TABLE,
+        key: format!("{id:?}"),
+    }
+}

@@ -1,0 +1,364 @@
+//! Purge: the end of a tombstone's life. Rows tombstoned before a cutoff (a retention period,
+//! a GDPR erasure deadline) are deleted for real, each with the tombstoned rows of its cascade,
+//! children first, in batches that each commit on their own.
+//!
+//! A purge never touches a live row. Before a batch deletes anything it checks that no live
+//! row hangs off a row it would delete, and that no row of any table references one through
+//! a restricting foreign key (`RESTRICT` or `NO ACTION`, read from the database's catalog once
+//! per purge): either is [`Error::Referenced`] naming the table, column and constraint, and that
+//! batch deletes nothing. Batches committed before it stay committed.
+//!
+//! ```
+//! # soft_delete_core::__doc_fixture!();
+//! use chrono::NaiveDate;
+//! use soft_delete_core::{SoftDelete, purge::Purge};
+//!
+//! # let conn = &mut fixture();
+//! // Repo 3 was tombstoned on 2026-01-01; keep tombstones for 30 days.
+//! let cutoff = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap().and_hms_opt(0, 0, 0).unwrap();
+//! let report = Repo::purge(conn, Purge::older_than(cutoff).batch_size(100))?;
+//! assert_eq!(report.rows_in("repos"), 1);
+//! assert_eq!(Repo::with_deleted().count().get_result::<i64>(conn)?, 2);
+//! # use diesel::prelude::*;
+//! # Ok::<(), soft_delete_core::Error>(())
+//! ```
+//!
+//! Owned records (`#[cascade(Child(owned))]`) are not deleted with their owner, which holds their
+//! key: purge their own model after the owner's; they carry the same stamp, so the same cutoff
+//! reaches them (a hard delete of a live owner tombstones them with its own stamp). A record whose owner row still holds its key is refused
+//! ([`Error::Referenced`]), whatever the owner's state.
+
+use chrono::NaiveDateTime;
+use diesel::connection::LoadConnection;
+
+use super::{changed, now_stamp};
+use crate::cascade::SoftDeleteOn;
+use crate::cascade::check::Check;
+use crate::cascade::erase::Erase;
+use crate::cascade::parents::ParentsOn;
+use crate::cascade::real_delete::{Blocker, blockers, referenced};
+use crate::dialect::SupportedBackend;
+use crate::error::Result;
+use crate::exec::{Blocking, Executor, HookSet, block_on, finish};
+use crate::hooks::{Hooks, Intent};
+use crate::render::rowset::Root;
+use crate::render::State;
+use crate::report::{Operation, Outcome, Report};
+use crate::sql::Statement;
+
+/// How many rows of the purged model one batch takes unless told otherwise.
+///
+/// ```
+/// use soft_delete_core::purge::{DEFAULT_BATCH_SIZE, Purge};
+///
+/// assert_eq!(Purge::<diesel::SqliteConnection>::any_age().batch(), DEFAULT_BATCH_SIZE);
+/// ```
+pub const DEFAULT_BATCH_SIZE: usize = 500;
+
+/// The largest batch: its keys, bound up to six times in one statement, stay under SQLite's
+/// 32,766 bound parameters.
+pub const MAX_BATCH_SIZE: usize = 5_000;
+
+type ProgressFn<'h> = Box<dyn FnMut(&Progress<'_>) + 'h>;
+
+/// What to purge and how: the cutoff, the batch size, a progress callback and hooks, for
+/// connection type `C`.
+///
+/// ```
+/// use chrono::{Duration, Utc};
+/// use soft_delete_core::purge::Purge;
+///
+/// let ninety_days_ago = Utc::now().naive_utc() - Duration::days(90);
+/// let purge = Purge::<diesel::SqliteConnection>::older_than(ninety_days_ago)
+///     .batch_size(1_000)
+///     .on_progress(|progress| eprintln!("{progress}"));
+/// # let _ = purge;
+/// ```
+pub struct Purge<'h, C> {
+    cutoff: Option<NaiveDateTime>,
+    batch_size: usize,
+    progress: Option<ProgressFn<'h>>,
+    hooks: Hooks<'h, C>,
+}
+
+impl<C> core::fmt::Debug for Purge<'_, C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Purge")
+            .field("cutoff", &self.cutoff)
+            .field("batch_size", &self.batch_size)
+            .field("progress", &self.progress.is_some())
+            .field("hooks", &self.hooks)
+            .finish()
+    }
+}
+
+impl<'h, C> Purge<'h, C> {
+    /// Purges rows tombstoned before `cutoff` (UTC), with the tombstoned rows of their
+    /// cascade whatever their own age. Rows of a boolean-flag model are aged by the stamps the
+    /// [`ledger`](crate::ledger) recorded; a flag model without the ledger has no age, so only
+    /// [`Purge::any_age`] reaches it.
+    ///
+    /// ```
+    /// use soft_delete_core::purge::Purge;
+    ///
+    /// let cutoff = chrono::Utc::now().naive_utc();
+    /// let purge = Purge::<diesel::SqliteConnection>::older_than(cutoff);
+    /// assert_eq!(purge.cutoff(), Some(cutoff));
+    /// ```
+    #[must_use]
+    pub fn older_than(cutoff: NaiveDateTime) -> Self {
+        Purge {
+            cutoff: Some(cutoff),
+            batch_size: DEFAULT_BATCH_SIZE,
+            progress: None,
+            hooks: Hooks::new(),
+        }
+    }
+
+    /// Purges every tombstoned row, whenever it was tombstoned.
+    ///
+    /// ```
+    /// use soft_delete_core::purge::Purge;
+    ///
+    /// assert_eq!(Purge::<diesel::SqliteConnection>::any_age().cutoff(), None);
+    /// ```
+    #[must_use]
+    pub fn any_age() -> Self {
+        Purge {
+            cutoff: None,
+            ..Self::older_than(NaiveDateTime::MIN)
+        }
+    }
+
+    /// How many rows of the purged model each batch (one transaction) takes: from 1 to
+    /// [`MAX_BATCH_SIZE`] (each key is a bound parameter, repeated in nested statements, and
+    /// SQLite and PostgreSQL cap their number). Default: [`DEFAULT_BATCH_SIZE`].
+    ///
+    /// ```
+    /// use soft_delete_core::purge::{MAX_BATCH_SIZE, Purge};
+    ///
+    /// assert_eq!(Purge::<diesel::SqliteConnection>::any_age().batch_size(0).batch(), 1);
+    /// assert_eq!(
+    ///     Purge::<diesel::SqliteConnection>::any_age().batch_size(1_000_000).batch(),
+    ///     MAX_BATCH_SIZE
+    /// );
+    /// ```
+    #[must_use]
+    pub fn batch_size(mut self, rows: usize) -> Self {
+        self.batch_size = rows.clamp(1, MAX_BATCH_SIZE);
+        self
+    }
+
+    /// Calls `progress` after each batch commits.
+    ///
+    /// ```
+    /// use soft_delete_core::purge::Purge;
+    ///
+    /// let purge = Purge::<diesel::SqliteConnection>::any_age().on_progress(|p| println!("{p}"));
+    /// # let _ = purge;
+    /// ```
+    #[must_use]
+    pub fn on_progress(mut self, progress: impl FnMut(&Progress<'_>) + 'h) -> Self {
+        self.progress = Some(Box::new(progress));
+        self
+    }
+
+    /// Runs `hooks` in each batch's transaction: `before` once its rows are locked, `after`
+    /// with the batch's report. An error from a hook rolls that batch back and stops the purge.
+    ///
+    /// ```
+    /// use soft_delete_core::{Hooks, purge::Purge};
+    ///
+    /// let hooks = Hooks::<diesel::SqliteConnection>::new().after(|_, report| {
+    ///     println!("{report}");
+    ///     Ok(())
+    /// });
+    /// let purge = Purge::any_age().hooks(hooks);
+    /// # let _ = purge;
+    /// ```
+    #[must_use]
+    pub fn hooks(mut self, hooks: Hooks<'h, C>) -> Self {
+        self.hooks = hooks;
+        self
+    }
+
+    /// The cutoff, if any.
+    #[must_use]
+    pub fn cutoff(&self) -> Option<NaiveDateTime> {
+        self.cutoff
+    }
+
+    /// The batch size.
+    #[must_use]
+    pub fn batch(&self) -> usize {
+        self.batch_size
+    }
+}
+
+/// Where a purge stands after a batch committed.
+///
+/// ```
+/// use soft_delete_core::purge::Progress;
+///
+/// fn show(progress: &Progress<'_>) -> String {
+///     format!("batch {}: {} rows so far", progress.batch, progress.total_rows)
+/// }
+/// # let _ = show;
+/// ```
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct Progress<'a> {
+    /// The batch's number, from 1.
+    pub batch: usize,
+    /// What the batch deleted, per table.
+    pub report: &'a Report,
+    /// Rows deleted by every batch so far.
+    pub total_rows: usize,
+}
+
+impl core::fmt::Display for Progress<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "purge batch {}: {} row(s), {} in all",
+            self.batch,
+            self.report.total_rows(),
+            self.total_rows
+        )
+    }
+}
+
+/// Purges rows of `M` as `options` says; see the [module docs](self). Returns what every
+/// batch deleted, per table; [`Outcome::NothingMatched`] when there was nothing to purge.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Outcome, purge};
+///
+/// # let conn = &mut fixture();
+/// let report = purge::purge::<Repo, _>(conn, purge::Purge::any_age())?;
+/// assert_eq!(report.rows_in("repos"), 1);
+/// let again = purge::purge::<Repo, _>(conn, purge::Purge::any_age())?;
+/// assert_eq!(again.outcome, Outcome::NothingMatched);
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
+pub fn purge<M, C>(conn: &mut C, mut options: Purge<'_, C>) -> Result<Report>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
+    let batches = Batches {
+        cutoff: options.cutoff,
+        size: options.batch_size,
+        progress: options.progress.as_mut(),
+    };
+    block_on(purge_on::<M, _, _>(
+        &mut Blocking::new(conn),
+        batches,
+        &mut options.hooks,
+    ))
+}
+
+/// How a purge goes through its rows: which ones, how many per batch, whom to tell.
+pub(crate) struct Batches<'p, 'h> {
+    pub(crate) cutoff: Option<NaiveDateTime>,
+    pub(crate) size: usize,
+    pub(crate) progress: Option<&'p mut ProgressFn<'h>>,
+}
+
+/// A purge, on any connection: batch after batch, each in its own transaction, until one
+/// finds fewer rows than it may take.
+pub(crate) async fn purge_on<M, X, H>(x: &mut X, mut batches: Batches<'_, '_>, hooks: &mut H) -> Result<Report>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: SoftDeleteOn<X::Backend>,
+    H: HookSet<X>,
+{
+    let blockers = blockers(x).await?;
+    let stamp = now_stamp();
+    let mut total = Report {
+        operation: Operation::Purge,
+        outcome: Outcome::NothingMatched,
+        stamp,
+        changes: Vec::new(),
+    };
+    for batch in 1.. {
+        x.begin().await?;
+        let result = purge_batch::<M, X, H>(x, &batches, &blockers, hooks, stamp).await;
+        let Some((report, rows)) = finish(x, result).await? else {
+            break;
+        };
+        total.outcome = Outcome::Changed;
+        for change in &report.changes {
+            total.add(change.table.clone(), change.rows);
+        }
+        if let Some(progress) = &mut batches.progress {
+            progress(&Progress {
+                batch,
+                report: &report,
+                total_rows: total.total_rows(),
+            });
+        }
+        if rows < batches.size {
+            break;
+        }
+    }
+    Ok(total)
+}
+
+/// One batch: picks and locks up to `size` rows, checks, deletes; `None` when none are left.
+async fn purge_batch<M, X, H>(
+    x: &mut X,
+    batches: &Batches<'_, '_>,
+    blockers: &[Blocker],
+    hooks: &mut H,
+    stamp: NaiveDateTime,
+) -> Result<Option<(Report, usize)>>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: SoftDeleteOn<X::Backend>,
+    H: HookSet<X>,
+{
+    let mut pick = Statement::new();
+    pick.sql("SELECT ")
+        .fragment(M::key())
+        .sql(" FROM ")
+        .fragment(M::table())
+        .sql(" WHERE ")
+        .fragment(M::in_state(State::Deleted));
+    if let Some(cutoff) = batches.cutoff {
+        pick.sql(" AND ").fragment(M::deleted_before(cutoff));
+    }
+    pick.sql(" ORDER BY ")
+        .fragment(M::key())
+        .sql(" LIMIT ")
+        .fragment(<X::Backend as SupportedBackend>::bind_count(
+            i64::try_from(batches.size).unwrap_or(i64::MAX),
+        ))
+        .sql(<X::Backend as SupportedBackend>::FOR_UPDATE);
+    let keys = M::read_keys(x, pick).await?;
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    let picked = keys.len();
+    hooks
+        .before(x, || {
+            Intent::new(Operation::Purge, M::TABLE, format!("{keys:?}"))
+        })
+        .await?;
+    let target = M::key_in(keys);
+    let root = Root::<M, X::Backend>::new(&*target, State::Deleted);
+    M::ParentLinks::refuse_owners(x, &root).await?;
+    Check::before_purge().rows::<M, X>(x, &root).await?;
+    let mut pass = Erase::purge(blockers);
+    let rows = pass
+        .rows::<M, X>(x, &root)
+        .await
+        .map_err(referenced::<M>)?;
+    let report = changed::<M>(Operation::Purge, stamp, rows, pass.changes);
+    hooks.after(x, &report).await?;
+    Ok(Some((report, picked)))
+}

@@ -1,0 +1,134 @@
+//! The statements every pass is made of, over a set of a model's rows: count, update, delete,
+//! lock, and the rows of another table that reference a set.
+
+use diesel::Column;
+use diesel::query_builder::QueryFragment;
+
+use super::actor::Assignment;
+use super::model::ModelOn;
+use super::rowset::{RowSet, select};
+use crate::dialect::SupportedBackend;
+use crate::model::TombstoneKind;
+use crate::model::probe::LiveFilter;
+use crate::sql::Statement;
+
+/// `SELECT COUNT(*) FROM table WHERE <set>`: how many rows of `M` the set holds.
+pub(crate) fn count<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql("SELECT COUNT(*) FROM ")
+        .fragment(M::table())
+        .sql(" WHERE ");
+    set.condition(&mut statement);
+    statement
+}
+
+/// `UPDATE table SET assignments WHERE <set>`.
+pub(crate) fn update<'s, M, DB>(
+    assignments: Vec<Assignment<'s, DB>>,
+    set: &'s dyn RowSet<DB>,
+) -> Statement<'s, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    let mut statement = Statement::new();
+    statement.sql("UPDATE ").fragment(M::table()).sql(" SET ");
+    for (index, assignment) in assignments.into_iter().enumerate() {
+        if index > 0 {
+            statement.sql(", ");
+        }
+        statement
+            .ident(assignment.column)
+            .sql(" = ")
+            .fragment(assignment.value);
+    }
+    statement.sql(" WHERE ");
+    set.condition(&mut statement);
+    statement
+}
+
+/// `DELETE FROM table WHERE <set>`.
+pub(crate) fn delete_from<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql("DELETE FROM ")
+        .fragment(M::table())
+        .sql(" WHERE ");
+    set.condition(&mut statement);
+    statement
+}
+
+/// Counts, and locks against writers and other lockers, the rows of `M` in `set`:
+/// `SELECT COUNT(*) ... FOR UPDATE`, in a subquery where the backend wants the lock there.
+pub(crate) fn lock<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    let mut statement = Statement::new();
+    if DB::LOCK_IN_SUBQUERY {
+        statement
+            .sql("SELECT COUNT(*) FROM (SELECT 1 AS ")
+            .ident("soft_delete_row")
+            .sql(" FROM ");
+    } else {
+        statement.sql("SELECT COUNT(*) FROM ");
+    }
+    statement.fragment(M::table()).sql(" WHERE ");
+    set.condition(&mut statement);
+    statement.sql(DB::FOR_UPDATE);
+    if DB::LOCK_IN_SUBQUERY {
+        statement.sql(") ").ident("soft_delete_locked");
+    }
+    statement
+}
+
+/// `<head> <Fk's table> WHERE Fk IN (SELECT parent.key FROM parent WHERE ...)`: the rows of a
+/// hard or restricting edge's table that reference the rows of `parent`.
+pub(crate) fn referencing<'s, Parent, Fk, DB>(
+    head: &'static str,
+    parent: &'s dyn RowSet<DB>,
+) -> Statement<'s, DB>
+where
+    DB: SupportedBackend,
+    Parent: ModelOn<DB>,
+    Fk: Column + Default + QueryFragment<DB> + Send + Sync + 'static,
+    Fk::Table: Default + QueryFragment<DB> + Send + Sync + 'static,
+{
+    let mut out = Statement::new();
+    out.sql(head)
+        .push(Fk::Table::default())
+        .sql(" WHERE ")
+        .push(Fk::default())
+        .sql(" IN (");
+    select(&mut out, Parent::key(), Parent::table(), parent);
+    out.sql(")");
+    out
+}
+
+/// Pushes `table.column IS NULL` or `table.column = false`: the live rows of table `T`, a
+/// restricting edge's soft-deletable child.
+pub(crate) fn live_rows<'a, T, DB>(filter: LiveFilter, out: &mut Statement<'a, DB>)
+where
+    T: Default + QueryFragment<DB> + Send + Sync + 'a,
+    DB: SupportedBackend,
+{
+    out.push(T::default()).sql(".").ident(filter.column);
+    match filter.kind {
+        TombstoneKind::Timestamp => {
+            out.sql(" IS NULL");
+        }
+        TombstoneKind::Flag => {
+            out.sql(" = ").fragment(DB::bind_bool(false));
+        }
+    }
+}
