@@ -128,10 +128,7 @@ pub trait SoftDelete: Model {
     /// Repo::restore_with_ancestors(conn, 3)?;
     /// # Ok::<(), soft_delete_core::Error>(())
     /// ```
-    fn restore_with_ancestors<C>(
-        conn: &mut C,
-        id: impl Into<Self::Id>,
-    ) -> Result<Report>
+    fn restore_with_ancestors<C>(conn: &mut C, id: impl Into<Self::Id>) -> Result<Report>
     where
         C: LoadConnection,
         C::Backend: SupportedBackend,

@@ -77,7 +77,10 @@ impl<'a, DB: Backend> Statement<'a, DB> {
     }
 
     /// Appends any fragment by value.
-    pub(crate) fn push<F: QueryFragment<DB> + Send + Sync + 'a>(&mut self, fragment: F) -> &mut Self {
+    pub(crate) fn push<F: QueryFragment<DB> + Send + Sync + 'a>(
+        &mut self,
+        fragment: F,
+    ) -> &mut Self {
         self.fragment(Box::new(fragment))
     }
 

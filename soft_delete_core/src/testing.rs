@@ -113,7 +113,10 @@ where
     let target = M::key_is(id.clone());
     let live = Root::<M, C::Backend>::new(&*target, State::Live);
     let count = statements::count::<M, C::Backend>(&live);
-    match block_on(<C::Backend as SupportedBackend>::count(&mut Blocking::new(conn), count)) {
+    match block_on(<C::Backend as SupportedBackend>::count(
+        &mut Blocking::new(conn),
+        count,
+    )) {
         Ok(0) => {}
         Ok(_) => panic!("`{}` row {id:?} is still in the active scope", M::TABLE),
         Err(error) => panic!("cannot read `{}` row {id:?}: {error}", M::TABLE),

@@ -3,8 +3,8 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::Path;
+use syn::spanned::Spanned;
 
 use crate::ast::{Edge, Model};
 use crate::cascade_attr::EdgePolicy;

@@ -1257,7 +1257,8 @@ fn a_reply_under_a_deleted_comment_restores_only_with_its_ancestors() {
 
 #[test]
 fn the_cascade_graph_is_a_constant_that_prints_as_mermaid_and_dot() {
-    const GRAPH: &soft_delete_core::CascadeGraph = &<HubRepo as soft_delete_core::Model>::CASCADE_GRAPH;
+    const GRAPH: &soft_delete_core::CascadeGraph =
+        &<HubRepo as soft_delete_core::Model>::CASCADE_GRAPH;
     assert_eq!(GRAPH.table, "hub_repos");
     assert_eq!(GRAPH.edges.len(), 4);
 

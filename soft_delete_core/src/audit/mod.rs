@@ -39,8 +39,8 @@ mod report;
 
 use diesel::connection::LoadConnection;
 
-pub use crate::dialect::catalog;
 use crate::dialect::SupportedBackend;
+pub use crate::dialect::catalog;
 use crate::model::graph::{CascadeGraph, Target};
 use catalog::{Catalog, FkAction, ForeignKey, Index, Table, mentions, same};
 pub use report::{AuditReport, Hazard};

@@ -171,7 +171,10 @@ impl<DB: SupportedBackend> Pass<DB> for Check {
         let unshared = Unshared::<Parent, Child, L, DB>::new(parent);
         match self.owned {
             OwnedRecords::Skip => Ok(()),
-            OwnedRecords::Follow => self.child::<Parent, Child, L, X>(x, parent, &unshared).await,
+            OwnedRecords::Follow => {
+                self.child::<Parent, Child, L, X>(x, parent, &unshared)
+                    .await
+            }
             OwnedRecords::AsTombstone => {
                 Check::before_tombstone()
                     .rows::<Child, X>(x, &unshared)

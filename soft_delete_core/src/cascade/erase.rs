@@ -96,7 +96,11 @@ impl<'b> Erase<'b> {
     }
 
     /// Deletes the rows of `set` themselves.
-    pub(crate) async fn own<M, X>(&mut self, x: &mut X, set: &dyn RowSet<X::Backend>) -> Result<usize>
+    pub(crate) async fn own<M, X>(
+        &mut self,
+        x: &mut X,
+        set: &dyn RowSet<X::Backend>,
+    ) -> Result<usize>
     where
         X: Executor,
         X::Backend: SupportedBackend,

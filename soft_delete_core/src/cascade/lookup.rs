@@ -36,9 +36,11 @@ where
             .fragment(M::key_is(id))
             .sql(" AND ")
             .fragment(M::in_state(State::Any));
-        let stamps =
-            <X::Backend as SupportedBackend>::stamps(x, ledger::last_stamp::<M, X::Backend>(Box::new(key_is)))
-                .await?;
+        let stamps = <X::Backend as SupportedBackend>::stamps(
+            x,
+            ledger::last_stamp::<M, X::Backend>(Box::new(key_is)),
+        )
+        .await?;
         return Ok(Found::Deleted(stamps.into_iter().next().flatten()));
     }
     Ok(found)

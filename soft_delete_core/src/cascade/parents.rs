@@ -113,9 +113,11 @@ where
         // it, and none can start until this transaction ends, so no restored row ends up under
         // a parent tombstoned meanwhile.
         L::Parent::read_keys(x, parents_of::<L::Parent, M, DB>(id.clone(), State::Any)).await?;
-        let tombstoned =
-            L::Parent::read_keys(x, parents_of::<L::Parent, M, DB>(id.clone(), State::Deleted))
-                .await?;
+        let tombstoned = L::Parent::read_keys(
+            x,
+            parents_of::<L::Parent, M, DB>(id.clone(), State::Deleted),
+        )
+        .await?;
         if !tombstoned.is_empty() {
             return Err(Error::ParentDeleted {
                 table: M::TABLE,

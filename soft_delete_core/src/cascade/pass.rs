@@ -6,9 +6,9 @@ use core::future::Future;
 use diesel::Column;
 use diesel::query_builder::QueryFragment;
 
+use super::SoftDeleteOn;
 use super::edges::CascadeOn;
 use super::parents::ParentsOn;
-use super::SoftDeleteOn;
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
 use crate::exec::Executor;

@@ -80,7 +80,9 @@ where
         // Leaves first, one level per statement, so no row goes while another still points at
         // it.
         loop {
-            let rows = x.execute(delete_leaves::<M, X::Backend>(set, &links)).await?;
+            let rows = x
+                .execute(delete_leaves::<M, X::Backend>(set, &links))
+                .await?;
             if rows == 0 {
                 break;
             }

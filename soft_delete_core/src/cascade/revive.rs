@@ -67,7 +67,11 @@ impl Revive {
     }
 
     /// The statement of `M` itself: the `UPDATE`, then the ledger's entries of what it revived.
-    pub(crate) async fn own<M, X>(&mut self, x: &mut X, set: &dyn RowSet<X::Backend>) -> Result<usize>
+    pub(crate) async fn own<M, X>(
+        &mut self,
+        x: &mut X,
+        set: &dyn RowSet<X::Backend>,
+    ) -> Result<usize>
     where
         X: Executor,
         X::Backend: SupportedBackend,
@@ -76,7 +80,8 @@ impl Revive {
         let statement = statements::update::<M, X::Backend>(M::set_active(), set);
         let rows = x.execute(statement).await.map_err(unique_conflict::<M>)?;
         if M::USES_LEDGER {
-            x.execute(ledger::forget::<M, X::Backend>(self.stamp)).await?;
+            x.execute(ledger::forget::<M, X::Backend>(self.stamp))
+                .await?;
         }
         Ok(rows)
     }
@@ -163,9 +168,9 @@ impl Revive {
             // The next stamp among the tombstoned records the restoring owners hold, then those
             // of that stamp that another owner's delete took along (and no other parent still
             // hides).
+            let candidates = HiddenByOwner::<Parent, Child, L, X::Backend>::after(owners, after);
             let candidates =
-                HiddenByOwner::<Parent, Child, L, X::Backend>::after(owners, after);
-            let candidates = NotHeld::<Child, X::Backend>::new(&candidates, self.held, Parent::TABLE);
+                NotHeld::<Child, X::Backend>::new(&candidates, self.held, Parent::TABLE);
             let Some(stamp) = first_stamp::<Child, X>(x, &candidates).await? else {
                 return Ok(());
             };

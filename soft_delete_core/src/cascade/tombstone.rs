@@ -67,7 +67,8 @@ impl<'a, DB: SupportedBackend> Tombstone<'a, DB> {
             x.execute(ledger::record::<M, DB>(set, self.stamp)).await?;
         }
         let assignments = M::set_deleted(self.stamp, self.actor.as_ref());
-        Ok(x.execute(statements::update::<M, DB>(assignments, set)).await?)
+        Ok(x.execute(statements::update::<M, DB>(assignments, set))
+            .await?)
     }
 
     fn record(&mut self, table: Cow<'static, str>, rows: usize) {

@@ -25,6 +25,8 @@
 //! conn.batch_execute(ddl).unwrap(); // idempotent
 //! ```
 
+use std::fmt::Write as _;
+
 use super::SupportedBackend;
 
 /// The ledger table's name.
@@ -82,11 +84,12 @@ pub(crate) fn ddl<DB: SupportedBackend>() -> String {
         lines.join(",\n")
     );
     if DB::CREATE_INDEX_IF_NOT_EXISTS {
-        ddl.push_str(&format!(
+        let _ = write!(
+            ddl,
             "\nCREATE INDEX IF NOT EXISTS {} ON {} ({index_columns});",
             quote(BY_STAMP),
             quote(TABLE)
-        ));
+        );
     }
     ddl
 }

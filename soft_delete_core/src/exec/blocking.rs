@@ -104,7 +104,10 @@ impl<Q, Conn: Connection> RunQueryDsl<Conn> for Loadable<Q> {}
 #[doc(hidden)]
 pub fn block_on<F: Future>(operation: F) -> F::Output {
     let mut operation = pin!(operation);
-    match operation.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+    match operation
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
         Poll::Ready(output) => output,
         // Only an executor that waits can leave a future pending, and a blocking one never
         // waits: every statement has run by the time its call returns.

@@ -531,8 +531,8 @@ mod tests {
 
     #[test]
     fn watch_graph_follows_soft_edges_once() {
-        use crate::model::graph::{GraphEdge, Policy};
         use crate::model::TombstoneKind;
+        use crate::model::graph::{GraphEdge, Policy};
 
         static COMMENTS: CascadeGraph = CascadeGraph {
             model: "Comment",

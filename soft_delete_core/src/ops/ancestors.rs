@@ -109,7 +109,11 @@ where
 #[doc(hidden)]
 pub trait ClimbOn<M: ModelOn<DB>, DB: SupportedBackend> {
     /// Restores, with their own ancestors, the tombstoned parent rows row `id` hangs off.
-    fn climb<X>(x: &mut X, id: &M::Id, reports: &mut Vec<Report>) -> impl Future<Output = Result<()>>
+    fn climb<X>(
+        x: &mut X,
+        id: &M::Id,
+        reports: &mut Vec<Report>,
+    ) -> impl Future<Output = Result<()>>
     where
         X: Executor<Backend = DB>;
 

@@ -5,8 +5,8 @@ use diesel::connection::LoadConnection;
 
 use super::{changed, not_found, now_stamp};
 use crate::cascade::SoftDeleteOn;
-use crate::cascade::edges::CascadeOn;
 use crate::cascade::check::Check;
+use crate::cascade::edges::CascadeOn;
 use crate::cascade::erase::Erase;
 use crate::cascade::parents::ParentsOn;
 use crate::cascade::real_delete::{Blocker, blockers, referenced, refuse_blocked};
@@ -91,7 +91,8 @@ where
         .await
         .map_err(referenced::<M>)?;
     if M::USES_LEDGER {
-        x.execute(ledger::forget_rows::<M, X::Backend>(&root)).await?;
+        x.execute(ledger::forget_rows::<M, X::Backend>(&root))
+            .await?;
     }
     refuse_blocked::<M, X>(x, &root, blockers).await?;
     // The row itself, in a statement that says whether it was there.
@@ -108,5 +109,10 @@ where
     if deleted == 0 {
         return Err(missing);
     }
-    Ok(changed::<M>(Operation::HardDelete, stamp, deleted, pass.changes))
+    Ok(changed::<M>(
+        Operation::HardDelete,
+        stamp,
+        deleted,
+        pass.changes,
+    ))
 }

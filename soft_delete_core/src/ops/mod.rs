@@ -9,7 +9,7 @@
 //! | [`restore_with_ancestors`] | `ancestors` | restore every tombstoned ancestor first, then the row |
 //! | [`lock_live`] | `lock` | one locking read |
 //! | [`hard_delete`] | `hard_delete` | check, erase, the row last |
-//! | [`purge`](crate::purge) | `purge` | per batch: lock, check, erase |
+//! | [`purge`] | `purge` | per batch: lock, check, erase |
 //!
 //! Models reach these through the functions the derive adds (`Repo::soft_delete(conn, id)`)
 //! and the [`SoftDelete`](crate::SoftDelete) trait; generic code can call them directly.

@@ -5,7 +5,7 @@
 //! A purge never touches a live row. Before a batch deletes anything it checks that no live
 //! row hangs off a row it would delete, and that no row of any table references one through
 //! a restricting foreign key (`RESTRICT` or `NO ACTION`, read from the database's catalog once
-//! per purge): either is [`Error::Referenced`] naming the table, column and constraint, and that
+//! per purge): either is [`Error::Referenced`](crate::Error::Referenced) naming the table, column and constraint, and that
 //! batch deletes nothing. Batches committed before it stay committed.
 //!
 //! ```
@@ -26,7 +26,7 @@
 //! Owned records (`#[cascade(Child(owned))]`) are not deleted with their owner, which holds their
 //! key: purge their own model after the owner's; they carry the same stamp, so the same cutoff
 //! reaches them (a hard delete of a live owner tombstones them with its own stamp). A record whose owner row still holds its key is refused
-//! ([`Error::Referenced`]), whatever the owner's state.
+//! ([`Error::Referenced`](crate::Error::Referenced)), whatever the owner's state.
 
 use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
@@ -41,8 +41,8 @@ use crate::dialect::SupportedBackend;
 use crate::error::Result;
 use crate::exec::{Blocking, Executor, HookSet, block_on, finish};
 use crate::hooks::{Hooks, Intent};
-use crate::render::rowset::Root;
 use crate::render::State;
+use crate::render::rowset::Root;
 use crate::report::{Operation, Outcome, Report};
 use crate::sql::Statement;
 
@@ -269,7 +269,11 @@ pub(crate) struct Batches<'p, 'h> {
 
 /// A purge, on any connection: batch after batch, each in its own transaction, until one
 /// finds fewer rows than it may take.
-pub(crate) async fn purge_on<M, X, H>(x: &mut X, mut batches: Batches<'_, '_>, hooks: &mut H) -> Result<Report>
+pub(crate) async fn purge_on<M, X, H>(
+    x: &mut X,
+    mut batches: Batches<'_, '_>,
+    hooks: &mut H,
+) -> Result<Report>
 where
     X: Executor,
     X::Backend: SupportedBackend,
@@ -354,10 +358,7 @@ where
     M::ParentLinks::refuse_owners(x, &root).await?;
     Check::before_purge().rows::<M, X>(x, &root).await?;
     let mut pass = Erase::purge(blockers);
-    let rows = pass
-        .rows::<M, X>(x, &root)
-        .await
-        .map_err(referenced::<M>)?;
+    let rows = pass.rows::<M, X>(x, &root).await.map_err(referenced::<M>)?;
     let report = changed::<M>(Operation::Purge, stamp, rows, pass.changes);
     hooks.after(x, &report).await?;
     Ok(Some((report, picked)))

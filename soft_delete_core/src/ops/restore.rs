@@ -4,9 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
 
 use super::{changed, not_found, now_stamp, unchanged};
-use crate::cascade::parents::ParentsOn;
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::lookup::find;
+use crate::cascade::parents::ParentsOn;
 use crate::cascade::revive::Revive;
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
@@ -44,7 +44,11 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
-    block_on(revive::<M, _, _>(&mut Blocking::new(conn), id, &mut NoHooks))
+    block_on(revive::<M, _, _>(
+        &mut Blocking::new(conn),
+        id,
+        &mut NoHooks,
+    ))
 }
 
 /// [`restore`], running `hooks` inside its transaction: the `before` hooks once the row is

@@ -53,7 +53,13 @@ where
 {
     let target = M::key_is(id.clone());
     let x = &mut Blocking::new(conn);
-    block_on(tombstone::<M, _, _>(x, &*target, actor, Some(id), &mut NoHooks))
+    block_on(tombstone::<M, _, _>(
+        x,
+        &*target,
+        actor,
+        Some(id),
+        &mut NoHooks,
+    ))
 }
 
 /// [`soft_delete`], running `hooks` inside its transaction: the `before` hooks once the row is

@@ -71,7 +71,7 @@ where
 }
 
 /// Records every row of `set` (about to be flagged) under `stamp`.
-pub(crate) fn record<'s, M, DB>(set: &'s dyn RowSet<DB>, stamp: NaiveDateTime) -> Statement<'s, DB>
+pub(crate) fn record<M, DB>(set: &dyn RowSet<DB>, stamp: NaiveDateTime) -> Statement<'_, DB>
 where
     DB: SupportedBackend,
     M: ModelOn<DB>,
@@ -156,7 +156,7 @@ where
 }
 
 /// Removes the entries of the rows of `set`, before a purge deletes those rows.
-pub(crate) fn forget_rows<'s, M, DB>(set: &'s dyn RowSet<DB>) -> Statement<'s, DB>
+pub(crate) fn forget_rows<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
 where
     DB: SupportedBackend,
     M: ModelOn<DB>,

@@ -7,8 +7,8 @@
 //! | [`tombstone`] | a tombstone's values and comparisons; how a lookup says a row stands |
 //! | [`actor`] | an actor column's values |
 //! | [`rowset`] | sets of rows as `WHERE` conditions: roots, linked children, subtrees |
-//! | [`statements`] | count, update, delete, lock over a set; rows that reference a set |
-//! | [`ledger`] | the flag ledger's statements |
+//! | `statements` | count, update, delete, lock over a set; rows that reference a set |
+//! | `ledger` | the flag ledger's statements |
 
 pub mod actor;
 pub(crate) mod ledger;

@@ -4,12 +4,12 @@
 use core::future::Future;
 
 use chrono::NaiveDateTime;
+use diesel::QueryResult;
 use diesel::deserialize::FromSqlRow;
 use diesel::expression::Expression;
 use diesel::query_builder::{QueryFragment, QueryId};
 use diesel::serialize::ToSql;
 use diesel::sql_types::{HasSqlType, SingleValue, SqlType};
-use diesel::QueryResult;
 
 use super::actor::{ActorBinder, ActorOn, Assignment};
 use super::ledger;

@@ -33,10 +33,10 @@
 //! # }
 //! ```
 
-#[cfg(feature = "sqlite")]
-mod sqlite;
 #[cfg(any(feature = "postgres", feature = "mysql"))]
 mod server;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 use core::future::Future;
 

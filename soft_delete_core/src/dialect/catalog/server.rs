@@ -162,14 +162,14 @@ fn assemble(
 
 #[cfg(feature = "postgres")]
 mod postgres {
-use diesel::QueryResult;
-use diesel::pg::Pg;
+    use diesel::QueryResult;
+    use diesel::pg::Pg;
 
-use super::Queries;
-use crate::dialect::catalog::{CatalogBackend, Table};
-use crate::exec::Executor;
+    use super::Queries;
+    use crate::dialect::catalog::{CatalogBackend, Table};
+    use crate::exec::Executor;
 
-const QUERIES: Queries = Queries {
+    const QUERIES: Queries = Queries {
     tables: "SELECT c.relname AS table_name
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -222,31 +222,31 @@ const QUERIES: Queries = Queries {
     bare_timestamp_digits: 6,
 };
 
-impl CatalogBackend for Pg {
-    fn read_tables<X>(x: &mut X) -> impl core::future::Future<Output = QueryResult<Vec<Table>>>
-    where
-        X: Executor<Backend = Self>,
-    {
-        super::read_tables(x, &QUERIES)
+    impl CatalogBackend for Pg {
+        fn read_tables<X>(x: &mut X) -> impl core::future::Future<Output = QueryResult<Vec<Table>>>
+        where
+            X: Executor<Backend = Self>,
+        {
+            super::read_tables(x, &QUERIES)
+        }
     }
-}
 }
 
 #[cfg(feature = "mysql")]
 mod mysql {
-use diesel::QueryResult;
-use diesel::mysql::Mysql;
+    use diesel::QueryResult;
+    use diesel::mysql::Mysql;
 
-use super::Queries;
-use crate::dialect::catalog::{CatalogBackend, Table};
-use crate::exec::Executor;
+    use super::Queries;
+    use crate::dialect::catalog::{CatalogBackend, Table};
+    use crate::exec::Executor;
 
-// MySQL 8 leaves `GENERATION_EXPRESSION` empty on plain columns, MariaDB `NULL`.
-const QUERIES: Queries = Queries {
-    tables: "SELECT TABLE_NAME AS table_name FROM information_schema.TABLES
+    // MySQL 8 leaves `GENERATION_EXPRESSION` empty on plain columns, MariaDB `NULL`.
+    const QUERIES: Queries = Queries {
+        tables: "SELECT TABLE_NAME AS table_name FROM information_schema.TABLES
         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> ?
         ORDER BY TABLE_NAME",
-    columns: "SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name,
+        columns: "SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name,
             CASE WHEN IS_NULLABLE = 'YES' THEN 1 ELSE 0 END AS nullable,
             COLUMN_TYPE AS data_type,
             CASE WHEN COALESCE(GENERATION_EXPRESSION, '') <> '' THEN 1 ELSE 0 END AS generated,
@@ -254,7 +254,7 @@ const QUERIES: Queries = Queries {
         FROM information_schema.COLUMNS
         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ?
         ORDER BY TABLE_NAME, ORDINAL_POSITION",
-    foreign_keys: "SELECT k.TABLE_NAME AS table_name, k.CONSTRAINT_NAME AS constraint_name,
+        foreign_keys: "SELECT k.TABLE_NAME AS table_name, k.CONSTRAINT_NAME AS constraint_name,
             k.COLUMN_NAME AS column_name, k.REFERENCED_TABLE_NAME AS referenced_table,
             k.REFERENCED_COLUMN_NAME AS referenced_column, r.DELETE_RULE AS on_delete
         FROM information_schema.KEY_COLUMN_USAGE k
@@ -264,7 +264,7 @@ const QUERIES: Queries = Queries {
         WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
           AND k.TABLE_NAME <> ?
         ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
-    indexes: "SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name,
+        indexes: "SELECT TABLE_NAME AS table_name, INDEX_NAME AS index_name,
             COALESCE(COLUMN_NAME, '(expression)') AS column_name,
             CASE WHEN NON_UNIQUE = 0 THEN 1 ELSE 0 END AS is_unique,
             CASE WHEN INDEX_NAME = 'PRIMARY' THEN 1 ELSE 0 END AS is_primary,
@@ -272,15 +272,15 @@ const QUERIES: Queries = Queries {
         FROM information_schema.STATISTICS
         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> ?
         ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
-    bare_timestamp_digits: 0,
-};
+        bare_timestamp_digits: 0,
+    };
 
-impl CatalogBackend for Mysql {
-    fn read_tables<X>(x: &mut X) -> impl core::future::Future<Output = QueryResult<Vec<Table>>>
-    where
-        X: Executor<Backend = Self>,
-    {
-        super::read_tables(x, &QUERIES)
+    impl CatalogBackend for Mysql {
+        fn read_tables<X>(x: &mut X) -> impl core::future::Future<Output = QueryResult<Vec<Table>>>
+        where
+            X: Executor<Backend = Self>,
+        {
+            super::read_tables(x, &QUERIES)
+        }
     }
-}
 }
