@@ -110,7 +110,9 @@
 //!
 //! The by-key and `_by` functions are generated on the model, with the cascade in their docs;
 //! the rest are provided methods of the [`SoftDelete`] trait, in scope through the same
-//! `use soft_delete_core::SoftDelete` that brings the derive.
+//! `use soft_delete_core::SoftDelete` that brings the derive. The derive itself implements only
+//! [`Model`]: the facts (table, key, tombstone, actor, edges, parents) that everything else in
+//! this crate reads; every [`Model`] is a [`SoftDelete`].
 //!
 //! `soft_delete_by` variants exist only for models with a `deleted_by` column. Every operation
 //! runs in one transaction (a savepoint inside the caller's) and returns a [`Report`].
@@ -141,7 +143,7 @@
 //! | [`purge`] | deletes for real the rows tombstoned before a cutoff, with their cascades, children first, in batches; never a live row |
 //! | [`ops::hard_delete`] | deletes for real one row and its whole subtree in one transaction |
 //! | [`hooks`] | your closures inside an operation's transaction, before and after, with its report |
-//! | `testing` (feature) | assertions for your own tests: tombstoned, whole cascade tombstoned, absent from the active scope, no leaks |
+//! | `testing` (feature) | assertions for your own tests: tombstoned, whole cascade tombstoned, absent from the active scope |
 //!
 //! # Features
 //!
@@ -152,9 +154,27 @@
 //! | `postgres` | no | PostgreSQL (needs `libpq`) |
 //! | `mysql` | no | MySQL and MariaDB (needs the MySQL client library) |
 //! | `testing` | no | `soft_delete_core::testing`: assertions for your own tests |
+//!
+//! # Architecture
+//!
+//! The crate is organised in layers, each importing only from the layers below it
+//! (`ARCHITECTURE.md` in the crate's directory has the table, and a test enforces it):
+//!
+//! | layer | modules |
+//! |---|---|
+//! | the operations a model has | `api` ([`SoftDelete`]); the tools [`migration`], [`audit`], [`leak`], `testing` |
+//! | the operations | [`ops`]: soft delete, restore, restore with ancestors, lock live, hard delete, [`purge`] |
+//! | the engine | [`cascade`]: one file per pass (check, tombstone, revive, erase) |
+//! | facts as SQL | `render` |
+//! | scopes, backends, connections | [`scope`], [`dialect`], `exec` |
+//! | the facts the derive states | [`model`] |
+//! | the vocabulary | `sql`, [`Error`], [`Report`], [`hooks`] |
+//!
+//! The engine is written once, as `async fn`s over one small executor trait; a blocking
+//! connection drives it in a single poll on the caller's thread, with no runtime.
 
-// The layers, each importing only from those above it in this list (see `ARCHITECTURE.md`;
-// `tests/layers.rs` enforces it).
+// The layers, bottom up, each importing only from itself and those above it in this list (see
+// `ARCHITECTURE.md`; `tests/layers.rs` enforces it).
 // L0: the vocabulary every layer speaks.
 mod error;
 pub mod hooks;
