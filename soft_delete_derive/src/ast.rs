@@ -36,8 +36,10 @@ pub(crate) struct Model<'a> {
     pub(crate) table: Path,
     /// Its last segment, the table's name in the schema.
     pub(crate) table_name: String,
-    pub(crate) key: Named<'a>,
-    pub(crate) tombstone: TombstoneField<'a>,
+    /// `None` when no field is the key; an error says why.
+    pub(crate) key: Option<Named<'a>>,
+    /// `None` when no field is the tombstone; an error says why.
+    pub(crate) tombstone: Option<TombstoneField<'a>>,
     pub(crate) actor: Option<Named<'a>>,
     /// `#[cascade(...)]` edges, in the order written.
     pub(crate) edges: Vec<Edge>,
@@ -46,6 +48,8 @@ pub(crate) struct Model<'a> {
     /// `#[diesel(belongs_to(P))]` parents.
     pub(crate) belongs_to: Vec<Path>,
     pub(crate) krate: Path,
+    /// Whether the struct has type or lifetime parameters (refused).
+    pub(crate) generic: bool,
 }
 
 /// A cascade edge, with whether it points back at the model itself.
@@ -60,7 +64,8 @@ const DEFAULT_TOMBSTONE: &str = "deleted_at";
 /// Diesel's default primary key.
 const DEFAULT_KEY: &str = "id";
 
-/// The struct's named fields, or an error saying what to write instead.
+/// The struct's named fields; `None`, with an error saying what to write instead, for any
+/// other shape of item.
 pub(crate) fn fields<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<Vec<Field<'a>>> {
     let named = match &input.data {
         Data::Struct(data) => match &data.fields {
@@ -122,13 +127,17 @@ pub(crate) fn fields<'a>(input: &'a DeriveInput, errors: &mut Errors) -> Option<
 }
 
 impl<'a> Model<'a> {
-    /// Resolves the attributes against the fields, applying Diesel's and our defaults.
+    /// Resolves the attributes against the fields, applying Diesel's and our defaults; what
+    /// cannot be resolved is `None`, with an error recorded. Without fields (the item is not a
+    /// struct with named fields, which was reported), the key and tombstone are `None` and no
+    /// more is said about them.
     pub(crate) fn from_syn(
         input: &'a DeriveInput,
-        fields: &'a [Field<'a>],
+        fields: Option<&'a [Field<'a>]>,
         errors: &mut Errors,
-    ) -> Option<Self> {
-        if !input.generics.params.is_empty() {
+    ) -> Self {
+        let generic = !input.generics.params.is_empty();
+        if generic {
             errors.at(
                 &input.generics,
                 "SoftDelete does not support generic models; derive it on a struct without type or \
@@ -151,11 +160,16 @@ impl<'a> Model<'a> {
             .last()
             .map_or_else(String::new, |segment| segment.ident.unraw().to_string());
 
-        let key = resolve_key(diesel.primary_key, ident, fields, errors);
-        let tombstone = resolve_tombstone(ours.tombstone, ident, fields, errors);
-        let actor = ours
-            .deleted_by
-            .and_then(|(name, origin)| find(fields, &name, origin, errors, "the actor column"));
+        let (key, tombstone, actor) = match fields {
+            Some(fields) => (
+                resolve_key(diesel.primary_key, ident, fields, errors),
+                resolve_tombstone(ours.tombstone, ident, fields, errors),
+                ours.deleted_by.and_then(|(name, origin)| {
+                    find(fields, &name, origin, errors, "the actor column")
+                }),
+            ),
+            None => (None, None, None),
+        };
         let krate = ours
             .krate
             .unwrap_or_else(|| syn::parse_quote!(::soft_delete_core));
@@ -167,18 +181,19 @@ impl<'a> Model<'a> {
             })
             .collect();
 
-        Some(Model {
+        Model {
             ident,
             table,
             table_name,
-            key: key?,
-            tombstone: tombstone?,
+            key,
+            tombstone,
             actor,
             edges,
             parents: ours.parents,
             belongs_to: diesel.belongs_to,
             krate,
-        })
+            generic,
+        }
     }
 }
 

@@ -62,7 +62,8 @@ pub(crate) struct SoftDeleteAttrs {
     pub(crate) krate: Option<Path>,
 }
 
-/// Reads the struct's `#[diesel(...)]` and `#[soft_delete(...)]` attributes.
+/// Reads the struct's `#[diesel(...)]` and `#[soft_delete(...)]` attributes. A key it does not
+/// know is recorded and skipped, so the keys after it are still read.
 pub(crate) fn struct_attrs(
     attrs: &[Attribute],
     errors: &mut Errors,
@@ -71,7 +72,7 @@ pub(crate) fn struct_attrs(
     let mut ours = SoftDeleteAttrs::default();
     for attr in attrs {
         if attr.path().is_ident(DIESEL) {
-            let result = attr.parse_nested_meta(|meta| diesel_key(&mut diesel, &meta));
+            let result = attr.parse_nested_meta(|meta| diesel_key(&mut diesel, &meta, errors));
             errors.ok(result);
         } else if attr.path().is_ident(SOFT_DELETE) {
             if matches!(attr.meta, syn::Meta::Path(_)) {
@@ -82,7 +83,7 @@ pub(crate) fn struct_attrs(
                 );
                 continue;
             }
-            let result = attr.parse_nested_meta(|meta| soft_delete_key(&mut ours, &meta));
+            let result = attr.parse_nested_meta(|meta| soft_delete_key(&mut ours, &meta, errors));
             errors.ok(result);
         }
     }
@@ -114,17 +115,24 @@ pub(crate) fn field_column(attrs: &[Attribute], errors: &mut Errors) -> Option<I
     column
 }
 
-fn diesel_key(diesel: &mut DieselAttrs, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+fn diesel_key(
+    diesel: &mut DieselAttrs,
+    meta: &ParseNestedMeta<'_>,
+    errors: &mut Errors,
+) -> syn::Result<()> {
     if meta.path.is_ident("table_name") {
         let value = meta.value()?;
         if let Ok(literal) = value.parse::<LitStr>() {
-            return Err(syn::Error::new(
-                literal.span(),
+            errors.at(
+                &literal,
                 format!(
                     "write the table as a path, not a string: `#[diesel(table_name = {})]`",
                     literal.value()
                 ),
-            ));
+            );
+            // Go on with the table it names, so that this is the only error.
+            diesel.table_name = literal.parse().ok();
+            return Ok(());
         }
         diesel.table_name = Some(value.parse()?);
     } else if meta.path.is_ident("primary_key") {
@@ -148,83 +156,112 @@ fn diesel_key(diesel: &mut DieselAttrs, meta: &ParseNestedMeta<'_>) -> syn::Resu
     Ok(())
 }
 
-fn soft_delete_key(ours: &mut SoftDeleteAttrs, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+fn soft_delete_key(
+    ours: &mut SoftDeleteAttrs,
+    meta: &ParseNestedMeta<'_>,
+    errors: &mut Errors,
+) -> syn::Result<()> {
     let path = &meta.path;
-    if path.is_ident(CRATE) {
-        let krate = if meta.input.peek(Token![=]) {
+    let bare = meta.input.is_empty() || meta.input.peek(Token![,]);
+    let key = match KEYS.iter().copied().find(|key| path.is_ident(key)) {
+        Some(key) => key,
+        None if bare => return bare_tombstone(ours, meta, errors),
+        None => {
+            let name = path.to_token_stream().to_string().replace(' ', "");
+            let suggestion = closest(&name, &KEYS);
+            errors.push(meta.error(format!(
+                "unknown key `{name}` in `#[soft_delete(...)]`{}\n\
+                 expected one of: a tombstone field (`#[soft_delete(deleted_at)]`), `timestamp = \
+                 field`, `flag = field`, `deleted_by = field`, `parent = Model`, `crate = path`",
+                did_you_mean(&name, &KEYS)
+            )));
+            // Read a close misspelling as the key it is close to, so that what it says is not
+            // missing too (a parent, the tombstone) and this stays the only error.
+            match suggestion {
+                Some(key) if meta.input.peek(Token![=]) => key,
+                _ => return skip_value(meta),
+            }
+        }
+    };
+    match key {
+        CRATE => {
+            if !meta.input.peek(Token![=]) {
+                return Err(meta.error(
+                    "expected `crate = path`, e.g. `#[soft_delete(crate = my_soft_delete)]`",
+                ));
+            }
             let value = meta.value()?;
-            if value.peek(LitStr) {
+            let krate = if value.peek(LitStr) {
                 value.parse::<LitStr>()?.parse()?
             } else {
                 value.parse()?
+            };
+            set_once(&mut ours.krate, krate, meta, CRATE, errors);
+        }
+        PARENT => {
+            if !meta.input.peek(Token![=]) {
+                return Err(
+                    meta.error("expected `parent = Model`, e.g. `#[soft_delete(parent = Repo)]`")
+                );
             }
-        } else {
-            return Err(meta
-                .error("expected `crate = path`, e.g. `#[soft_delete(crate = my_soft_delete)]`"));
-        };
-        set_once(&mut ours.krate, krate, meta, CRATE)
-    } else if path.is_ident(PARENT) {
-        if !meta.input.peek(Token![=]) {
-            return Err(
-                meta.error("expected `parent = Model`, e.g. `#[soft_delete(parent = Repo)]`")
+            let parent: Path = meta.value()?.parse()?;
+            if ours.parents.iter().any(|known| known == &parent) {
+                errors.push(meta.error(format!(
+                    "duplicate `parent = {}`; name each parent once",
+                    parent.to_token_stream()
+                )));
+            } else {
+                ours.parents.push(parent);
+            }
+        }
+        DELETED_BY => {
+            let field = field_value(meta, DELETED_BY)?;
+            let tokens = quote::quote!(#path = #field);
+            set_once(
+                &mut ours.deleted_by,
+                (field, tokens),
+                meta,
+                DELETED_BY,
+                errors,
             );
         }
-        let parent: Path = meta.value()?.parse()?;
-        if ours.parents.iter().any(|known| known == &parent) {
-            return Err(meta.error(format!(
-                "duplicate `parent = {}`; name each parent once",
-                parent.to_token_stream()
-            )));
-        }
-        ours.parents.push(parent);
-        Ok(())
-    } else if path.is_ident(DELETED_BY) {
-        let field = field_value(meta, DELETED_BY)?;
-        let tokens = quote::quote!(#path = #field);
-        set_once(&mut ours.deleted_by, (field, tokens), meta, DELETED_BY)
-    } else if path.is_ident(TIMESTAMP) || path.is_ident(FLAG) {
-        let (key, kind) = if path.is_ident(TIMESTAMP) {
-            (TIMESTAMP, DeclaredKind::Timestamp)
-        } else {
-            (FLAG, DeclaredKind::Flag)
-        };
-        let field = field_value(meta, key)?;
-        let tokens = quote::quote!(#path = #field);
-        set_tombstone(
-            ours,
-            TombstoneAttr {
+        _ => {
+            let kind = if key == TIMESTAMP {
+                DeclaredKind::Timestamp
+            } else {
+                DeclaredKind::Flag
+            };
+            let field = field_value(meta, key)?;
+            let tokens = quote::quote!(#path = #field);
+            let tombstone = TombstoneAttr {
                 kind,
                 field,
                 tokens,
-            },
-            meta,
-        )
-    } else if meta.input.is_empty() || meta.input.peek(Token![,]) {
-        let Some(field) = path.get_ident().cloned() else {
-            return Err(meta.error(
-                "expected the name of the tombstone field, e.g. `#[soft_delete(deleted_at)]`",
-            ));
-        };
-        let tokens = field.to_token_stream();
-        set_tombstone(
-            ours,
-            TombstoneAttr {
-                kind: DeclaredKind::Inferred,
-                field,
-                tokens,
-            },
-            meta,
-        )
-    } else {
-        let name = path.to_token_stream().to_string().replace(' ', "");
-        let hint = closest(&name, &KEYS)
-            .map_or_else(String::new, |key| format!("; did you mean `{key}`?"));
-        Err(meta.error(format!(
-            "unknown key `{name}` in #[soft_delete(...)]{hint}\n\
-             expected one of: a tombstone field (`#[soft_delete(deleted_at)]`), `timestamp = field`, \
-             `flag = field`, `deleted_by = field`, `crate = path`"
-        )))
+            };
+            set_tombstone(ours, tombstone, meta, errors);
+        }
     }
+    Ok(())
+}
+
+/// `#[soft_delete(field)]`: the tombstone field, its kind following its type.
+fn bare_tombstone(
+    ours: &mut SoftDeleteAttrs,
+    meta: &ParseNestedMeta<'_>,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    let Some(field) = meta.path.get_ident().cloned() else {
+        return Err(meta
+            .error("expected the name of the tombstone field, e.g. `#[soft_delete(deleted_at)]`"));
+    };
+    let tokens = field.to_token_stream();
+    let tombstone = TombstoneAttr {
+        kind: DeclaredKind::Inferred,
+        field,
+        tokens,
+    };
+    set_tombstone(ours, tombstone, meta, errors);
+    Ok(())
 }
 
 /// `key = field`, with a message that shows the right form.
@@ -263,32 +300,35 @@ fn ident_or_string(meta: &ParseNestedMeta<'_>) -> syn::Result<Ident> {
     Ok(ident)
 }
 
+/// Keeps the first value of a key given twice, and records the second as an error.
 fn set_once<T>(
     slot: &mut Option<T>,
     value: T,
     meta: &ParseNestedMeta<'_>,
     key: &str,
-) -> syn::Result<()> {
+    errors: &mut Errors,
+) {
     if slot.is_some() {
-        return Err(meta.error(format!("duplicate `{key}`; give it once")));
+        errors.push(meta.error(format!("duplicate `{key}`; give it once")));
+    } else {
+        *slot = Some(value);
     }
-    *slot = Some(value);
-    Ok(())
 }
 
 fn set_tombstone(
     ours: &mut SoftDeleteAttrs,
     tombstone: TombstoneAttr,
     meta: &ParseNestedMeta<'_>,
-) -> syn::Result<()> {
+    errors: &mut Errors,
+) {
     if let Some(first) = &ours.tombstone {
-        return Err(meta.error(format!(
+        errors.push(meta.error(format!(
             "a model has one tombstone, and `{}` was already named; keep one of them",
             first.tokens
         )));
+    } else {
+        ours.tombstone = Some(tombstone);
     }
-    ours.tombstone = Some(tombstone);
-    Ok(())
 }
 
 /// Consumes the value of a key the derive does not read (`= value` or `(...)`): every token up
@@ -318,8 +358,13 @@ fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     })
 }
 
+/// "; did you mean `key`?" for the known key closest to a misspelt one, if one is close.
+pub(crate) fn did_you_mean(name: &str, keys: &[&str]) -> String {
+    closest(name, keys).map_or_else(String::new, |key| format!("; did you mean `{key}`?"))
+}
+
 /// The known key closest to a misspelt one, if any is close.
-fn closest<'k>(name: &str, keys: &[&'k str]) -> Option<&'k str> {
+pub(crate) fn closest<'k>(name: &str, keys: &[&'k str]) -> Option<&'k str> {
     keys.iter()
         .map(|key| (distance(name, key), *key))
         .filter(|(distance, key)| *distance <= key.len() / 3 + 1)
@@ -356,5 +401,10 @@ mod tests {
         assert_eq!(closest("deleted_bye", &KEYS), Some(DELETED_BY));
         assert_eq!(closest("flg", &KEYS), Some(FLAG));
         assert_eq!(closest("table_name", &KEYS), None);
+        assert_eq!(closest("parnet", &KEYS), Some(PARENT));
+        assert_eq!(
+            did_you_mean("hrad", &["soft", "hard", "keep"]),
+            "; did you mean `hard`?"
+        );
     }
 }

@@ -2,10 +2,12 @@
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
-use syn::parse::{Parse, ParseStream};
+use syn::parse::ParseStream;
 use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
 use syn::{Attribute, Meta, Path, Token};
 
+use crate::attr::{closest, did_you_mean};
 use crate::errors::Errors;
 
 /// Our cascade attribute.
@@ -17,6 +19,7 @@ const RESTRICT: &str = "restrict";
 const KEEP: &str = "keep";
 const OWNED: &str = "owned";
 const FOREIGN_KEY: &str = "foreign_key";
+const OPTIONS: [&str; 6] = [SOFT, HARD, RESTRICT, KEEP, OWNED, FOREIGN_KEY];
 
 /// What an edge does to the child rows.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -43,7 +46,8 @@ pub(crate) struct EdgeAttr {
     pub(crate) tokens: TokenStream,
 }
 
-/// Every edge of every `#[cascade(...)]` on the struct.
+/// Every edge of every `#[cascade(...)]` on the struct. A wrong option is recorded and the
+/// edge kept with what was understood, so the edges after it are still read.
 pub(crate) fn cascade_attrs(attrs: &[Attribute], errors: &mut Errors) -> Vec<EdgeAttr> {
     let mut edges = Vec::new();
     for attr in attrs.iter().filter(|attr| attr.path().is_ident(CASCADE)) {
@@ -54,7 +58,18 @@ pub(crate) fn cascade_attrs(attrs: &[Attribute], errors: &mut Errors) -> Vec<Edg
             );
             continue;
         }
-        match attr.parse_args_with(Punctuated::<EdgeAttr, Token![,]>::parse_terminated) {
+        let parsed = attr.parse_args_with(|input: ParseStream<'_>| {
+            let mut list = Vec::new();
+            while !input.is_empty() {
+                list.push(EdgeAttr::parse(input, errors)?);
+                if input.is_empty() {
+                    break;
+                }
+                input.parse::<Token![,]>()?;
+            }
+            Ok(list)
+        });
+        match parsed {
             Ok(list) if list.is_empty() => errors.at(
                 attr,
                 "`#[cascade()]` names no child; write `#[cascade(Issue)]` or remove it",
@@ -66,8 +81,8 @@ pub(crate) fn cascade_attrs(attrs: &[Attribute], errors: &mut Errors) -> Vec<Edg
     edges
 }
 
-impl Parse for EdgeAttr {
-    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+impl EdgeAttr {
+    fn parse(input: ParseStream<'_>, errors: &mut Errors) -> syn::Result<Self> {
         let child = input.call(Path::parse_mod_style).map_err(|error| {
             syn::Error::new(
                 error.span(),
@@ -87,7 +102,9 @@ impl Parse for EdgeAttr {
             let parens = syn::parenthesized!(content in input);
             let options = Punctuated::<Meta, Token![,]>::parse_terminated(&content)?;
             for option in &options {
-                edge.option(option)?;
+                if let Err(error) = edge.option(option) {
+                    errors.push(error);
+                }
             }
             let mut tokens = edge.child.to_token_stream();
             parens.surround(&mut tokens, |inner| options.to_tokens(inner));
@@ -95,9 +112,7 @@ impl Parse for EdgeAttr {
         }
         Ok(edge)
     }
-}
 
-impl EdgeAttr {
     fn option(&mut self, option: &Meta) -> syn::Result<()> {
         let name = option.path().to_token_stream().to_string();
         match (option, name.as_str()) {
@@ -158,13 +173,23 @@ impl EdgeAttr {
                 ));
             }
             _ => {
+                // Read a close misspelling of a keyword as that keyword, so that the edge is
+                // what was meant and this stays the only error.
+                if let (Meta::Path(path), Some(keyword @ (SOFT | HARD | RESTRICT | KEEP | OWNED))) =
+                    (option, closest(&name, &OPTIONS))
+                {
+                    let meant = Meta::Path(syn::Ident::new(keyword, path.span()).into());
+                    let _ = self.option(&meant);
+                }
                 return Err(syn::Error::new_spanned(
                     option.path(),
                     format!(
-                        "unknown cascade option `{name}`; expected one of: `soft` (the default: \
-                         tombstone the children), `hard` (delete them), `restrict` (refuse while \
-                         they exist), `keep` (they outlive the parent on purpose), `owned` (the \
-                         parent holds the child's key), `foreign_key = table::column`"
+                        "unknown cascade option `{name}`{}\n\
+                         expected one of: `soft` (the default: tombstone the children), `hard` \
+                         (delete them), `restrict` (refuse while they exist), `keep` (they outlive \
+                         the parent on purpose), `owned` (the parent holds the child's key), \
+                         `foreign_key = table::column`",
+                        did_you_mean(&name, &OPTIONS)
                     ),
                 ));
             }

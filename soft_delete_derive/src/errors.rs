@@ -2,7 +2,6 @@
 
 use std::fmt::Display;
 
-use proc_macro2::TokenStream;
 use quote::ToTokens;
 
 /// Errors found so far, each at the span of what the user wrote.
@@ -33,10 +32,5 @@ impl Errors {
     /// `Err` with every error recorded, or `Ok` if there were none.
     pub(crate) fn finish(self) -> Result<(), syn::Error> {
         self.found.map_or(Ok(()), Err)
-    }
-
-    /// The errors as `compile_error!` invocations.
-    pub(crate) fn into_compile_errors(error: &syn::Error) -> TokenStream {
-        error.to_compile_error()
     }
 }

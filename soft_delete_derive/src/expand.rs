@@ -1,55 +1,47 @@
-//! Emits the model's description (`impl SoftDelete`) and its thin, typed entry points.
+//! Emits the model's description (`impl Model`) and its thin, typed entry points.
 //!
 //! Every function emitted here is one call into `soft_delete_core`; the algorithms live there.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Path};
 
-use crate::ast::{self, Model};
+use crate::ast::{self, Model, Named, TombstoneField};
+use crate::attr::DeclaredKind;
 use crate::errors::Errors;
 use crate::expand_cascade::{self, Cascade};
-use crate::valid::{self, Shape, TombstoneShape};
+use crate::fallback;
+use crate::valid;
 
-/// parse → resolve → check → expand; on failure, every error found.
-pub(crate) fn derive(input: TokenStream) -> TokenStream {
-    syn::parse2::<DeriveInput>(input)
-        .and_then(|input| try_expand(&input))
-        .unwrap_or_else(|error| Errors::into_compile_errors(&error))
-}
-
-fn try_expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+/// parse → resolve → check → expand. After an error, the errors and a fallback expansion that
+/// keeps the model usable, so the error is the only one the build shows.
+pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut errors = Errors::default();
     let fields = ast::fields(input, &mut errors);
-    let model = fields
-        .as_deref()
-        .and_then(|fields| Model::from_syn(input, fields, &mut errors));
-    let shape = model
-        .as_ref()
-        .and_then(|model| valid::check(model, &mut errors));
-    errors.finish()?;
-    match (model, shape) {
-        (Some(model), Some(shape)) => Ok(expand(&model, &shape)),
-        _ => unreachable!("a model that failed to resolve recorded an error"),
+    let model = Model::from_syn(input, fields.as_deref(), &mut errors);
+    valid::check(&model, &mut errors);
+    match (errors.finish(), &model.key, &model.tombstone) {
+        (Ok(()), Some(key), Some(tombstone)) => expand(&model, key, tombstone),
+        (Err(error), _, _) => fallback::expand(&model, &error),
+        (Ok(()), _, _) => fallback::expand(
+            &model,
+            &syn::Error::new_spanned(model.ident, "SoftDelete: the model did not resolve"),
+        ),
     }
 }
 
-fn expand(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
-    // The runtime is named once, so a wrong `crate = path` is reported once.
-    let krate = &model.krate;
+fn expand(model: &Model<'_>, key: &Named<'_>, tombstone: &TombstoneField<'_>) -> TokenStream {
     let private = quote!(__soft_delete);
     let cascade = expand_cascade::cascade(model, &private);
-    let description = describe(model, shape, &cascade, &private);
+    let description = describe(model, key, tombstone, &cascade, &private);
     let scopes = scopes(model, &private);
-    let operations = operations(model, shape, &cascade, &private);
+    let operations = operations(model, key, &cascade, &private);
     let items = &cascade.items;
     let ident = model.ident;
-    quote! {
-        #[doc(hidden)]
-        const _: () = {
-            use #krate::__private as __soft_delete;
-
+    wrap(
+        model,
+        &quote! {
             #description
             #items
 
@@ -58,20 +50,84 @@ fn expand(model: &Model<'_>, shape: &Shape<'_>) -> TokenStream {
                 #scopes
                 #operations
             }
+        },
+    )
+}
+
+/// The expansion's items inside `const _: () = { ... };`, with the runtime in scope.
+pub(crate) fn wrap(model: &Model<'_>, items: &TokenStream) -> TokenStream {
+    // The runtime is named once, so a wrong `crate = path` is reported once.
+    let krate = &model.krate;
+    quote! {
+        #[doc(hidden)]
+        const _: () = {
+            use #krate::__private as __soft_delete;
+
+            #items
         };
     }
 }
 
+/// `tokens`, every one of them located at `span` in the user's code, where rustc reports an
+/// error in them, and still the derive's output, which lints leave alone.
+pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+    let span = Span::call_site().located_at(span);
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut token| {
+            if let TokenTree::Group(group) = &token {
+                let mut inner = Group::new(group.delimiter(), respan(&group.stream(), span));
+                inner.set_span(span);
+                token = TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
+            token
+        })
+        .collect()
+}
+
+/// The actor's Rust type, named through `ActorField` at the field's type (see [`respan`]).
+fn actor_value(actor: &Named<'_>, private: &TokenStream) -> TokenStream {
+    let ty = actor.field.ty;
+    respan(&quote!(<#ty as #private::ActorField>::Value), ty.span())
+}
+
 /// `table::column`, spanned at the field so a column missing from `table!` is reported there.
-fn column(table: &Path, field: &ast::Field<'_>) -> TokenStream {
+pub(crate) fn column(table: &Path, field: &ast::Field<'_>) -> TokenStream {
     let column = &field.column;
     quote_spanned!(field.ident.span()=> #table::#column)
 }
 
-/// `impl SoftDelete`: the facts the core walks.
+/// The tombstone, named through the trait for its declared kind, at the field's type, so that
+/// an alias or a full path works and a wrong type is reported at the field.
+pub(crate) fn tombstone_type(
+    model: &Model<'_>,
+    tombstone: &TombstoneField<'_>,
+    private: &TokenStream,
+) -> TokenStream {
+    let field = tombstone.named.field;
+    let ty = field.ty;
+    let column = column(&model.table, field);
+    let by = match tombstone.declared {
+        DeclaredKind::Inferred => quote!(TombstoneField),
+        DeclaredKind::Timestamp => quote!(TimestampField),
+        DeclaredKind::Flag => quote!(FlagField),
+    };
+    // Every token at the field's type (see `respan`) but the column's, which stays at the field
+    // name, where a column missing from `table!` is reported.
+    let span = ty.span();
+    let head = respan(&quote!(<#ty as #private::#by<), span);
+    let tail = respan(&quote!(>>::Tombstone), span);
+    quote!(#head #column #tail)
+}
+
+/// `impl Model`: the facts the core walks.
 fn describe(
     model: &Model<'_>,
-    shape: &Shape<'_>,
+    key: &Named<'_>,
+    tombstone: &TombstoneField<'_>,
     cascade: &Cascade,
     private: &TokenStream,
 ) -> TokenStream {
@@ -82,21 +138,28 @@ fn describe(
         ..
     } = model;
     let table_type = quote_spanned!(table.span()=> #table::table);
-    let key = column(table, model.key.field);
-    let key_ident = model.key.field.ident;
-    let key_type = model.key.field.ty;
-    let tombstone_column = column(table, model.tombstone.named.field);
-    let tombstone = match shape.tombstone {
-        TombstoneShape::Timestamp { inner } => {
-            quote!(#private::Timestamp<#tombstone_column, #inner>)
-        }
-        TombstoneShape::Flag => quote!(#private::Flag<#tombstone_column>),
-    };
-    let actor = if let (Some(actor), Some(actor_type)) = (&model.actor, shape.actor) {
-        let actor_column = column(table, actor.field);
-        quote!(#private::ActorColumn<#actor_column, #actor_type>)
+    let key_column = column(table, key.field);
+    let key_ident = key.field.ident;
+    let key_type = key.field.ty;
+    let tombstone_type = tombstone_type(model, tombstone, private);
+    // Whole items at the field's type, so a wrong type is reported there, and once.
+    let span = tombstone.named.field.ty.span();
+    let (head, tail) = (
+        respan(&quote!(type Tombstone =), span),
+        respan(&quote!(;), span),
+    );
+    let tombstone_item = quote!(#head #tombstone_type #tail);
+    let actor_item = if let Some(actor) = &model.actor {
+        let column = column(table, actor.field);
+        let value = actor_value(actor, private);
+        // The column keeps the field name's span, where a column missing from `table!` is
+        // reported.
+        let span = actor.field.ty.span();
+        let head = respan(&quote!(type Actor = #private::ActorColumn<), span);
+        let tail = respan(&quote!(, #value>;), span);
+        quote!(#head #column #tail)
     } else {
-        quote!(#private::NoActor)
+        quote!(type Actor = #private::NoActor;)
     };
     let model_name = ident.to_string();
     let Cascade {
@@ -105,15 +168,27 @@ fn describe(
         graph,
         ..
     } = cascade;
-    let field_checks = field_checks(model, private);
+    let mut fields = vec![
+        (key.field, None),
+        (
+            tombstone.named.field,
+            Some(field_of(&tombstone_type, tombstone, private)),
+        ),
+    ];
+    if let Some(actor) = &model.actor {
+        let value = actor_value(actor, private);
+        let field = respan(&quote!(#private::Option<#value>), actor.field.ty.span());
+        fields.push((actor.field, Some(field)));
+    }
+    let field_checks = field_checks(model, &fields, private);
     quote! {
         #[automatically_derived]
         impl #private::Model for #ident {
             type Table = #table_type;
-            type Key = #key;
+            type Key = #key_column;
             type Id = #key_type;
-            type Tombstone = #tombstone;
-            type Actor = #actor;
+            #tombstone_item
+            #actor_item
             type Cascade = #edges;
             type Parents = #parents;
             const MODEL: &'static str = #model_name;
@@ -132,72 +207,108 @@ fn describe(
     }
 }
 
+/// The tombstone field's type as its fact names it, `<Tombstone as FieldOf>::Field`.
+fn field_of(
+    fact: &TokenStream,
+    tombstone: &TombstoneField<'_>,
+    private: &TokenStream,
+) -> TokenStream {
+    let span = tombstone.named.field.ty.span();
+    let head = respan(&quote!(<), span);
+    let tail = respan(&quote!(as #private::FieldOf>::Field), span);
+    quote!(#head #fact #tail)
+}
+
 /// Checks, at each field's type, that its Rust type fits its column's SQL type, so a mismatch
-/// is reported where it is written rather than at the first call.
-fn field_checks(model: &Model<'_>, private: &TokenStream) -> TokenStream {
-    let mut fields = vec![model.key.field, model.tombstone.named.field];
-    fields.extend(model.actor.as_ref().map(|actor| actor.field));
+/// is reported where it is written rather than at the first call. The tombstone and the actor
+/// are checked as their facts name them (`FieldOf`, `Option<Value>`): a type that cannot be a
+/// tombstone or an actor has been reported at the field already, and is not reported again.
+fn field_checks(
+    model: &Model<'_>,
+    fields: &[(&ast::Field<'_>, Option<TokenStream>)],
+    private: &TokenStream,
+) -> TokenStream {
     let table = &model.table;
     fields
-        .into_iter()
-        .map(|field| {
+        .iter()
+        .map(|(field, fact)| {
             let ty = field.ty;
             let column = column(table, field);
+            let checked = fact.clone().unwrap_or_else(|| quote!(#ty));
             quote_spanned! {ty.span()=>
-                const _: () = #private::assert_field::<#ty, #column>();
+                const _: () = #private::assert_field::<#checked, #column>();
             }
         })
         .collect()
 }
 
-/// Human-readable tombstone predicates for the docs of the generated functions.
-fn predicates(model: &Model<'_>) -> (String, String) {
-    let table = &model.table_name;
-    let column = &model.tombstone.named.field.column;
-    if model.tombstone.declared == crate::attr::DeclaredKind::Flag
-        || crate::types::is_bool(model.tombstone.named.field.ty)
-    {
-        (
-            format!("`{table}.{column} = false`"),
-            format!("`{table}.{column} = true`"),
-        )
-    } else {
-        (
-            format!("`{table}.{column} IS NULL`"),
-            format!("`{table}.{column} IS NOT NULL`"),
-        )
-    }
+/// The tombstone column as `table.column`, for the docs of the generated functions. The docs
+/// say "set" and "unset" rather than a predicate: the kind follows the field's type, which the
+/// derive does not see.
+fn tombstone_doc(model: &Model<'_>) -> String {
+    model.tombstone.as_ref().map_or_else(
+        || "tombstone".to_owned(),
+        |tombstone| {
+            format!(
+                "tombstone `{}.{}`",
+                model.table_name, tombstone.named.field.column
+            )
+        },
+    )
 }
 
-fn scopes(model: &Model<'_>, private: &TokenStream) -> TokenStream {
-    let (live, dead) = predicates(model);
+/// The scopes, the same in a fallback expansion: they name only the `Model` facts.
+pub(crate) fn scopes(model: &Model<'_>, private: &TokenStream) -> TokenStream {
+    let tombstone = tombstone_doc(model);
     let name = model.ident.to_string();
-    let active_doc = format!("Live `{name}` rows, {live}: the scope every read should start from.");
-    let deleted_doc = format!("Tombstoned `{name}` rows, {dead}.");
-    let is_active_doc = format!("The predicate {live}, to filter a join by `{name}` being live.");
-    let is_deleted_doc = format!("The predicate {dead}.");
+    let active_doc = format!(
+        " Live `{name}` rows, those whose {tombstone} is unset: the scope every read should start \
+         from."
+    );
+    let deleted_doc = format!(" Tombstoned `{name}` rows, those whose {tombstone} is set.");
+    let is_active_doc = format!(
+        " The predicate \"this `{name}` row is live\" (its {tombstone} unset), to filter a join."
+    );
+    let is_deleted_doc =
+        format!(" The predicate \"this `{name}` row is tombstoned\" (its {tombstone} set).");
+    // The scopes' types are the tombstone's: spanned at its field, a wrong type there is one
+    // error (rustc drops a repeat of the same error at the same place), not one per scope.
+    let span = model
+        .tombstone
+        .as_ref()
+        .map_or_else(Span::call_site, |tombstone| tombstone.named.field.ty.span());
+    let scope = |name: &str| {
+        let name = syn::Ident::new(name, span);
+        respan(&quote!(#private::#name<Self>), span)
+    };
+    let (active, only_deleted, is_active, is_deleted) = (
+        scope("Active"),
+        scope("OnlyDeleted"),
+        scope("IsActive"),
+        scope("IsDeleted"),
+    );
     quote! {
         #[doc = #active_doc]
         #[must_use]
-        pub fn active() -> #private::Active<Self> {
+        pub fn active() -> #active {
             #private::active::<Self>()
         }
 
         #[doc = #deleted_doc]
         #[must_use]
-        pub fn only_deleted() -> #private::OnlyDeleted<Self> {
+        pub fn only_deleted() -> #only_deleted {
             #private::only_deleted::<Self>()
         }
 
         #[doc = #is_active_doc]
         #[must_use]
-        pub fn is_active() -> #private::IsActive<Self> {
+        pub fn is_active() -> #is_active {
             #private::is_active::<Self>()
         }
 
         #[doc = #is_deleted_doc]
         #[must_use]
-        pub fn is_deleted() -> #private::IsDeleted<Self> {
+        pub fn is_deleted() -> #is_deleted {
             #private::is_deleted::<Self>()
         }
     }
@@ -217,11 +328,22 @@ struct Shared {
     table_type: TokenStream,
     /// What a soft delete of this model reaches, for the docs.
     reach: String,
+    /// The actor field's type, where the bodies are spanned.
+    actor_span: Option<Span>,
+}
+
+impl Shared {
+    /// A body, spanned at the actor field's type when there is one: every body names the
+    /// actor's type, so a wrong one is then one error at the field rather than one more here.
+    fn body(&self, tokens: &TokenStream) -> TokenStream {
+        self.actor_span
+            .map_or_else(|| tokens.clone(), |span| respan(tokens, span))
+    }
 }
 
 fn operations(
     model: &Model<'_>,
-    shape: &Shape<'_>,
+    key: &Named<'_>,
     cascade: &Cascade,
     private: &TokenStream,
 ) -> TokenStream {
@@ -246,16 +368,13 @@ fn operations(
         },
         result: quote!(#private::Result<#private::Report, #private::Error>),
         table_type: quote!(#table::table),
+        actor_span: model.actor.as_ref().map(|actor| actor.field.ty.span()),
         private,
     };
-    let mut tokens = plain_operations(model, &shared);
-    if let (Some(actor), Some(actor_type)) = (&model.actor, shape.actor) {
-        tokens.extend(actor_operations(
-            model,
-            &shared,
-            &actor.field.column,
-            actor_type,
-        ));
+    let key_type = key.field.ty;
+    let mut tokens = plain_operations(model, key_type, &shared);
+    if let Some(actor) = &model.actor {
+        tokens.extend(actor_operations(model, key_type, &shared, actor));
     }
     tokens
 }
@@ -264,7 +383,7 @@ fn operations(
 /// cascade reaches. The others (`soft_delete_where`, `soft_delete_record`, `restore_record`,
 /// `restore_with_ancestors`, `lock_live`, `cascade_graph`) are provided by the `SoftDelete`
 /// trait itself: written once, they cost nothing per model to compile.
-fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
+fn plain_operations(model: &Model<'_>, key_type: &syn::Type, shared: &Shared) -> TokenStream {
     let Shared {
         private,
         name,
@@ -273,9 +392,8 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
         reach,
         ..
     } = shared;
-    let key_type = model.key.field.ty;
     let delete_doc = format!(
-        "Soft deletes the `{name}` whose key is `id` in one transaction. A row already \
+        " Soft deletes the `{name}` whose key is `id` in one transaction. A row already \
          tombstoned keeps its stamp (`Outcome::AlreadyDeleted`); an unknown key is \
          `Error::NotFound`.{reach}"
     );
@@ -285,22 +403,28 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
         ""
     };
     let restore_doc = format!(
-        "Restores the `{name}` whose key is `id`: clears its tombstone{cleared}. A live row is left \
+        " Restores the `{name}` whose key is `id`: clears its tombstone{cleared}. A live row is left \
          alone (`Outcome::AlreadyActive`); an unknown key is `Error::NotFound`."
     );
+    let plain_delete = shared.body(&quote! {
+        #private::soft_delete::<Self, __C>(conn, #private::Into::into(id), #private::None)
+    });
+    let plain_restore = shared.body(&quote! {
+        #private::restore::<Self, __C>(conn, #private::Into::into(id))
+    });
     quote! {
         #[doc = #delete_doc]
         pub fn soft_delete<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #result
         where #bounds
         {
-            #private::soft_delete::<Self, __C>(conn, #private::Into::into(id), #private::None)
+            #plain_delete
         }
 
         #[doc = #restore_doc]
         pub fn restore<__C>(conn: &mut __C, id: impl #private::Into<#key_type>) -> #result
         where #bounds
         {
-            #private::restore::<Self, __C>(conn, #private::Into::into(id))
+            #plain_restore
         }
     }
 }
@@ -308,9 +432,9 @@ fn plain_operations(model: &Model<'_>, shared: &Shared) -> TokenStream {
 /// The `_by` operations of a model with an actor column.
 fn actor_operations(
     model: &Model<'_>,
+    key_type: &syn::Type,
     shared: &Shared,
-    column: &syn::Ident,
-    actor_type: &syn::Type,
+    actor: &Named<'_>,
 ) -> TokenStream {
     let Shared {
         private,
@@ -320,19 +444,31 @@ fn actor_operations(
         table_type,
         ..
     } = shared;
-    let key_type = model.key.field.ty;
     let table_name = &model.table_name;
+    let column = &actor.field.column;
     let by_doc = format!(
-        "Soft deletes the `{name}` whose key is `id`, recording `actor` in `{table_name}.{column}`; \
+        " Soft deletes the `{name}` whose key is `id`, recording `actor` in `{table_name}.{column}`; \
          see [`{name}::soft_delete`]."
     );
     let where_by_doc = format!(
-        "Soft deletes every live `{name}` that `predicate` selects, recording `actor`; \
+        " Soft deletes every live `{name}` that `predicate` selects, recording `actor`; \
          see [`{name}::soft_delete_where`]."
     );
-    let record_by_doc = format!("Soft deletes this `{name}`, recording `actor`.");
+    let record_by_doc = format!(" Soft deletes this `{name}`, recording `actor`.");
+    let actor_type = actor_value(actor, private);
     let actor = quote!(#private::Some(#private::Into::into(actor)));
-    quote! {
+    let by_delete = quote! {
+        #private::soft_delete::<Self, __C>(conn, #private::Into::into(id), #actor)
+    };
+    let where_by_delete = quote! {
+        #private::soft_delete_where::<Self, __C, __P>(conn, predicate, #actor)
+    };
+    let record_by_delete = quote! {
+        #private::soft_delete::<Self, __C>(conn, id, #actor)
+    };
+    // Every part of these names the actor's type: at the actor field, a wrong type there is
+    // one error, not one more per function.
+    let functions = quote! {
         #[doc = #by_doc]
         pub fn soft_delete_by<__C>(
             conn: &mut __C,
@@ -341,7 +477,7 @@ fn actor_operations(
         ) -> #result
         where #bounds
         {
-            #private::soft_delete::<Self, __C>(conn, #private::Into::into(id), #actor)
+            #by_delete
         }
 
         #[doc = #where_by_doc]
@@ -359,7 +495,7 @@ fn actor_operations(
                 + #private::Sync,
             __P::SqlType: #private::BoolOrNullableBool,
         {
-            #private::soft_delete_where::<Self, __C, __P>(conn, predicate, #actor)
+            #where_by_delete
         }
 
         #[doc = #record_by_doc]
@@ -371,7 +507,8 @@ fn actor_operations(
         where #bounds
         {
             let id = <Self as #private::Model>::key_of(self).clone();
-            #private::soft_delete::<Self, __C>(conn, id, #actor)
+            #record_by_delete
         }
-    }
+    };
+    shared.body(&functions)
 }

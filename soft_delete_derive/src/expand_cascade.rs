@@ -44,15 +44,8 @@ pub(crate) fn cascade(model: &Model<'_>, private: &TokenStream) -> Cascade {
     }
     let (parents, parent_items) = parents(model, private);
     items.extend(parent_items);
-    for parent in &model.belongs_to {
-        let this = model.ident;
-        items.extend(quote! {
-            #[automatically_derived]
-            impl #private::ChildOf<#parent> for #this {
-                type ForeignKey = <#this as #private::BelongsTo<#parent>>::ForeignKeyColumn;
-            }
-        });
-    }
+    items.extend(links(model, private));
+    items.extend(cascades_to(model, private, false));
     Cascade {
         edges: quote!((#(#edge_types,)*)),
         parents,
@@ -93,6 +86,41 @@ fn foreign_key(
         }
     };
     explicit.map_or_else(implicit, ToTokens::to_token_stream)
+}
+
+/// The `CascadesTo` impls of the soft edges to other models, each with its edge type. The
+/// fallback expansion emits them with a stand-in column (`fallback`), so that a child naming
+/// this model as its parent still finds the edge and an edge that was itself wrong adds no
+/// error.
+pub(crate) fn cascades_to(model: &Model<'_>, private: &TokenStream, fallback: bool) -> TokenStream {
+    let this = model.ident;
+    let this_tokens = this.to_token_stream();
+    model
+        .edges
+        .iter()
+        .filter(|edge| !edge.is_self && edge.attr.policy == EdgePolicy::Soft)
+        .map(|edge| {
+            let attr = &edge.attr;
+            let span = attr.child.span();
+            let child = attr.child.to_token_stream();
+            let explicit = attr.foreign_key.as_ref();
+            let ty = if fallback {
+                quote_spanned!(span=> #private::Soft<#child, ()>)
+            } else if attr.owned.is_some() {
+                let column = foreign_key(explicit, &this_tokens, &child, private, span, true);
+                quote_spanned!(span=> #private::Owned<#child, #column>)
+            } else {
+                let fk = foreign_key(explicit, &child, &this_tokens, private, span, true);
+                quote_spanned!(span=> #private::Soft<#child, #fk>)
+            };
+            quote_spanned! {span=>
+                #[automatically_derived]
+                impl #private::CascadesTo<#child> for #this {
+                    type Edge = #ty;
+                }
+            }
+        })
+        .collect()
 }
 
 fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStream) -> EdgeParts {
@@ -140,10 +168,6 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
             EdgeParts {
                 graph,
                 items: quote_spanned! {span=>
-                    #[automatically_derived]
-                    impl #private::CascadesTo<#child> for #this {
-                        type Edge = #ty;
-                    }
                     const _: () = #private::assert_soft::<#child>();
                     const _: () = #private::assert_parent::<#child, #this>();
                     const _: () = #key_check;
@@ -221,31 +245,58 @@ fn child_name(child: &Path) -> String {
         .map_or_else(String::new, |segment| segment.ident.to_string())
 }
 
-/// `type Parents`, the `HasParent` impls and their checks.
-fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStream) {
-    let this = model.ident;
-    // A tree's rows hang off their own parent rows; kept self references are no parents.
-    let has_tree = model
+/// Whether the model has a self edge that cascades (a tree); kept self references do not.
+fn has_tree(model: &Model<'_>) -> bool {
+    model
         .edges
         .iter()
-        .any(|edge| edge.is_self && edge.attr.policy != EdgePolicy::Keep);
+        .any(|edge| edge.is_self && edge.attr.policy != EdgePolicy::Keep)
+}
+
+/// `type Parents` and the checks that each parent cascades here.
+fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStream) {
+    let this = model.ident;
     let mut links = Vec::new();
     let mut items = TokenStream::new();
     for parent in &model.parents {
         let span = parent.span();
         links.push(quote_spanned!(span=> #private::ParentLink<#parent>));
         items.extend(quote_spanned! {span=>
-            #[automatically_derived]
-            impl #private::HasParent<#parent> for #this {}
             const _: () = #private::assert_cascades::<#parent, #this>();
         });
     }
-    if has_tree {
+    // A tree's rows hang off their own parent rows.
+    if has_tree(model) {
         links.push(quote!(#private::TreeParent<#this>));
+    }
+    (quote!((#(#links,)*)), items)
+}
+
+/// What the expansions of the models around this one ask of it: `HasParent` for each parent it
+/// names (and itself, for a tree), `ChildOf` for each `belongs_to`. Emitted by the fallback
+/// expansion too, so an error in this model is not repeated in theirs.
+pub(crate) fn links(model: &Model<'_>, private: &TokenStream) -> TokenStream {
+    let this = model.ident;
+    let mut items = TokenStream::new();
+    for parent in &model.parents {
+        items.extend(quote_spanned! {parent.span()=>
+            #[automatically_derived]
+            impl #private::HasParent<#parent> for #this {}
+        });
+    }
+    if has_tree(model) {
         items.extend(quote! {
             #[automatically_derived]
             impl #private::HasParent<#this> for #this {}
         });
     }
-    (quote!((#(#links,)*)), items)
+    for parent in &model.belongs_to {
+        items.extend(quote! {
+            #[automatically_derived]
+            impl #private::ChildOf<#parent> for #this {
+                type ForeignKey = <#this as #private::BelongsTo<#parent>>::ForeignKeyColumn;
+            }
+        });
+    }
+    items
 }

@@ -73,6 +73,7 @@ pub trait ActorField {
     type Value;
 }
 
+#[diagnostic::do_not_recommend]
 impl<T> ActorField for Option<T> {
     type Value = T;
 }

@@ -10,9 +10,15 @@
 //! | [`edges`] | the cascade edges and parent links, as types the derive names |
 //! | [`graph`] | the same edges as data: the compile-time [`CascadeGraph`] |
 //! | [`probe`] | which rows of a restricting edge's child count as live |
+//! | `checks` | helpers for the compile-time checks the derive emits |
+//! | `fallback` | stand-ins for the facts the derive could not resolve after an error |
 
 pub mod actor;
+#[doc(hidden)]
+pub mod checks;
 pub mod edges;
+#[doc(hidden)]
+pub mod fallback;
 pub mod graph;
 pub mod probe;
 pub mod tombstone;

@@ -154,25 +154,75 @@ where
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a tombstone",
     label = "not a tombstone type",
-    note = "a tombstone is `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a nullable timestamp, NULL while the row is live) or `bool` (a flag, false while the row is live)"
+    note = "a tombstone is `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a nullable timestamp, NULL while the row is live: a timestamp alone cannot say the row is live) or `bool` (a flag, false while the row is live)"
 )]
 pub trait TombstoneField<C> {
-    /// The tombstone.
-    type Tombstone: Tombstone;
+    /// The tombstone. Not bounded here: the facts trait bounds it, so a column of the wrong SQL
+    /// type is reported as that, not as a field type that cannot be a tombstone.
+    type Tombstone;
 }
 
-impl<C, T> TombstoneField<C> for Option<T>
-where
-    T: Stamp,
-    Timestamp<C, T>: Tombstone,
-{
+// Not recommended: a wrong `Option<T>` is reported as the field's type, not as its `T`.
+#[diagnostic::do_not_recommend]
+impl<C, T: Stamp> TombstoneField<C> for Option<T> {
     type Tombstone = Timestamp<C, T>;
 }
 
-impl<C> TombstoneField<C> for bool
-where
-    Flag<C>: Tombstone,
-{
+#[diagnostic::do_not_recommend]
+impl<C> TombstoneField<C> for bool {
+    type Tombstone = Flag<C>;
+}
+
+/// `#[soft_delete(timestamp = field)]`: the field's type must make a [`Timestamp`]. The derive
+/// names the field's type through this trait instead of [`TombstoneField`] when the kind is
+/// declared, so a `bool` there is refused at the field.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use chrono::NaiveDateTime;
+/// use soft_delete_core::model::tombstone::TimestampField;
+/// use soft_delete_core::{Tombstone, TombstoneKind};
+///
+/// type Made = <Option<NaiveDateTime> as TimestampField<repos::deleted_at>>::Tombstone;
+/// assert_eq!(Made::KIND, TombstoneKind::Timestamp);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`#[soft_delete(timestamp = ...)]` names a field of type `{Self}`, which is not a nullable timestamp",
+    label = "expected `Option<NaiveDateTime>` or `Option<DateTime<Utc>>`",
+    note = "a timestamp tombstone is NULL while the row is live; for a `bool` tombstone write `#[soft_delete(flag = ...)]`"
+)]
+pub trait TimestampField<C> {
+    /// The tombstone: a [`Timestamp`].
+    type Tombstone;
+}
+
+#[diagnostic::do_not_recommend]
+impl<C, T: Stamp> TimestampField<C> for Option<T> {
+    type Tombstone = Timestamp<C, T>;
+}
+
+/// `#[soft_delete(flag = field)]`: the field's type must make a [`Flag`], that is be `bool`.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::model::tombstone::FlagField;
+/// use soft_delete_core::{Tombstone, TombstoneKind};
+///
+/// type Made = <bool as FlagField<issue_comments::is_deleted>>::Tombstone;
+/// assert_eq!(Made::KIND, TombstoneKind::Flag);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`#[soft_delete(flag = ...)]` names a field of type `{Self}`, which is not `bool`",
+    label = "expected `bool`",
+    note = "a flag is false while the row is live and true once it is tombstoned; a nullable flag cannot tell live from unknown, so make the column `NOT NULL DEFAULT FALSE` and the field `bool`; for a nullable timestamp write `#[soft_delete(timestamp = ...)]`"
+)]
+pub trait FlagField<C> {
+    /// The tombstone: a [`Flag`].
+    type Tombstone;
+}
+
+#[diagnostic::do_not_recommend]
+impl<C> FlagField<C> for bool {
     type Tombstone = Flag<C>;
 }
 
