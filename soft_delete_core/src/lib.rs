@@ -225,7 +225,7 @@ pub use soft_delete_derive::SoftDelete;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::cascade::SoftDeleteOn;
-    pub use crate::model::checks::FieldOf;
+    pub use crate::model::checks::{FieldOf, SoftChildOf};
     pub use crate::model::edges::{
         CascadesTo, ChildOf, Hard, HasParent, Keep, Owned, ParentLink, Restrict, Soft, Tree,
         TreeParent,
@@ -259,9 +259,6 @@ pub mod __private {
 
     /// Compile-time check: `Parent` has a soft cascade edge to `Child`.
     pub const fn assert_cascades<Parent: CascadesTo<Child>, Child>() {}
-
-    /// Compile-time check: `Child` is soft-deletable.
-    pub const fn assert_soft<Child: Model>() {}
 
     /// Compile-time check: a field of Rust type `T` can hold values of column `C`.
     pub const fn assert_field<

@@ -40,6 +40,11 @@ const _: () = {
     >();
     const _: &__soft_delete::CascadeGraph = &<Account as __soft_delete::Model>::CASCADE_GRAPH;
     #[automatically_derived]
+    #[diagnostic::do_not_recommend]
+    impl<__P> __soft_delete::SoftChildOf<__P> for Account {
+        type Model = Self;
+    }
+    #[automatically_derived]
     impl Account {
         /// Live `Account` rows, those whose tombstone `accounts.removed` is unset: the scope every read should start from.
         #[must_use]

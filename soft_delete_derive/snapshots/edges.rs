@@ -16,11 +16,15 @@ const _: () = {
         type Cascade = (
             __soft_delete::Soft<
                 Issue,
-                <Issue as __soft_delete::ChildOf<Repo>>::ForeignKey,
+                <<Issue as __soft_delete::SoftChildOf<
+                    Repo,
+                >>::Model as __soft_delete::ChildOf<Repo>>::ForeignKey,
             >,
             __soft_delete::Owned<
                 Owner,
-                <Repo as __soft_delete::ChildOf<Owner>>::ForeignKey,
+                <Repo as __soft_delete::ChildOf<
+                    <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
+                >>::ForeignKey,
             >,
             __soft_delete::Hard<
                 Webhook,
@@ -38,15 +42,21 @@ const _: () = {
         const TABLE: &'static str = "repos";
         const CASCADE_EDGES: &'static [__soft_delete::GraphEdge] = &[
             __soft_delete::GraphEdge::soft(
-                &<Issue as __soft_delete::Model>::CASCADE_GRAPH,
-                <<Issue as __soft_delete::ChildOf<
+                &<<Issue as __soft_delete::SoftChildOf<
+                    Repo,
+                >>::Model as __soft_delete::Model>::CASCADE_GRAPH,
+                <<<Issue as __soft_delete::SoftChildOf<
+                    Repo,
+                >>::Model as __soft_delete::ChildOf<
                     Repo,
                 >>::ForeignKey as __soft_delete::Column>::NAME,
             ),
             __soft_delete::GraphEdge::owned(
-                &<Owner as __soft_delete::Model>::CASCADE_GRAPH,
+                &<<Owner as __soft_delete::SoftChildOf<
+                    Repo,
+                >>::Model as __soft_delete::Model>::CASCADE_GRAPH,
                 <<Repo as __soft_delete::ChildOf<
-                    Owner,
+                    <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
                 >>::ForeignKey as __soft_delete::Column>::NAME,
             ),
             __soft_delete::GraphEdge::other(
@@ -83,17 +93,25 @@ const _: () = {
         repos::deleted_at,
     >();
     const _: &__soft_delete::CascadeGraph = &<Repo as __soft_delete::Model>::CASCADE_GRAPH;
-    const _: () = __soft_delete::assert_soft::<Issue>();
-    const _: () = __soft_delete::assert_parent::<Issue, Repo>();
-    const _: () = __soft_delete::assert_foreign_key::<
-        <Issue as __soft_delete::ChildOf<Repo>>::ForeignKey,
+    const _: () = __soft_delete::assert_parent::<
+        <Issue as __soft_delete::SoftChildOf<Repo>>::Model,
         Repo,
     >();
-    const _: () = __soft_delete::assert_soft::<Owner>();
-    const _: () = __soft_delete::assert_parent::<Owner, Repo>();
     const _: () = __soft_delete::assert_foreign_key::<
-        <Repo as __soft_delete::ChildOf<Owner>>::ForeignKey,
-        Owner,
+        <<Issue as __soft_delete::SoftChildOf<
+            Repo,
+        >>::Model as __soft_delete::ChildOf<Repo>>::ForeignKey,
+        Repo,
+    >();
+    const _: () = __soft_delete::assert_parent::<
+        <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
+        Repo,
+    >();
+    const _: () = __soft_delete::assert_foreign_key::<
+        <Repo as __soft_delete::ChildOf<
+            <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
+        >>::ForeignKey,
+        <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
     >();
     const _: () = __soft_delete::assert_foreign_key::<
         <Webhook as __soft_delete::BelongsTo<Repo>>::ForeignKeyColumn,
@@ -117,6 +135,11 @@ const _: () = {
     const _: () = __soft_delete::assert_foreign_key::<forks::upstream_id, Repo>();
     const _: () = __soft_delete::assert_cascades::<Org, Repo>();
     #[automatically_derived]
+    #[diagnostic::do_not_recommend]
+    impl<__P> __soft_delete::SoftChildOf<__P> for Repo {
+        type Model = Self;
+    }
+    #[automatically_derived]
     impl __soft_delete::HasParent<Org> for Repo {}
     #[automatically_derived]
     impl __soft_delete::ChildOf<Owner> for Repo {
@@ -126,14 +149,18 @@ const _: () = {
     impl __soft_delete::CascadesTo<Issue> for Repo {
         type Edge = __soft_delete::Soft<
             Issue,
-            <Issue as __soft_delete::ChildOf<Repo>>::ForeignKey,
+            <<Issue as __soft_delete::SoftChildOf<
+                Repo,
+            >>::Model as __soft_delete::ChildOf<Repo>>::ForeignKey,
         >;
     }
     #[automatically_derived]
     impl __soft_delete::CascadesTo<Owner> for Repo {
         type Edge = __soft_delete::Owned<
             Owner,
-            <Repo as __soft_delete::ChildOf<Owner>>::ForeignKey,
+            <Repo as __soft_delete::ChildOf<
+                <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
+            >>::ForeignKey,
         >;
     }
     #[automatically_derived]

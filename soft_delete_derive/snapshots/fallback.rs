@@ -26,6 +26,11 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    #[diagnostic::do_not_recommend]
+    impl<__P> __soft_delete::SoftChildOf<__P> for Repo {
+        type Model = Self;
+    }
+    #[automatically_derived]
     impl __soft_delete::CascadesTo<Issue> for Repo {
         type Edge = __soft_delete::Soft<Issue, ()>;
     }

@@ -32,6 +32,11 @@ const _: () = {
     const _: &__soft_delete::CascadeGraph = &<IssueComment as __soft_delete::Model>::CASCADE_GRAPH;
     const _: () = __soft_delete::assert_cascades::<Issue, IssueComment>();
     #[automatically_derived]
+    #[diagnostic::do_not_recommend]
+    impl<__P> __soft_delete::SoftChildOf<__P> for IssueComment {
+        type Model = Self;
+    }
+    #[automatically_derived]
     impl __soft_delete::HasParent<Issue> for IssueComment {}
     #[automatically_derived]
     impl __soft_delete::ChildOf<Issue> for IssueComment {

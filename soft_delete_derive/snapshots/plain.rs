@@ -33,6 +33,11 @@ const _: () = {
     >();
     const _: &__soft_delete::CascadeGraph = &<Repo as __soft_delete::Model>::CASCADE_GRAPH;
     #[automatically_derived]
+    #[diagnostic::do_not_recommend]
+    impl<__P> __soft_delete::SoftChildOf<__P> for Repo {
+        type Model = Self;
+    }
+    #[automatically_derived]
     impl Repo {
         /// Live `Repo` rows, those whose tombstone `repos.deleted_at` is unset: the scope every read should start from.
         #[must_use]

@@ -49,6 +49,11 @@ const _: () = {
     const _: () = __soft_delete::assert_foreign_key::<comments::parent_id, Comment>();
     const _: () = __soft_delete::assert_foreign_key::<comments::quoted_id, Comment>();
     #[automatically_derived]
+    #[diagnostic::do_not_recommend]
+    impl<__P> __soft_delete::SoftChildOf<__P> for Comment {
+        type Model = Self;
+    }
+    #[automatically_derived]
     impl __soft_delete::HasParent<Comment> for Comment {}
     #[automatically_derived]
     impl Comment {

@@ -1,13 +1,14 @@
 //! Emits a model's cascade: its edges and parents as types, the facts of its graph, and the
 //! compile-time checks that tie parents and children together.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::Path;
 use syn::spanned::Spanned;
 
 use crate::ast::{Edge, Model};
 use crate::cascade_attr::EdgePolicy;
+use crate::expand::respan;
 
 /// What the cascade adds to the expansion.
 pub(crate) struct Cascade {
@@ -47,12 +48,28 @@ pub(crate) fn cascade(model: &Model<'_>, private: &TokenStream) -> Cascade {
     items.extend(links(model, private));
     items.extend(cascades_to(model, private, false));
     Cascade {
-        edges: quote!((#(#edge_types,)*)),
+        edges: edge_list(model, &edge_types),
         parents,
         graph: quote!(&[#(#graph),*]),
         items,
         summary,
     }
+}
+
+/// `type Cascade`'s tuple. rustc checks the whole tuple where it is written and reports a
+/// problem with one edge's types there, so the tuple is written at the first soft edge to
+/// another model, whose child is the likeliest to be refused; with one such edge, its error is
+/// then the only one.
+fn edge_list(model: &Model<'_>, edge_types: &[TokenStream]) -> TokenStream {
+    let mut list = Group::new(Delimiter::Parenthesis, quote!(#(#edge_types,)*));
+    let first_soft = model
+        .edges
+        .iter()
+        .find(|edge| !edge.is_self && edge.attr.policy == EdgePolicy::Soft);
+    if let Some(edge) = first_soft {
+        list.set_span(Span::call_site().located_at(edge.attr.child.span()));
+    }
+    quote!(#list)
 }
 
 fn describe(edge: &Edge) -> String {
@@ -88,13 +105,50 @@ fn foreign_key(
     explicit.map_or_else(implicit, ToTokens::to_token_stream)
 }
 
+/// A soft edge to another model: its type, its child as a model, and its linking column.
+///
+/// The child is named through `SoftChildOf` wherever it must be a model, and every token is at
+/// the edge: a child that is not soft-deletable is then one error there, with the `hard` /
+/// `restrict` / `keep` advice, and nothing named through it is checked again (rustc reports a
+/// repeat of an error at the same place once).
+fn soft_edge(
+    edge: &Edge,
+    this: &syn::Ident,
+    private: &TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let attr = &edge.attr;
+    let span = attr.child.span();
+    let child = &attr.child;
+    let explicit = attr.foreign_key.as_ref();
+    let this_tokens = this.to_token_stream();
+    let model = respan(
+        &quote!(<#child as #private::SoftChildOf<#this>>::Model),
+        span,
+    );
+    let (kind, column) = if attr.owned.is_some() {
+        let column = foreign_key(explicit, &this_tokens, &model, private, span, true);
+        (quote!(Owned), column)
+    } else {
+        let column = foreign_key(explicit, &model, &this_tokens, private, span, true);
+        (quote!(Soft), column)
+    };
+    // A column the user named keeps its own span, where a wrong one is reported.
+    let column = if explicit.is_some() {
+        column
+    } else {
+        respan(&column, span)
+    };
+    let head = respan(&quote!(#private::#kind<#child,), span);
+    let tail = respan(&quote!(>), span);
+    (quote!(#head #column #tail), model, column)
+}
+
 /// The `CascadesTo` impls of the soft edges to other models, each with its edge type. The
 /// fallback expansion emits them with a stand-in column (`fallback`), so that a child naming
 /// this model as its parent still finds the edge and an edge that was itself wrong adds no
 /// error.
 pub(crate) fn cascades_to(model: &Model<'_>, private: &TokenStream, fallback: bool) -> TokenStream {
     let this = model.ident;
-    let this_tokens = this.to_token_stream();
     model
         .edges
         .iter()
@@ -103,22 +157,21 @@ pub(crate) fn cascades_to(model: &Model<'_>, private: &TokenStream, fallback: bo
             let attr = &edge.attr;
             let span = attr.child.span();
             let child = attr.child.to_token_stream();
-            let explicit = attr.foreign_key.as_ref();
             let ty = if fallback {
                 quote_spanned!(span=> #private::Soft<#child, ()>)
-            } else if attr.owned.is_some() {
-                let column = foreign_key(explicit, &this_tokens, &child, private, span, true);
-                quote_spanned!(span=> #private::Owned<#child, #column>)
             } else {
-                let fk = foreign_key(explicit, &child, &this_tokens, private, span, true);
-                quote_spanned!(span=> #private::Soft<#child, #fk>)
+                soft_edge(edge, this, private).0
             };
-            quote_spanned! {span=>
-                #[automatically_derived]
-                impl #private::CascadesTo<#child> for #this {
-                    type Edge = #ty;
-                }
-            }
+            let head = respan(
+                &quote! {
+                    #[automatically_derived]
+                    impl #private::CascadesTo<#child> for #this
+                },
+                span,
+            );
+            let body = respan(&quote!(type Edge =), span);
+            let end = respan(&quote!(;), span);
+            quote!(#head { #body #ty #end })
         })
         .collect()
 }
@@ -149,28 +202,32 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
         };
     }
     match (attr.policy, attr.owned.is_some()) {
-        (EdgePolicy::Soft, owned) => {
-            let (ty, graph, key_check) = if owned {
-                let column = foreign_key(explicit, &this_tokens, &child, private, span, true);
-                (
-                    quote_spanned!(span=> #private::Owned<#child, #column>),
-                    quote_spanned!(span=> #private::GraphEdge::owned(&<#child as #private::Model>::CASCADE_GRAPH, <#column as #private::Column>::NAME)),
-                    quote_spanned!(span=> #private::assert_foreign_key::<#column, #child>()),
-                )
+        (EdgePolicy::Soft, _) => {
+            let (ty, model, column) = soft_edge(edge, this, private);
+            let (graph, target) = if attr.owned.is_some() {
+                (quote!(owned), model.clone())
             } else {
-                let fk = foreign_key(explicit, &child, &this_tokens, private, span, true);
-                (
-                    quote_spanned!(span=> #private::Soft<#child, #fk>),
-                    quote_spanned!(span=> #private::GraphEdge::soft(&<#child as #private::Model>::CASCADE_GRAPH, <#fk as #private::Column>::NAME)),
-                    quote_spanned!(span=> #private::assert_foreign_key::<#fk, #this>()),
-                )
+                (quote!(soft), this_tokens.clone())
             };
+            let graph_of = respan(
+                &quote!(&<#model as #private::Model>::CASCADE_GRAPH, <),
+                span,
+            );
+            let name = respan(&quote!(as #private::Column>::NAME), span);
+            let mut arguments = Group::new(Delimiter::Parenthesis, quote!(#graph_of #column #name));
+            arguments.set_span(Span::call_site().located_at(span));
+            let constructor = respan(&quote!(#private::GraphEdge::#graph), span);
+            let parent_check = respan(
+                &quote!(const _: () = #private::assert_parent::<#model, #this>();),
+                span,
+            );
+            let key_head = respan(&quote!(const _: () = #private::assert_foreign_key::<), span);
+            let key_tail = respan(&quote!(, #target>();), span);
             EdgeParts {
-                graph,
-                items: quote_spanned! {span=>
-                    const _: () = #private::assert_soft::<#child>();
-                    const _: () = #private::assert_parent::<#child, #this>();
-                    const _: () = #key_check;
+                graph: quote!(#constructor #arguments),
+                items: quote! {
+                    #parent_check
+                    #key_head #column #key_tail
                 },
                 ty,
             }
@@ -272,12 +329,19 @@ fn parents(model: &Model<'_>, private: &TokenStream) -> (TokenStream, TokenStrea
     (quote!((#(#links,)*)), items)
 }
 
-/// What the expansions of the models around this one ask of it: `HasParent` for each parent it
-/// names (and itself, for a tree), `ChildOf` for each `belongs_to`. Emitted by the fallback
+/// What the expansions of the models around this one ask of it: `SoftChildOf` (it can be the
+/// child of a soft edge), `HasParent` for each parent it names (and itself, for a tree),
+/// `ChildOf` for each `belongs_to`. Emitted by the fallback
 /// expansion too, so an error in this model is not repeated in theirs.
 pub(crate) fn links(model: &Model<'_>, private: &TokenStream) -> TokenStream {
     let this = model.ident;
-    let mut items = TokenStream::new();
+    let mut items = quote! {
+        #[automatically_derived]
+        #[diagnostic::do_not_recommend]
+        impl<__P> #private::SoftChildOf<__P> for #this {
+            type Model = Self;
+        }
+    };
     for parent in &model.parents {
         items.extend(quote_spanned! {parent.span()=>
             #[automatically_derived]
