@@ -225,13 +225,13 @@ pub use soft_delete_derive::SoftDelete;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::cascade::SoftDeleteOn;
-    pub use crate::model::checks::{FieldOf, SoftChildOf};
+    pub use crate::model::checks::{FieldOf, SoftChildOf, cycle};
     pub use crate::model::edges::{
         CascadesTo, ChildOf, Hard, HasParent, Keep, Owned, ParentLink, Restrict, Soft, Tree,
         TreeParent,
     };
     pub use crate::model::fallback::Unresolved;
-    pub use crate::model::graph::{CascadeGraph, GraphEdge, Policy};
+    pub use crate::model::graph::{CascadeGraph, GraphEdge, GraphRef, Policy};
     pub use crate::model::probe::{LiveFilter, LiveFilterOf, Probe, ProbeOther, ProbeSoft};
     pub use crate::model::tombstone::{FlagField, TimestampField};
     pub use crate::model::{

@@ -38,7 +38,6 @@ const _: () = {
         __soft_delete::Option<<Option<i64> as __soft_delete::ActorField>::Value>,
         accounts::deleted_by,
     >();
-    const _: &__soft_delete::CascadeGraph = &<Account as __soft_delete::Model>::CASCADE_GRAPH;
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
     impl<__P> __soft_delete::SoftChildOf<__P> for Account {

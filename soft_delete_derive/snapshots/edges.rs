@@ -42,9 +42,9 @@ const _: () = {
         const TABLE: &'static str = "repos";
         const CASCADE_EDGES: &'static [__soft_delete::GraphEdge] = &[
             __soft_delete::GraphEdge::soft(
-                &<<Issue as __soft_delete::SoftChildOf<
-                    Repo,
-                >>::Model as __soft_delete::Model>::CASCADE_GRAPH,
+                __soft_delete::GraphRef::of::<
+                    <Issue as __soft_delete::SoftChildOf<Repo>>::Model,
+                >(),
                 <<<Issue as __soft_delete::SoftChildOf<
                     Repo,
                 >>::Model as __soft_delete::ChildOf<
@@ -52,9 +52,9 @@ const _: () = {
                 >>::ForeignKey as __soft_delete::Column>::NAME,
             ),
             __soft_delete::GraphEdge::owned(
-                &<<Owner as __soft_delete::SoftChildOf<
-                    Repo,
-                >>::Model as __soft_delete::Model>::CASCADE_GRAPH,
+                __soft_delete::GraphRef::of::<
+                    <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
+                >(),
                 <<Repo as __soft_delete::ChildOf<
                     <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
                 >>::ForeignKey as __soft_delete::Column>::NAME,
@@ -92,11 +92,18 @@ const _: () = {
         >>::Tombstone as __soft_delete::FieldOf>::Field,
         repos::deleted_at,
     >();
-    const _: &__soft_delete::CascadeGraph = &<Repo as __soft_delete::Model>::CASCADE_GRAPH;
     const _: () = __soft_delete::assert_parent::<
         <Issue as __soft_delete::SoftChildOf<Repo>>::Model,
         Repo,
     >();
+    const _: () = if let __soft_delete::Some(message) = __soft_delete::cycle::<
+        Repo,
+        <Issue as __soft_delete::SoftChildOf<Repo>>::Model,
+    >()
+        .text()
+    {
+        ::core::panic!("{}", message)
+    };
     const _: () = __soft_delete::assert_foreign_key::<
         <<Issue as __soft_delete::SoftChildOf<
             Repo,
@@ -107,6 +114,14 @@ const _: () = {
         <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
         Repo,
     >();
+    const _: () = if let __soft_delete::Some(message) = __soft_delete::cycle::<
+        Repo,
+        <Owner as __soft_delete::SoftChildOf<Repo>>::Model,
+    >()
+        .text()
+    {
+        ::core::panic!("{}", message)
+    };
     const _: () = __soft_delete::assert_foreign_key::<
         <Repo as __soft_delete::ChildOf<
             <Owner as __soft_delete::SoftChildOf<Repo>>::Model,

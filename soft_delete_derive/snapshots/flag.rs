@@ -29,7 +29,6 @@ const _: () = {
         >>::Tombstone as __soft_delete::FieldOf>::Field,
         issue_comments::is_deleted,
     >();
-    const _: &__soft_delete::CascadeGraph = &<IssueComment as __soft_delete::Model>::CASCADE_GRAPH;
     const _: () = __soft_delete::assert_cascades::<Issue, IssueComment>();
     #[automatically_derived]
     #[diagnostic::do_not_recommend]

@@ -31,7 +31,6 @@ const _: () = {
         >>::Tombstone as __soft_delete::FieldOf>::Field,
         repos::deleted_at,
     >();
-    const _: &__soft_delete::CascadeGraph = &<Repo as __soft_delete::Model>::CASCADE_GRAPH;
     #[automatically_derived]
     #[diagnostic::do_not_recommend]
     impl<__P> __soft_delete::SoftChildOf<__P> for Repo {

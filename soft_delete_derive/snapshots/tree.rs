@@ -41,7 +41,6 @@ const _: () = {
         >>::Tombstone as __soft_delete::FieldOf>::Field,
         comments::deleted_at,
     >();
-    const _: &__soft_delete::CascadeGraph = &<Comment as __soft_delete::Model>::CASCADE_GRAPH;
     #[automatically_derived]
     impl __soft_delete::CascadesTo<Comment> for Comment {
         type Edge = __soft_delete::Tree<comments::parent_id>;

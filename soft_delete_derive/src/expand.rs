@@ -201,9 +201,6 @@ fn describe(
         }
 
         #field_checks
-
-        // Evaluated here so that a cycle between models is reported where it is declared.
-        const _: &#private::CascadeGraph = &<#ident as #private::Model>::CASCADE_GRAPH;
     }
 }
 

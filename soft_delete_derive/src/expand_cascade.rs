@@ -209,16 +209,22 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
             } else {
                 (quote!(soft), this_tokens.clone())
             };
-            let graph_of = respan(
-                &quote!(&<#model as #private::Model>::CASCADE_GRAPH, <),
-                span,
-            );
+            let graph_of = respan(&quote!(#private::GraphRef::of::<#model>(), <), span);
             let name = respan(&quote!(as #private::Column>::NAME), span);
             let mut arguments = Group::new(Delimiter::Parenthesis, quote!(#graph_of #column #name));
             arguments.set_span(Span::call_site().located_at(span));
             let constructor = respan(&quote!(#private::GraphEdge::#graph), span);
+            // A cycle of soft edges stops the build here, with a message that names the
+            // models (a constant's panic is reported with its message, at the edge).
             let parent_check = respan(
-                &quote!(const _: () = #private::assert_parent::<#model, #this>();),
+                &quote! {
+                    const _: () = #private::assert_parent::<#model, #this>();
+                    const _: () = if let #private::Some(message) =
+                        #private::cycle::<#this, #model>().text()
+                    {
+                        ::core::panic!("{}", message)
+                    };
+                },
                 span,
             );
             let key_head = respan(&quote!(const _: () = #private::assert_foreign_key::<), span);

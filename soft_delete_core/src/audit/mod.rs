@@ -296,7 +296,7 @@ fn reachable(roots: &[&'static CascadeGraph]) -> Vec<&'static CascadeGraph> {
         nodes.push(graph);
         for edge in graph.edges.iter().rev() {
             if let Target::Model(child) = edge.target {
-                queue.push(child);
+                queue.push(child.get());
             }
         }
     }

@@ -209,7 +209,7 @@ impl LeakDetector {
             self = self.watch_table(graph.table, graph.tombstone);
             for edge in graph.edges {
                 if let Target::Model(child) = edge.target {
-                    queue.push(child);
+                    queue.push(child.get());
                 }
             }
         }
@@ -532,7 +532,7 @@ mod tests {
     #[test]
     fn watch_graph_follows_soft_edges_once() {
         use crate::model::TombstoneKind;
-        use crate::model::graph::{GraphEdge, Policy};
+        use crate::model::graph::{GraphEdge, GraphRef, Policy};
 
         static COMMENTS: CascadeGraph = CascadeGraph {
             model: "Comment",
@@ -547,7 +547,7 @@ mod tests {
             tombstone: "deleted_at",
             kind: TombstoneKind::Timestamp,
             edges: &[
-                GraphEdge::soft(&COMMENTS, "post_id"),
+                GraphEdge::soft(GraphRef::new(|| &COMMENTS), "post_id"),
                 GraphEdge::other("Webhook", "post_id", Policy::Hard),
             ],
         };

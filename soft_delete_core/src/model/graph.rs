@@ -37,6 +37,76 @@ impl core::fmt::Display for Policy {
     }
 }
 
+/// The graph of the model an edge leads to, reached through a function rather than embedded.
+///
+/// A model's graph is a constant, and so is each of its edges; if an edge embedded its child's
+/// graph, two models cascading to each other would make a constant that contains itself, which
+/// the compiler can only refuse with its own cycle error. Through a function, each graph is a
+/// finite constant; the derive reports a cycle itself, naming the models. It dereferences to
+/// the child's [`CascadeGraph`], so `child.table` reads as before.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::model::graph::GraphRef;
+///
+/// let repo = GraphRef::of::<Repo>();
+/// assert_eq!(repo.table, "repos");
+/// assert!(core::ptr::eq(repo.get(), repo.get()));
+/// ```
+#[derive(Clone, Copy)]
+pub struct GraphRef(fn() -> &'static CascadeGraph);
+
+impl GraphRef {
+    /// The graph `graph` returns: for a graph written by hand, `GraphRef::new(|| &POSTS)`.
+    #[must_use]
+    pub const fn new(graph: fn() -> &'static CascadeGraph) -> Self {
+        GraphRef(graph)
+    }
+
+    /// The graph of model `M`.
+    #[must_use]
+    pub const fn of<M: super::Model>() -> Self {
+        GraphRef(graph_of::<M>)
+    }
+
+    /// The graph.
+    #[must_use]
+    pub fn get(self) -> &'static CascadeGraph {
+        (self.0)()
+    }
+}
+
+/// `M`'s graph, promoted to a `'static` constant.
+fn graph_of<M: super::Model>() -> &'static CascadeGraph {
+    &M::CASCADE_GRAPH
+}
+
+impl core::ops::Deref for GraphRef {
+    type Target = CascadeGraph;
+
+    fn deref(&self) -> &CascadeGraph {
+        self.get()
+    }
+}
+
+/// Two references are equal when they lead to the same model; the graphs behind them are not
+/// compared, so comparing never walks a graph.
+impl PartialEq for GraphRef {
+    fn eq(&self, other: &Self) -> bool {
+        let (this, other) = (self.get(), other.get());
+        this.model == other.model && this.table == other.table
+    }
+}
+
+impl Eq for GraphRef {}
+
+impl core::fmt::Debug for GraphRef {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let graph = self.get();
+        write!(f, "GraphRef({} -> {})", graph.model, graph.table)
+    }
+}
+
 /// Where an edge leads.
 ///
 /// ```
@@ -50,7 +120,7 @@ impl core::fmt::Display for Policy {
 #[non_exhaustive]
 pub enum Target {
     /// Another soft-deletable model, with its own graph.
-    Model(&'static CascadeGraph),
+    Model(GraphRef),
     /// The same model: a self-referencing tree (replies, folders).
     Itself,
     /// A model that is not soft-deletable, by name.
@@ -82,7 +152,7 @@ pub struct GraphEdge {
 impl GraphEdge {
     /// An edge to a soft-deletable model whose foreign key `column` sits on the child.
     #[must_use]
-    pub const fn soft(child: &'static CascadeGraph, column: &'static str) -> Self {
+    pub const fn soft(child: GraphRef, column: &'static str) -> Self {
         GraphEdge {
             target: Target::Model(child),
             column,
@@ -93,7 +163,7 @@ impl GraphEdge {
 
     /// An edge to an owned soft-deletable model whose key the parent's `column` holds.
     #[must_use]
-    pub const fn owned(child: &'static CascadeGraph, column: &'static str) -> Self {
+    pub const fn owned(child: GraphRef, column: &'static str) -> Self {
         GraphEdge {
             target: Target::Model(child),
             column,
@@ -193,7 +263,7 @@ impl CascadeGraph {
                     Target::Model(child) => {
                         if seen.insert(child.table) {
                             nodes.push(child.table);
-                            queue.push(child);
+                            queue.push(child.get());
                         }
                         child.table
                     }

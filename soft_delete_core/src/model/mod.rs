@@ -28,7 +28,7 @@ use core::fmt::Debug;
 use diesel::{Column, Table};
 
 pub use actor::{Actor, ActorColumn, ActorField, ActorOf, NoActor};
-pub use graph::{CascadeGraph, GraphEdge, Policy, Target};
+pub use graph::{CascadeGraph, GraphEdge, GraphRef, Policy, Target};
 pub use tombstone::{Flag, Stamp, Timestamp, Tombstone, TombstoneField, TombstoneKind};
 
 /// A soft-deletable model, as facts: the table it maps, its key, its tombstone and actor

@@ -1,5 +1,5 @@
-// A cascade cycle makes the graph constant contain itself: rustc reports the cycle and
-// points at the derive of each model on it (here `Repo`, line 23, and `Issue`, line 32).
+// A cycle of soft edges is one error, at the edge that leaves the first model of the cycle by
+// name (here `Issue`'s `#[cascade(Repo)]`), naming the models and saying what to write.
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use soft_delete_core::SoftDelete;
