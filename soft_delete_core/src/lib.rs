@@ -71,13 +71,13 @@
 //!
 //! | attribute | meaning | default |
 //! |---|---|---|
-//! | `#[soft_delete(field)]` | the tombstone field; its kind follows its type: `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a timestamp, `NULL` while live) or `bool` (a flag, `false` while live) | the field named `deleted_at` |
+//! | `#[soft_delete(field)]` | the tombstone field; its kind follows its type, as the compiler sees it (an alias such as `type Stamp = Option<NaiveDateTime>` or a full path works): `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a timestamp, `NULL` while live) or `bool` (a flag, `false` while live) | the field named `deleted_at` |
 //! | `#[soft_delete(timestamp = field)]` | a timestamp tombstone, checked to be `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` | as above |
 //! | `#[soft_delete(flag = field)]` | a boolean tombstone, checked to be `bool` | none |
 //! | `#[soft_delete(deleted_by = field)]` | an `Option<T>` field recording who deleted the row; set by `soft_delete_by` (on every row of the cascade that has one), `NULL` after `soft_delete`, cleared by `restore` | no actor column |
 //! | `#[soft_delete(parent = Model)]` | `Model` cascades softly to this one; restoring a row first checks its `Model` row is live. Required for every soft edge into this model | no parents |
 //! | `#[soft_delete(crate = path)]` | where to find this crate, if it was renamed in `Cargo.toml` | `::soft_delete_core` |
-//! | `#[cascade(Child, ...)]` | soft edges to models whose `belongs_to(Self)` foreign key holds this model's key | no edges |
+//! | `#[cascade(Child, ...)]` | soft edges to models whose `belongs_to(Self)` foreign key holds this model's key; the child must derive `SoftDelete`, and soft edges may not form a cycle between models (make one direction `keep`) | no edges |
 //! | `#[cascade(Child(foreign_key = table::column))]` | a soft edge through a column `belongs_to` does not name | |
 //! | `#[cascade(Child(owned))]` | a soft edge to a record whose key this model holds (through this model's `belongs_to(Child)`); a record another live row of this model still holds is left live | |
 //! | `#[cascade(Child(hard))]` | delete the child rows for real (tables without a tombstone) | |

@@ -29,7 +29,8 @@ impl<C> FieldOf for Flag<C> {
 /// implements it for every model (for any parent), and names a soft edge's child through it
 /// everywhere (its graph, its foreign key, its parent check). For a child that is not a model
 /// there is no impl, so naming it fails once, at the edge, with the advice below, and what is
-/// named through it is not checked again.
+/// named through it is not checked again. A [`Model`] written by hand that is the child of a
+/// soft edge implements it the same way: `impl<P> SoftChildOf<P> for Issue { type Model = Self; }`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not soft-deletable, so the soft cascade edge from `{Parent}` cannot tombstone its rows",
     label = "a soft edge needs a child that derives `SoftDelete`",
