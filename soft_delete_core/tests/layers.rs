@@ -305,15 +305,23 @@ fn circle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
 fn the_reader_finds_an_upward_import() {
     // The checks above must be able to fail: an `L1` line naming an `L5` path is caught, with
     // its line, and a root re-export resolves to its module.
-    let code = without_comments("use crate::model::Model;\n// crate::ops::restore\nfn f() { crate::ops::restore(); }\n");
+    let code = without_comments(
+        "use crate::model::Model;\n// crate::ops::restore\nfn f() { crate::ops::restore(); }\n",
+    );
     let found = uses(&code);
     assert_eq!(
-        found.iter().map(|u| (u.line, u.first.as_str())).collect::<Vec<_>>(),
+        found
+            .iter()
+            .map(|u| (u.line, u.first.as_str()))
+            .collect::<Vec<_>>(),
         [(1, "model"), (3, "ops")]
     );
     let grouped = uses("use crate::{\n    model::Model,\n    ops::restore,\n};\n");
     assert_eq!(
-        grouped.iter().map(|u| (u.line, u.first.as_str())).collect::<Vec<_>>(),
+        grouped
+            .iter()
+            .map(|u| (u.line, u.first.as_str()))
+            .collect::<Vec<_>>(),
         [(2, "model"), (3, "ops")]
     );
     let roots = root_names("pub use api::SoftDelete;\npub use error::{Error, Result};\n");
@@ -323,5 +331,8 @@ fn the_reader_finds_an_upward_import() {
         ("a".to_owned(), BTreeSet::from(["b".to_owned()])),
         ("b".to_owned(), BTreeSet::from(["a".to_owned()])),
     ]);
-    assert_eq!(circle(&looped), Some(vec!["a".to_owned(), "b".to_owned(), "a".to_owned()]));
+    assert_eq!(
+        circle(&looped),
+        Some(vec!["a".to_owned(), "b".to_owned(), "a".to_owned()])
+    );
 }
