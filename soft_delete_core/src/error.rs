@@ -102,8 +102,9 @@ pub enum Error {
     #[error("a hook stopped the operation: {0}")]
     Hook(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The database aborted this transaction to resolve a conflict with a concurrent one: a
-    /// deadlock, a lock wait that timed out, a serialization failure. Nothing was kept, and
-    /// running the operation again may succeed.
+    /// deadlock, a lock wait that timed out, a serialization failure, or an SQLite database
+    /// another connection kept locked past the busy timeout. Nothing was kept, and running the
+    /// operation again may succeed.
     #[error(
         "the database aborted the operation to resolve a conflict with a concurrent one; retry it: {0}"
     )]
@@ -126,7 +127,8 @@ impl From<diesel::result::Error> for Error {
 }
 
 /// Deadlock (PostgreSQL `40P01`, MySQL `1213`), lock wait timeout (PostgreSQL `55P03`, MySQL
-/// `1205`) or serialization failure (`40001`).
+/// `1205`), serialization failure (`40001`), or a busy SQLite database (`SQLITE_BUSY`,
+/// `SQLITE_LOCKED`: the write lock could not be had before the busy timeout ran out).
 fn is_conflict(error: &diesel::result::Error) -> bool {
     use diesel::result::{DatabaseErrorKind, Error as Diesel};
     match error {
@@ -136,6 +138,8 @@ fn is_conflict(error: &diesel::result::Error) -> bool {
             message.contains("deadlock")
                 || message.contains("lock wait timeout")
                 || message.contains("lock timeout")
+                || message.contains("database is locked")
+                || message.contains("database table is locked")
         }
         _ => false,
     }

@@ -41,6 +41,32 @@ mod mysql {
         include!("../suite/concurrency.rs");
     }
 
+    /// Whether the connection with id `id` waits for a row lock.
+    fn waits_for_lock(observer: &mut Conn, id: &str) -> bool {
+        use diesel::RunQueryDsl;
+        let waiting: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT COUNT(*) FROM information_schema.INNODB_TRX \
+              WHERE trx_mysql_thread_id = {id} AND trx_state = 'LOCK WAIT')"
+        )))
+        .get_result(observer)
+        .unwrap();
+        waiting > 0
+    }
+
+    /// How often `waits_for_lock` may be asked: InnoDB refreshes `INNODB_TRX` only once nobody
+    /// has read it for 100 ms (so the interleaving tests also take turns).
+    const LOCK_WAIT_POLL: std::time::Duration = std::time::Duration::from_millis(110);
+
+    const ISOLATION_LEVELS: &[&str] = &["REPEATABLE READ", "READ COMMITTED"];
+
+    fn isolation(level: &str) -> String {
+        format!("SET SESSION TRANSACTION ISOLATION LEVEL {level}")
+    }
+
+    mod interleavings {
+        include!("../suite/interleavings.rs");
+    }
+
     /// The ledger compares keys exactly whatever collation the database or connection uses.
     mod collation {
         use diesel::connection::SimpleConnection;

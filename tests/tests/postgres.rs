@@ -39,6 +39,30 @@ mod postgres {
         include!("../suite/concurrency.rs");
     }
 
+    /// Whether the backend with process id `id` waits for a lock.
+    fn waits_for_lock(observer: &mut Conn, id: &str) -> bool {
+        use diesel::RunQueryDsl;
+        let waiting: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT COUNT(*) FROM pg_stat_activity WHERE pid = {id} AND wait_event_type = 'Lock')"
+        )))
+        .get_result(observer)
+        .unwrap();
+        waiting > 0
+    }
+
+    /// How often `waits_for_lock` may be asked: `pg_stat_activity` is current at every read.
+    const LOCK_WAIT_POLL: std::time::Duration = std::time::Duration::from_millis(2);
+
+    const ISOLATION_LEVELS: &[&str] = &["READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE"];
+
+    fn isolation(level: &str) -> String {
+        format!("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL {level}")
+    }
+
+    mod interleavings {
+        include!("../suite/interleavings.rs");
+    }
+
     /// The active scope is the SQL a partial index serves: PostgreSQL's plan uses it.
     mod explain {
         use diesel::connection::SimpleConnection;

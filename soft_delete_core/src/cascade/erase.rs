@@ -143,7 +143,8 @@ impl<DB: SupportedBackend> Pass<DB> for Erase<'_> {
         };
         let mut tombstone = Tombstone::new(stamp, None);
         let unshared = Unshared::<Parent, Child, L, DB>::new(parent);
-        let rows = tombstone.rows::<Child, X>(x, &unshared).await?;
+        let stamped = Linked::<Parent, Child, L, DB>::new(parent, State::At(tombstone.stamp()));
+        let rows = tombstone.rows::<Child, X>(x, &unshared, &stamped).await?;
         for change in tombstone.changes {
             self.record(change.table, change.rows);
         }

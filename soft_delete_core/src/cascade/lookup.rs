@@ -5,8 +5,8 @@ use diesel::QueryResult;
 
 use crate::dialect::SupportedBackend;
 use crate::exec::Executor;
-use crate::render::ledger;
 use crate::render::{Found, ModelOn, RowSet, State};
+use crate::render::{ledger, statements};
 use crate::sql::Statement;
 
 /// How the row of `M` with key `id` stands, with its stamp when one is recorded (for a flag,
@@ -44,6 +44,21 @@ where
         return Ok(Found::Deleted(stamps.into_iter().next().flatten()));
     }
     Ok(found)
+}
+
+/// Opens a writing operation's transaction the way the backend needs: on SQLite, with a write
+/// that changes nothing, so the database's write lock is taken at once and a busy database is
+/// waited for (`PRAGMA busy_timeout`) instead of refused; nothing elsewhere.
+pub(crate) async fn claim_writes<M, X>(x: &mut X) -> QueryResult<()>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: ModelOn<X::Backend>,
+{
+    if <X::Backend as SupportedBackend>::CLAIM_WRITES_FIRST {
+        x.execute(statements::claim::<M, X::Backend>()).await?;
+    }
+    Ok(())
 }
 
 /// The earliest stamp among the rows of `set`, if it has a tombstoned row with a timestamp

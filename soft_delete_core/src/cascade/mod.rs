@@ -4,9 +4,11 @@
 //! An operation is a few *passes* over its model's graph. Each pass walks the graph from the
 //! rows the operation starts from, one statement per edge over a *set* of rows described in SQL
 //! ([`render::rowset`](crate::render::rowset)), so a pass runs the same statements for ten
-//! children as for a million, and never loads a child row into the program. Where a pass
-//! changes rows it goes deepest tables first, so each statement's subqueries still see the rows
-//! above them as they were.
+//! children as for a million, and never loads a child row into the program. A tombstone pass
+//! goes top-down, each level's children found by the stamp their parents just got, so its
+//! locks are taken root first; a revive and an erase pass go deepest tables first, so each
+//! statement's subqueries still see the rows above them as they were (and no foreign key is
+//! left pointing at a deleted row).
 //!
 //! | pass | module | what it does at each edge |
 //! |---|---|---|

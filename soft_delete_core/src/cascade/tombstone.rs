@@ -1,12 +1,19 @@
 //! The tombstone pass: a soft delete. Every live row the cascade reaches gets the operation's
-//! stamp and actor, deepest tables first; rows already tombstoned keep theirs, and what hangs
-//! below them is not followed.
+//! stamp and actor; rows already tombstoned keep theirs, and what hangs below them is not
+//! followed.
+//!
+//! The pass goes top-down: a table's rows are tombstoned first, then their edges run from the
+//! rows that now carry this pass's stamp. So each statement takes its rows' locks in the order
+//! the tree has them, root first, and sees every child committed before it started: a writer
+//! that took [`lock_live`](crate::ops::lock_live) on a row anywhere below has either committed
+//! its new child by the time the pass reaches that row's children, or waits, and then finds
+//! the row tombstoned.
 //!
 //! | edge | what it does |
 //! |---|---|
-//! | soft | tombstones the live children (their own edges first) |
+//! | soft | tombstones the live children, then follows their own edges |
 //! | owned | the same, for the records no other live owner still uses |
-//! | tree | tombstones the live subtree, with the model's other edges over it first |
+//! | tree | tombstones the live subtree, then the model's other edges over it |
 //! | hard | deletes the rows that reference the parent, for real |
 //! | restrict, keep | nothing (a restricting edge was checked before) |
 
@@ -46,15 +53,29 @@ impl<'a, DB: SupportedBackend> Tombstone<'a, DB> {
         }
     }
 
-    /// Tombstones the live rows of `set`, after what their edges reach; how many of `M`'s own
-    /// rows it tombstoned.
-    pub(crate) async fn rows<M, X>(&mut self, x: &mut X, set: &dyn RowSet<DB>) -> Result<usize>
+    /// Tombstones the rows of `live`, then what their edges reach from `stamped`: the same
+    /// rows, once they carry this pass's stamp. How many of `M`'s own rows it tombstoned; when
+    /// none, nothing below them is new to this pass.
+    pub(crate) async fn rows<M, X>(
+        &mut self,
+        x: &mut X,
+        live: &dyn RowSet<DB>,
+        stamped: &dyn RowSet<DB>,
+    ) -> Result<usize>
     where
         M: SoftDeleteOn<DB>,
         X: Executor<Backend = DB>,
     {
-        M::CascadeEdges::run(x, set, self).await?;
-        self.own::<M, X>(x, set).await
+        let rows = self.own::<M, X>(x, live).await?;
+        if rows > 0 {
+            M::CascadeEdges::run(x, stamped, self).await?;
+        }
+        Ok(rows)
+    }
+
+    /// The pass's stamp.
+    pub(crate) fn stamp(&self) -> NaiveDateTime {
+        self.stamp
     }
 
     /// The statement of `M` itself: the ledger's entries for a flag, then the `UPDATE`.
@@ -85,7 +106,8 @@ impl<DB: SupportedBackend> Pass<DB> for Tombstone<'_, DB> {
         X: Executor<Backend = DB>,
     {
         let live = Linked::<Parent, Child, L, DB>::new(parent, State::Live);
-        let rows = self.rows::<Child, X>(x, &live).await?;
+        let stamped = Linked::<Parent, Child, L, DB>::new(parent, State::At(self.stamp));
+        let rows = self.rows::<Child, X>(x, &live, &stamped).await?;
         self.record(Cow::Borrowed(Child::TABLE), rows);
         Ok(())
     }
@@ -98,7 +120,8 @@ impl<DB: SupportedBackend> Pass<DB> for Tombstone<'_, DB> {
         X: Executor<Backend = DB>,
     {
         let unshared = Unshared::<Parent, Child, L, DB>::new(parent);
-        let rows = self.rows::<Child, X>(x, &unshared).await?;
+        let stamped = Linked::<Parent, Child, L, DB>::new(parent, State::At(self.stamp));
+        let rows = self.rows::<Child, X>(x, &unshared, &stamped).await?;
         self.record(Cow::Borrowed(Child::TABLE), rows);
         Ok(())
     }
@@ -111,10 +134,13 @@ impl<DB: SupportedBackend> Pass<DB> for Tombstone<'_, DB> {
         Siblings: CascadeOn<M, DB>,
         X: Executor<Backend = DB>,
     {
-        let subtree = Descendants::<M, L, DB>::new(parent, State::Live);
-        Siblings::run_in_subtree(x, &subtree, self).await?;
-        let rows = self.own::<M, X>(x, &subtree).await?;
+        let live = Descendants::<M, L, DB>::new(parent, State::Live);
+        let rows = self.own::<M, X>(x, &live).await?;
         self.record(Cow::Borrowed(M::TABLE), rows);
+        if rows > 0 {
+            let stamped = Descendants::<M, L, DB>::new(parent, State::At(self.stamp));
+            Siblings::run_in_subtree(x, &stamped, self).await?;
+        }
         Ok(())
     }
 

@@ -64,6 +64,11 @@ pub trait SupportedBackend: Backend + sealed::Sealed + catalog::CatalogBackend +
     /// refuses `FOR UPDATE` next to an aggregate).
     #[doc(hidden)]
     const LOCK_IN_SUBQUERY: bool;
+    /// Whether a writing transaction must open with a write, so that it takes the database's
+    /// write lock at once, through the busy handler (SQLite: a transaction that has read
+    /// cannot wait for the write lock, and fails with `database is locked`).
+    #[doc(hidden)]
+    const CLAIM_WRITES_FIRST: bool;
 
     /// The column type of a timestamp tombstone in DDL.
     #[doc(hidden)]
@@ -142,7 +147,7 @@ macro_rules! supported_backend {
         $feature:literal,
         $backend:ty,
         text = ($text:literal, $collation:literal, $charset:literal),
-        lock = ($update:literal, $share:literal, $nested:literal),
+        lock = ($update:literal, $share:literal, $nested:literal, $claim:literal),
         ddl = ($timestamp:literal, $false:literal, $partial:literal, $if_not_exists:literal),
         returning = $returning:literal,
         row_by_row_keys = $row_by_row:literal
@@ -158,6 +163,7 @@ macro_rules! supported_backend {
             const FOR_UPDATE: &'static str = $update;
             const FOR_SHARE: &'static str = $share;
             const LOCK_IN_SUBQUERY: bool = $nested;
+            const CLAIM_WRITES_FIRST: bool = $claim;
             const TIMESTAMP_TYPE: &'static str = $timestamp;
             const FALSE_LITERAL: &'static str = $false;
             const PARTIAL_INDEXES: bool = $partial;
@@ -225,7 +231,7 @@ supported_backend!(
     "sqlite",
     diesel::sqlite::Sqlite,
     text = ("TEXT", "", ""),
-    lock = ("", "", false),
+    lock = ("", "", false, true),
     ddl = ("TIMESTAMP", "0", true, true),
     returning = true,
     row_by_row_keys = false
@@ -234,7 +240,7 @@ supported_backend!(
     "postgres",
     diesel::pg::Pg,
     text = ("TEXT", "", ""),
-    lock = (" FOR UPDATE", " FOR SHARE", true),
+    lock = (" FOR UPDATE", " FOR SHARE", true, false),
     ddl = ("TIMESTAMP", "FALSE", true, true),
     returning = true,
     row_by_row_keys = false
@@ -247,7 +253,7 @@ supported_backend!(
         " COLLATE utf8mb4_bin",
         " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
     ),
-    lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false),
+    lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false, false),
     ddl = ("DATETIME(6)", "FALSE", false, false),
     returning = false,
     row_by_row_keys = true

@@ -12,7 +12,7 @@ use diesel::connection::LoadConnection;
 use super::restore::revive;
 use super::{not_found, now_stamp, unchanged};
 use crate::cascade::SoftDeleteOn;
-use crate::cascade::lookup::find;
+use crate::cascade::lookup::{claim_writes, find};
 use crate::cascade::parents::ParentOn;
 use crate::dialect::SupportedBackend;
 use crate::error::{Error, Result};
@@ -87,6 +87,7 @@ where
     X::Backend: SupportedBackend,
     M: RestoreUp<X::Backend>,
 {
+    claim_writes::<M, X>(x).await?;
     let for_update = <X::Backend as SupportedBackend>::FOR_UPDATE;
     match find::<M, X>(x, id.clone(), for_update).await? {
         Found::Missing => return Err(not_found::<M>(&id)),

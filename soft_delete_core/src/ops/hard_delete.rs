@@ -8,6 +8,7 @@ use crate::cascade::SoftDeleteOn;
 use crate::cascade::check::Check;
 use crate::cascade::edges::CascadeOn;
 use crate::cascade::erase::Erase;
+use crate::cascade::lookup::claim_writes;
 use crate::cascade::parents::ParentsOn;
 use crate::cascade::real_delete::{Blocker, blockers, referenced, refuse_blocked};
 use crate::dialect::SupportedBackend;
@@ -84,6 +85,9 @@ where
     let missing = not_found::<M>(&id);
     let target = M::key_is(id);
     let root = Root::<M, X::Backend>::new(&*target, State::Any);
+    // Lock the row first, whatever its state: an operation on it in progress finishes first.
+    claim_writes::<M, X>(x).await?;
+    <X::Backend as SupportedBackend>::count(x, statements::lock::<M, X::Backend>(&root)).await?;
     M::ParentLinks::refuse_owners(x, &root).await?;
     Check::before_hard_delete().rows::<M, X>(x, &root).await?;
     let mut pass = Erase::hard_delete(stamp, blockers);

@@ -4,7 +4,7 @@ use diesel::connection::LoadConnection;
 
 use super::not_found;
 use crate::cascade::SoftDeleteOn;
-use crate::cascade::lookup::find;
+use crate::cascade::lookup::{claim_writes, find};
 use crate::dialect::SupportedBackend;
 use crate::error::{Error, Result};
 use crate::exec::{Blocking, Executor, block_on};
@@ -53,6 +53,9 @@ where
 {
     // One locking read of the row's tombstone: it waits for a soft delete in progress, sees
     // the latest committed state whatever the transaction's snapshot, and keeps the row so.
+    // On SQLite the caller's transaction is a writer's: it takes the write lock now, waiting
+    // for a busy database, rather than fail when it writes.
+    claim_writes::<M, X>(x).await?;
     let for_share = <X::Backend as SupportedBackend>::FOR_SHARE;
     match find::<M, X>(x, id.clone(), for_share).await? {
         Found::Live => Ok(()),

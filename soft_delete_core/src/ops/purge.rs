@@ -35,6 +35,7 @@ use super::{changed, now_stamp};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::check::Check;
 use crate::cascade::erase::Erase;
+use crate::cascade::lookup::claim_writes;
 use crate::cascade::parents::ParentsOn;
 use crate::cascade::real_delete::{Blocker, blockers, referenced};
 use crate::dialect::SupportedBackend;
@@ -326,6 +327,7 @@ where
     M: SoftDeleteOn<X::Backend>,
     H: HookSet<X>,
 {
+    claim_writes::<M, X>(x).await?;
     let mut pick = Statement::new();
     pick.sql("SELECT ")
         .fragment(M::key())

@@ -5,7 +5,7 @@ use diesel::connection::LoadConnection;
 
 use super::{changed, not_found, now_stamp, unchanged};
 use crate::cascade::SoftDeleteOn;
-use crate::cascade::lookup::find;
+use crate::cascade::lookup::{claim_writes, find};
 use crate::cascade::parents::ParentsOn;
 use crate::cascade::revive::Revive;
 use crate::dialect::SupportedBackend;
@@ -102,6 +102,7 @@ where
 {
     // A locking read: a concurrent delete or restore of the row finishes first, and the stamp
     // read is the latest committed one whatever this transaction's snapshot.
+    claim_writes::<M, X>(x).await?;
     let for_update = <X::Backend as SupportedBackend>::FOR_UPDATE;
     let found = find::<M, X>(x, id.clone(), for_update).await?;
     if found == Found::Missing {

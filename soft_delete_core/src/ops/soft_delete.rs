@@ -9,7 +9,7 @@ use diesel::sql_types::BoolOrNullableBool;
 use super::{changed, not_found, now_stamp, unchanged};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::check::Check;
-use crate::cascade::lookup::find;
+use crate::cascade::lookup::claim_writes;
 use crate::cascade::tombstone::Tombstone;
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
@@ -17,7 +17,7 @@ use crate::exec::{Blocking, Executor, HookSet, NoHooks, block_on, finish};
 use crate::hooks::{Hooks, Intent};
 use crate::model::ActorOf;
 use crate::render::rowset::Root;
-use crate::render::{Found, State, statements};
+use crate::render::{State, statements};
 use crate::report::{Operation, Outcome, Report};
 use crate::sql::Statement;
 
@@ -167,10 +167,13 @@ where
     M: SoftDeleteOn<X::Backend>,
     H: HookSet<X>,
 {
-    // Lock the rows first: a concurrent delete or restore of them waits, then finds them
-    // in their new state; writers that took `lock_live` finish first.
-    let live = Root::<M, X::Backend>::new(target, State::Live);
-    <X::Backend as SupportedBackend>::count(x, statements::lock::<M, X::Backend>(&live)).await?;
+    // Lock the rows first, whatever their state: an operation on them in progress (a restore
+    // of a tombstoned row, a writer that took `lock_live`) finishes first, and every statement
+    // below sees what it left. The lock is held to the end, so nothing changes them meanwhile.
+    claim_writes::<M, X>(x).await?;
+    let any = Root::<M, X::Backend>::new(target, State::Any);
+    let locked =
+        <X::Backend as SupportedBackend>::count(x, statements::lock::<M, X::Backend>(&any)).await?;
     hooks
         .before(x, || {
             let target = id.as_ref().map_or_else(
@@ -180,23 +183,18 @@ where
             Intent::new(Operation::SoftDelete, M::TABLE, target)
         })
         .await?;
+    if let (Some(id), 0) = (&id, locked) {
+        return Err(not_found::<M>(id));
+    }
+    let live = Root::<M, X::Backend>::new(target, State::Live);
     Check::before_tombstone().rows::<M, X>(x, &live).await?;
     let mut pass = Tombstone::new(stamp, actor.map(M::actor));
-    let rows = pass.rows::<M, X>(x, &live).await?;
-    let report = if rows > 0 {
-        changed::<M>(Operation::SoftDelete, stamp, rows, pass.changes)
-    } else {
-        match id {
-            Some(id) => {
-                let missing = not_found::<M>(&id);
-                let for_update = <X::Backend as SupportedBackend>::FOR_UPDATE;
-                if find::<M, X>(x, id, for_update).await? == Found::Missing {
-                    return Err(missing);
-                }
-                unchanged(Operation::SoftDelete, Outcome::AlreadyDeleted, stamp)
-            }
-            None => unchanged(Operation::SoftDelete, Outcome::NothingMatched, stamp),
-        }
+    let stamped = Root::<M, X::Backend>::new(target, State::At(stamp));
+    let rows = pass.rows::<M, X>(x, &live, &stamped).await?;
+    let report = match (rows, id) {
+        (0, Some(_)) => unchanged(Operation::SoftDelete, Outcome::AlreadyDeleted, stamp),
+        (0, None) => unchanged(Operation::SoftDelete, Outcome::NothingMatched, stamp),
+        _ => changed::<M>(Operation::SoftDelete, stamp, rows, pass.changes),
     };
     hooks.after(x, &report).await?;
     Ok(report)

@@ -6,7 +6,7 @@ use diesel::query_builder::QueryFragment;
 
 use super::actor::Assignment;
 use super::model::ModelOn;
-use super::rowset::{RowSet, select};
+use super::rowset::{RowSet, State, select};
 use crate::dialect::SupportedBackend;
 use crate::model::TombstoneKind;
 use crate::model::probe::LiveFilter;
@@ -89,6 +89,27 @@ where
     if DB::LOCK_IN_SUBQUERY {
         statement.sql(") ").ident("soft_delete_locked");
     }
+    statement
+}
+
+/// `UPDATE table SET key = key WHERE 1 = 0 AND <any state>`: a write that changes no row and
+/// fires no trigger, so that a transaction opening with it takes the database's write lock
+/// through its busy handler (see [`SupportedBackend::CLAIM_WRITES_FIRST`]).
+pub(crate) fn claim<'a, M, DB>() -> Statement<'a, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql("UPDATE ")
+        .fragment(M::table())
+        .sql(" SET ")
+        .ident(<M::Key as Column>::NAME)
+        .sql(" = ")
+        .ident(<M::Key as Column>::NAME)
+        .sql(" WHERE 1 = 0 AND ")
+        .fragment(M::in_state(State::Any));
     statement
 }
 
