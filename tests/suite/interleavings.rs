@@ -549,8 +549,14 @@ fn name_stamps(
 ) -> BTreeMap<(String, i32), String> {
     for (key, state) in &mut rows {
         for (stamp, name) in [(first, "first"), (second, "second")] {
-            if let Some(stamp) = stamp {
-                *state = state.replace(&format!("at {stamp}"), &format!("by {name}"));
+            // The whole stamp: one stamp's text may begin with another's (`.5` and `.512`).
+            let Some(stamp) = stamp else { continue };
+            let at = format!("at {stamp}");
+            if let Some(rest) = state
+                .strip_prefix(&at)
+                .filter(|rest| rest.is_empty() || rest.starts_with(" by "))
+            {
+                *state = format!("by {name}{rest}");
             }
         }
         if state.starts_with("at ") && before.get(key) == Some(state) {

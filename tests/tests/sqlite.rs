@@ -23,4 +23,8 @@ mod sqlite {
     const TRUE: &str = "1";
 
     include!("../suite/mod.rs");
+
+    mod busy {
+        include!("../suite/busy.rs");
+    }
 }
