@@ -719,6 +719,7 @@ fn check_pairs(pairs: &[(&str, &str, Setup)], isolation: Option<&str>) {
     let _turn = my_turn();
     let mut db = connect();
     let mut broken = Vec::new();
+    let (mut runs, mut conflicts) = (0, 0);
     for shape in &SHAPES {
         for &(first, second, setup) in pairs {
             let ops = (op(shape, first), op(shape, second));
@@ -727,6 +728,11 @@ fn check_pairs(pairs: &[(&str, &str, Setup)], isolation: Option<&str>) {
                 let Some(ending) = forced(&mut db, shape, ops, setup, BASE, at, isolation) else {
                     break;
                 };
+                runs += 1;
+                let conflict = Returned::Failed("Conflict".to_owned());
+                if ending.first == conflict || ending.second == conflict {
+                    conflicts += 1;
+                }
                 if !allowed.contains(&ending) {
                     broken.push(format!(
                         "{}: {first} paused before its statement {at} while {second} ran ({setup:?}):\n    got      {ending:?}\n    allowed  {:?}",
@@ -737,6 +743,11 @@ fn check_pairs(pairs: &[(&str, &str, Setup)], isolation: Option<&str>) {
             }
         }
     }
+    // What the README's table of isolation levels reports (run with `--nocapture`).
+    eprintln!(
+        "interleavings at {}: {runs} forced runs, {conflicts} ended with one side a retryable Conflict",
+        isolation.unwrap_or("the default isolation level")
+    );
     assert!(
         broken.is_empty(),
         "{} interleaving(s) ended as no serial run would:\n{}",

@@ -23,7 +23,7 @@ mod soft_delete;
 
 use std::borrow::Cow;
 
-use chrono::{NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 pub use ancestors::{RestoreUp, restore_with_ancestors};
 pub use hard_delete::hard_delete;
@@ -39,17 +39,32 @@ use crate::report::{Operation, Outcome, Report, TableChange};
 /// MySQL `DATETIME(6)` store, so a stamp read back from such a column equals the stamp
 /// written. (A column with less precision, such as MySQL's plain `DATETIME`, rounds it.)
 ///
+/// Within one process every call returns a later stamp than the call before, so two operations
+/// that start in the same microsecond still carry stamps of their own, and a restore of one
+/// never revives what the other hid.
+///
 /// ```
 /// use chrono::Timelike;
 ///
 /// let stamp = soft_delete_core::ops::now_stamp();
 /// assert_eq!(stamp.nanosecond() % 1_000, 0);
+/// assert!(soft_delete_core::ops::now_stamp() > stamp);
 /// ```
 #[must_use]
 pub fn now_stamp() -> NaiveDateTime {
-    let now = Utc::now().naive_utc();
-    let micros = now.nanosecond() / 1_000 * 1_000;
-    now.with_nanosecond(micros).unwrap_or(now)
+    use std::sync::atomic::{AtomicI64, Ordering};
+    static LAST: AtomicI64 = AtomicI64::new(i64::MIN);
+    let now = Utc::now().timestamp_micros();
+    let previous = LAST
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |last| {
+            Some(now.max(last.saturating_add(1)))
+        })
+        .unwrap_or(now);
+    let micros = now.max(previous.saturating_add(1));
+    // In range for another 260,000 years.
+    DateTime::from_timestamp_micros(micros)
+        .unwrap_or_default()
+        .naive_utc()
 }
 
 /// A report of `rows` of `M` changed, then what the cascade changed.
