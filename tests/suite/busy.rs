@@ -148,7 +148,7 @@ fn an_operation_that_cannot_get_the_lock_in_time_is_a_retryable_conflict_and_cha
     let file = File::new("gives_up");
     let mut conn = with_schema(&file);
 
-    let refused = while_locked(&file, 50, Duration::from_millis(1_000), |conn| {
+    let refused = while_locked(&file, 50, Duration::from_secs(1), |conn| {
         HubRepo::soft_delete(conn, 1)
     });
     let error = refused.unwrap_err();

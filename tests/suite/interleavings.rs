@@ -499,11 +499,10 @@ fn set_up(shape: &Shape, conn: &mut Conn, base: i32, setup: Setup) {
 /// The operations of a pair, by name, on a shape.
 fn op(shape: &Shape, name: &str) -> Op {
     match name {
-        "delete" => shape.delete,
+        "delete" | "delete parent" => shape.delete,
         "restore" => shape.restore,
         "purge" => shape.purge,
         "hard delete" => shape.hard_delete,
-        "delete parent" => shape.delete,
         "restore child" => shape.restore_child,
         "attach child" => shape.attach_child,
         other => panic!("no operation {other}"),

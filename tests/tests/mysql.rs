@@ -53,7 +53,7 @@ mod mysql {
         waiting > 0
     }
 
-    /// How often `waits_for_lock` may be asked: InnoDB refreshes `INNODB_TRX` only once nobody
+    /// How often `waits_for_lock` may be asked: `InnoDB` refreshes `INNODB_TRX` only once nobody
     /// has read it for 100 ms (so the interleaving tests also take turns).
     const LOCK_WAIT_POLL: std::time::Duration = std::time::Duration::from_millis(110);
 
