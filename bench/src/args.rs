@@ -1,7 +1,17 @@
 //! Command-line arguments.
 
 pub(crate) const USAGE: &str = "usage: soft_delete_bench --backend <sqlite|postgres|mysql> --rows <N> \
-[--repeat <R>] [--rowwise <auto|always|never>] [--csv <file>] [--memory] [--sqlite-cache-kib <K>]";
+[--repeat <R>] [--rowwise <auto|always|never>] [--csv <file>] [--memory] [--sqlite-cache-kib <K>] \
+[--tree <timestamp|flag>] [--analyze]";
+
+/// The tree a run builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tree {
+    /// Every tombstone a timestamp.
+    Timestamp,
+    /// The comments tombstoned by a boolean, restored through the flag ledger.
+    Flag,
+}
 
 /// What to run.
 #[derive(Debug)]
@@ -25,6 +35,11 @@ pub(crate) struct Args {
     pub(crate) probe: Option<Contender>,
     /// Internal: the tables to use instead of making new ones (with `--probe`).
     pub(crate) namespace: Option<String>,
+    /// The tree to build.
+    pub(crate) tree: Tree,
+    /// Whether to refresh the planner's statistics (`ANALYZE`) between each delete and its
+    /// restore; without it the tables keep the statistics of their empty creation.
+    pub(crate) analyze: bool,
 }
 
 /// A contender whose memory a probe measures.
@@ -56,6 +71,8 @@ impl Args {
         let mut sqlite_cache_kib = None;
         let mut probe = None;
         let mut namespace = None;
+        let mut tree = Tree::Timestamp;
+        let mut analyze = false;
         while let Some(word) = words.next() {
             let mut value = || {
                 words
@@ -78,6 +95,16 @@ impl Args {
                     });
                 }
                 "--namespace" => namespace = Some(value()?),
+                "--tree" => {
+                    tree = match value()?.as_str() {
+                        "timestamp" => Tree::Timestamp,
+                        "flag" => Tree::Flag,
+                        other => {
+                            return Err(format!("--tree takes timestamp or flag, not `{other}`"));
+                        }
+                    };
+                }
+                "--analyze" => analyze = true,
                 other => return Err(format!("unknown argument `{other}`")),
             }
         }
@@ -108,6 +135,8 @@ impl Args {
             sqlite_cache_kib,
             probe,
             namespace,
+            tree,
+            analyze,
         })
     }
 }

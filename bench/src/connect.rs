@@ -6,17 +6,36 @@ use diesel::Connection;
 
 use crate::args::Args;
 
-/// Tables: repos -> issues -> comments, every tombstone a timestamp, every foreign key indexed.
-fn schema(timestamp: &str, text: &str) -> String {
-    format!(
-        "CREATE TABLE bench_repos (id INTEGER PRIMARY KEY, name {text} NOT NULL, deleted_at {timestamp} NULL);
-         CREATE TABLE bench_issues (id INTEGER PRIMARY KEY, repo_id INTEGER NOT NULL, title {text} NOT NULL,
-                                    deleted_at {timestamp} NULL);
-         CREATE INDEX bench_issues_repo ON bench_issues (repo_id);
-         CREATE TABLE bench_comments (id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL, body {text} NOT NULL,
-                                      deleted_at {timestamp} NULL);
-         CREATE INDEX bench_comments_issue ON bench_comments (issue_id);"
-    )
+/// Tables: repos -> issues -> comments, every tombstone a timestamp, every foreign key indexed;
+/// the same tree with boolean comments (`bench_flag_*`); the flag ledger. `options` closes every
+/// `CREATE TABLE`: it keeps the planner from refreshing the tables' statistics on its own, so a
+/// restore runs on what the planner knew of the empty tables unless `--analyze` says otherwise.
+fn schema<DB: soft_delete_core::SupportedBackend>(
+    timestamp: &str,
+    text: &str,
+    boolean: &str,
+    options: &str,
+) -> String {
+    let mut sql = String::new();
+    for (prefix, tombstone) in [
+        ("bench", format!("deleted_at {timestamp} NULL")),
+        (
+            "bench_flag",
+            format!("is_deleted {boolean} NOT NULL DEFAULT FALSE"),
+        ),
+    ] {
+        let _ = std::fmt::Write::write_fmt(&mut sql, format_args!(
+            "CREATE TABLE {prefix}_repos (id INTEGER PRIMARY KEY, name {text} NOT NULL, deleted_at {timestamp} NULL){options};
+             CREATE TABLE {prefix}_issues (id INTEGER PRIMARY KEY, repo_id INTEGER NOT NULL, title {text} NOT NULL,
+                                           deleted_at {timestamp} NULL){options};
+             CREATE INDEX {prefix}_issues_repo ON {prefix}_issues (repo_id);
+             CREATE TABLE {prefix}_comments (id INTEGER PRIMARY KEY, issue_id INTEGER NOT NULL, body {text} NOT NULL,
+                                             {tombstone}){options};
+             CREATE INDEX {prefix}_comments_issue ON {prefix}_comments (issue_id);\n"
+        ));
+    }
+    sql.push_str(soft_delete_core::ledger::create_table_sql::<DB>());
+    sql
 }
 
 fn setup<C: Connection>(conn: &mut C, sql: &str) {
@@ -66,7 +85,10 @@ pub(crate) fn sqlite(args: &Args) -> diesel::SqliteConnection {
         setup(&mut conn, &format!("PRAGMA cache_size = -{kib};"));
     }
     if !attaching(args) {
-        setup(&mut conn, &schema("TIMESTAMP", "TEXT"));
+        setup(
+            &mut conn,
+            &schema::<diesel::sqlite::Sqlite>("TIMESTAMP", "TEXT", "BOOLEAN", ""),
+        );
     }
     conn
 }
@@ -93,7 +115,19 @@ pub(crate) fn postgres(args: &Args) -> diesel::PgConnection {
             &mut conn,
             &format!("CREATE SCHEMA {schema}; SET search_path TO {schema};"),
         );
-        setup(&mut conn, &self::schema("TIMESTAMP", "TEXT"));
+        setup(
+            &mut conn,
+            &self::schema::<diesel::pg::Pg>(
+                "TIMESTAMP",
+                "TEXT",
+                "BOOLEAN",
+                " WITH (autovacuum_enabled = false)",
+            ),
+        );
+        setup(
+            &mut conn,
+            "ALTER TABLE soft_delete_flag_stamps SET (autovacuum_enabled = false);",
+        );
     }
     conn
 }
@@ -123,7 +157,19 @@ pub(crate) fn mysql(args: &Args) -> diesel::MysqlConnection {
             &mut conn,
             &format!("CREATE DATABASE {database}; USE {database};"),
         );
-        setup(&mut conn, &schema("DATETIME(6)", "VARCHAR(64)"));
+        setup(
+            &mut conn,
+            &schema::<diesel::mysql::Mysql>(
+                "DATETIME(6)",
+                "VARCHAR(64)",
+                "BOOLEAN",
+                " STATS_AUTO_RECALC = 0",
+            ),
+        );
+        setup(
+            &mut conn,
+            "ALTER TABLE soft_delete_flag_stamps STATS_AUTO_RECALC = 0;",
+        );
     }
     conn
 }
@@ -134,4 +180,16 @@ pub(crate) fn drop_mysql(args: &Args, conn: &mut diesel::MysqlConnection) {
         conn,
         &format!("DROP DATABASE {}", namespace(args)),
     );
+}
+
+/// Refreshes the planner's statistics of every table of the benchmark.
+pub(crate) fn analyze<C: Connection>(conn: &mut C) {
+    let backend = std::any::type_name::<C::Backend>();
+    let sql = if backend.contains("Mysql") {
+        "ANALYZE TABLE bench_repos, bench_issues, bench_comments, bench_flag_repos, bench_flag_issues, \
+         bench_flag_comments, soft_delete_flag_stamps"
+    } else {
+        "ANALYZE"
+    };
+    setup(conn, sql);
 }

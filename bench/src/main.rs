@@ -48,6 +48,16 @@ macro_rules! backend {
 
             type Conn = $conn;
 
+            include!("flag.rs");
+
+            /// The benchmark of the tree `--tree` names.
+            pub(crate) fn run_tree(args: &Args) -> Timings {
+                match args.tree {
+                    args::Tree::Timestamp => run(args),
+                    args::Tree::Flag => flag::run(args),
+                }
+            }
+
             fn open(args: &Args) -> Conn {
                 $open(args)
             }
@@ -98,11 +108,11 @@ fn main() {
     };
     let (run, probe): (fn(&Args) -> Timings, Probe) = match args.backend.as_str() {
         #[cfg(feature = "sqlite")]
-        "sqlite" => (sqlite::run, sqlite::probe),
+        "sqlite" => (sqlite::run_tree, sqlite::probe),
         #[cfg(feature = "postgres")]
-        "postgres" => (postgres::run, postgres::probe),
+        "postgres" => (postgres::run_tree, postgres::probe),
         #[cfg(feature = "mysql")]
-        "mysql" => (mysql::run, mysql::probe),
+        "mysql" => (mysql::run_tree, mysql::probe),
         other => {
             eprintln!(
                 "backend `{other}` is not built in: enable the feature of the same name \

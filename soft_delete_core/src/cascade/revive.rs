@@ -52,10 +52,12 @@ impl Revive {
     }
 
     /// Revives the rows of `set`, after what their edges reach; how many of `M`'s own rows.
+    /// `revived` is the same rows once live again, for the ledger to forget.
     pub(crate) async fn rows<M, X>(
         &mut self,
         x: &mut X,
         set: &dyn RowSet<X::Backend>,
+        revived: &dyn RowSet<X::Backend>,
     ) -> Result<usize>
     where
         X: Executor,
@@ -63,14 +65,16 @@ impl Revive {
         M: SoftDeleteOn<X::Backend>,
     {
         M::CascadeEdges::run(x, set, self).await?;
-        self.own::<M, X>(x, set).await
+        self.own::<M, X>(x, set, revived).await
     }
 
-    /// The statement of `M` itself: the `UPDATE`, then the ledger's entries of what it revived.
+    /// The statement of `M` itself: the `UPDATE`, then the ledger's entries of what it revived
+    /// (`revived`: the rows of `set`, live now).
     pub(crate) async fn own<M, X>(
         &mut self,
         x: &mut X,
         set: &dyn RowSet<X::Backend>,
+        revived: &dyn RowSet<X::Backend>,
     ) -> Result<usize>
     where
         X: Executor,
@@ -79,8 +83,8 @@ impl Revive {
     {
         let statement = statements::update::<M, X::Backend>(M::set_active(), set);
         let rows = x.execute(statement).await.map_err(unique_conflict::<M>)?;
-        if M::USES_LEDGER {
-            x.execute(ledger::forget::<M, X::Backend>(self.stamp))
+        if M::USES_LEDGER && rows > 0 {
+            x.execute(ledger::forget::<M, X::Backend>(self.stamp, revived))
                 .await?;
         }
         Ok(rows)
@@ -101,7 +105,8 @@ impl<DB: SupportedBackend> Pass<DB> for Revive {
     {
         let linked = Linked::<Parent, Child, L, DB>::new(parent, State::At(self.stamp));
         let set = NotHeld::<Child, DB>::new(&linked, self.held, Parent::TABLE);
-        let rows = self.rows::<Child, X>(x, &set).await?;
+        let revived = Linked::<Parent, Child, L, DB>::new(parent, State::Live);
+        let rows = self.rows::<Child, X>(x, &set, &revived).await?;
         self.record(Cow::Borrowed(Child::TABLE), rows);
         Ok(())
     }
@@ -134,7 +139,8 @@ impl<DB: SupportedBackend> Pass<DB> for Revive {
                 from: M::TABLE,
             });
         Siblings::run_in_subtree(x, &subtree, self).await?;
-        let rows = self.own::<M, X>(x, &subtree).await?;
+        let revived = Descendants::<M, L, DB>::new(parent, State::Live);
+        let rows = self.own::<M, X>(x, &subtree, &revived).await?;
         self.record(Cow::Borrowed(M::TABLE), rows);
         Ok(())
     }
@@ -182,7 +188,8 @@ impl Revive {
                 held: self.held,
                 changes: Vec::new(),
             };
-            let rows = theirs.rows::<Child, X>(x, &group).await?;
+            let revived = Linked::<Parent, Child, L, X::Backend>::new(owners, State::Live);
+            let rows = theirs.rows::<Child, X>(x, &group, &revived).await?;
             for change in theirs.changes {
                 self.record(change.table, change.rows);
             }

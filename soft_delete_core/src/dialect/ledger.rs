@@ -5,7 +5,12 @@
 //! flag models that take part in a cascade (see [`uses_ledger`](crate::model::uses_ledger)),
 //! every row an operation flags is also written, in one statement per edge, to one side table
 //! ([`TABLE`]): a row per flagged row, holding the model's table as named in the schema, the
-//! row's key as text, and the operation's stamp, indexed by table and stamp. A restore revives
+//! row's key as text, and the operation's stamp, indexed by table, key and stamp, so that every
+//! statement looks its rows up one by one and none needs the database's statistics to be fast.
+//! (A ledger made by an earlier release has an index by table and stamp only: running
+//! [`create_table_sql`] again adds the new one on SQLite and PostgreSQL; on MySQL add it with
+//! `ALTER TABLE soft_delete_flag_stamps ADD INDEX soft_delete_flag_stamps_by_row (table_name,
+//! row_key, stamp)`.) A restore revives
 //! the flagged rows recorded under its stamp and removes their entries; a purge ages flagged
 //! rows by their entries.
 //!
@@ -41,8 +46,9 @@ pub(crate) const TABLE_NAME: &str = "table_name";
 pub(crate) const ROW_KEY: &str = "row_key";
 /// The column holding the stamp of the operation that flagged the row.
 pub(crate) const STAMP: &str = "stamp";
-/// The index the ledger's lookups go through: by table, then stamp.
-const BY_STAMP: &str = "soft_delete_flag_stamps_by_stamp";
+/// The index every lookup of the ledger goes through: a row's entries by its table and key, and
+/// of those the one of a stamp, or older than a cutoff.
+const BY_ROW: &str = "soft_delete_flag_stamps_by_row";
 
 /// The longest table name and the longest key, as text, the ledger holds.
 const TABLE_NAME_LENGTH: u16 = 128;
@@ -54,7 +60,7 @@ const ROW_KEY_LENGTH: u16 = 255;
 ///
 /// ```
 /// let ddl = soft_delete_core::ledger::create_table_sql::<diesel::sqlite::Sqlite>();
-/// assert!(ddl.contains("CREATE INDEX IF NOT EXISTS `soft_delete_flag_stamps_by_stamp`"));
+/// assert!(ddl.contains("CREATE INDEX IF NOT EXISTS `soft_delete_flag_stamps_by_row`"));
 /// ```
 #[must_use]
 pub fn create_table_sql<DB: SupportedBackend>() -> &'static str {
@@ -74,9 +80,14 @@ pub(crate) fn ddl<DB: SupportedBackend>() -> String {
         .iter()
         .map(|(name, sql_type)| format!("    {} {sql_type} NOT NULL", quote(name)))
         .collect();
-    let index_columns = format!("{}, {}", quote(TABLE_NAME), quote(STAMP));
+    let index_columns = format!(
+        "{}, {}, {}",
+        quote(TABLE_NAME),
+        quote(ROW_KEY),
+        quote(STAMP)
+    );
     if !DB::CREATE_INDEX_IF_NOT_EXISTS {
-        lines.push(format!("    INDEX {} ({index_columns})", quote(BY_STAMP)));
+        lines.push(format!("    INDEX {} ({index_columns})", quote(BY_ROW)));
     }
     let mut ddl = format!(
         "CREATE TABLE IF NOT EXISTS {} (\n{}\n);",
@@ -87,7 +98,7 @@ pub(crate) fn ddl<DB: SupportedBackend>() -> String {
         let _ = write!(
             ddl,
             "\nCREATE INDEX IF NOT EXISTS {} ON {} ({index_columns});",
-            quote(BY_STAMP),
+            quote(BY_ROW),
             quote(TABLE)
         );
     }

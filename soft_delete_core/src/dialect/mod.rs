@@ -87,6 +87,10 @@ pub trait SupportedBackend: Backend + sealed::Sealed + catalog::CatalogBackend +
     /// same code runs on MySQL).
     #[doc(hidden)]
     const DELETE_RETURNING: bool;
+    /// Whether a `DELETE` driven by another table's rows must join them (MySQL and MariaDB run
+    /// `DELETE ... WHERE x IN (subquery)` as a subquery per deleted table's row).
+    #[doc(hidden)]
+    const DELETE_JOINS: bool;
     /// Whether foreign keys are checked row by row within a statement (InnoDB), so one
     /// `DELETE` of a parent and its children in a self-referencing table fails.
     #[doc(hidden)]
@@ -150,6 +154,7 @@ macro_rules! supported_backend {
         lock = ($update:literal, $share:literal, $nested:literal, $claim:literal),
         ddl = ($timestamp:literal, $false:literal, $partial:literal, $if_not_exists:literal),
         returning = $returning:literal,
+        delete_joins = $joins:literal,
         row_by_row_keys = $row_by_row:literal
     ) => {
         #[cfg(feature = $feature)]
@@ -169,6 +174,7 @@ macro_rules! supported_backend {
             const PARTIAL_INDEXES: bool = $partial;
             const CREATE_INDEX_IF_NOT_EXISTS: bool = $if_not_exists;
             const DELETE_RETURNING: bool = $returning;
+            const DELETE_JOINS: bool = $joins;
             const ROW_BY_ROW_FOREIGN_KEYS: bool = $row_by_row;
 
             fn quote_identifier(identifier: &str) -> String {
@@ -234,6 +240,7 @@ supported_backend!(
     lock = ("", "", false, true),
     ddl = ("TIMESTAMP", "0", true, true),
     returning = true,
+    delete_joins = false,
     row_by_row_keys = false
 );
 supported_backend!(
@@ -243,6 +250,7 @@ supported_backend!(
     lock = (" FOR UPDATE", " FOR SHARE", true, false),
     ddl = ("TIMESTAMP", "FALSE", true, true),
     returning = true,
+    delete_joins = false,
     row_by_row_keys = false
 );
 supported_backend!(
@@ -256,5 +264,6 @@ supported_backend!(
     lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false, false),
     ddl = ("DATETIME(6)", "FALSE", false, false),
     returning = false,
+    delete_joins = true,
     row_by_row_keys = true
 );

@@ -121,15 +121,16 @@ where
     M::ParentLinks::check(x, &id).await?;
     let target = M::key_is(id);
     let root = Root::<M, X::Backend>::new(&*target, State::Deleted);
-    let (rows, changes) = match undone {
-        Some(stamp) => {
-            let mut pass = Revive::new(stamp);
-            let rows = pass.rows::<M, X>(x, &root).await?;
-            (rows, pass.changes)
-        }
+    let revived = Root::<M, X::Backend>::new(&*target, State::Live);
+    let (rows, changes) = if let Some(stamp) = undone {
+        let mut pass = Revive::new(stamp);
+        let rows = pass.rows::<M, X>(x, &root, &revived).await?;
+        (rows, pass.changes)
+    } else {
         // Without the stamp of the delete (a flag set outside this crate), only the row itself
         // can be told apart, so only the row is restored.
-        None => (Revive::new(now).own::<M, X>(x, &root).await?, Vec::new()),
+        let rows = Revive::new(now).own::<M, X>(x, &root, &revived).await?;
+        (rows, Vec::new())
     };
     let report = changed::<M>(Operation::Restore, now, rows, changes);
     hooks.after(x, &report).await?;

@@ -5,7 +5,7 @@
 use chrono::NaiveDateTime;
 
 use super::model::ModelOn;
-use super::rowset::{RowSet, State};
+use super::rowset::RowSet;
 use crate::dialect::SupportedBackend;
 use crate::dialect::ledger::{ROW_KEY, STAMP, TABLE, TABLE_NAME};
 use crate::sql::{Fragment, Statement};
@@ -26,47 +26,132 @@ fn entries<M: ModelOn<DB>, DB: SupportedBackend>(
     out: &mut Statement<'_, DB>,
     stamp: Option<(&'static str, NaiveDateTime)>,
 ) {
-    out.ident(TABLE_NAME)
+    column(out, TABLE_NAME)
         .sql(" = ")
         .fragment(DB::bind_text(M::TABLE));
     if let Some((comparison, stamp)) = stamp {
-        out.sql(" AND ")
-            .ident(STAMP)
+        out.sql(" AND ");
+        column(out, STAMP)
             .sql(comparison)
             .fragment(DB::bind_stamp(stamp));
     }
 }
 
-/// ` AND "row_key" IN (SELECT CAST(<key> AS TEXT) FROM <M's table> WHERE <condition>)`: the
-/// entries of the rows of `M` that `condition` pushes the condition of.
+/// `<ledger>.<column>`.
+fn column<'o, 's, DB: SupportedBackend>(
+    out: &'o mut Statement<'s, DB>,
+    name: &'static str,
+) -> &'o mut Statement<'s, DB> {
+    out.ident(TABLE).sql(".").ident(name)
+}
+
+/// `DELETE` of the ledger's entries of `M` (under `stamp`, if given) whose rows `condition`
+/// selects. Driven by those rows, each entry found by its key through the ledger's index: on
+/// MySQL and MariaDB as a join with the rows' keys (they run `IN (subquery)` in a `DELETE` once
+/// per ledger row), elsewhere with `IN`.
+fn delete_entries<'s, M, DB>(
+    stamp: Option<NaiveDateTime>,
+    condition: impl FnOnce(&mut Statement<'s, DB>),
+) -> Statement<'s, DB>
+where
+    M: ModelOn<DB>,
+    DB: SupportedBackend,
+{
+    let mut statement = Statement::new();
+    let stamp = stamp.map(|stamp| (" = ", stamp));
+    if DB::DELETE_JOINS {
+        statement
+            .sql("DELETE ")
+            .ident(TABLE)
+            .sql(" FROM ")
+            .ident(TABLE)
+            .sql(" INNER JOIN (SELECT ");
+        key_as_text::<M, DB>(&mut statement);
+        statement
+            .sql(" AS ")
+            .ident(KEY_ALIAS)
+            .sql(" FROM ")
+            .fragment(M::table())
+            .sql(" WHERE ");
+        condition(&mut statement);
+        statement.sql(") ").ident(ROWS_ALIAS).sql(" ON ");
+        column(&mut statement, ROW_KEY)
+            .sql(" = ")
+            .ident(ROWS_ALIAS)
+            .sql(".")
+            .ident(KEY_ALIAS)
+            .sql(" WHERE ");
+        entries::<M, DB>(&mut statement, stamp);
+    } else {
+        statement.sql("DELETE FROM ").ident(TABLE).sql(" WHERE ");
+        entries::<M, DB>(&mut statement, stamp);
+        of_rows::<M, DB>(&mut statement, condition);
+    }
+    statement
+}
+
+/// ` AND "row_key" IN (SELECT k FROM (SELECT CAST(<key> AS TEXT) AS k FROM <M's table> WHERE
+/// <condition>) AS rows)`: the entries of the rows of `M` that `condition` selects. The keys
+/// come through a derived table, so the condition may itself read the ledger.
 fn of_rows<'s, M, DB>(out: &mut Statement<'s, DB>, condition: impl FnOnce(&mut Statement<'s, DB>))
 where
     M: ModelOn<DB>,
     DB: SupportedBackend,
 {
-    out.sql(" AND ").ident(ROW_KEY).sql(" IN (SELECT ");
+    out.sql(" AND ")
+        .ident(ROW_KEY)
+        .sql(" IN (SELECT ")
+        .ident(KEY_ALIAS)
+        .sql(" FROM (SELECT ");
     key_as_text::<M, DB>(out);
-    out.sql(" FROM ").fragment(M::table()).sql(" WHERE ");
+    out.sql(" AS ")
+        .ident(KEY_ALIAS)
+        .sql(" FROM ")
+        .fragment(M::table())
+        .sql(" WHERE ");
     condition(out);
-    out.sql(")");
+    out.sql(") ").ident(ROWS_ALIAS).sql(")");
 }
 
-/// `CAST(key AS TEXT) IN (<keys recorded for M with a stamp <comparison> stamp>)`.
+/// Names of the derived table [`of_rows`] reads keys through; chosen not to collide.
+const KEY_ALIAS: &str = "soft_delete_row_key";
+const ROWS_ALIAS: &str = "soft_delete_rows";
+
+/// `EXISTS (SELECT 1 FROM <ledger> WHERE <ledger>.table_name = <M's table> AND <ledger>.row_key
+/// = CAST(<M's key> AS TEXT) AND <ledger>.stamp <comparison> <stamp>)`: whether the row of `M`
+/// the enclosing statement is at was recorded with such a stamp. Correlated by the row's own
+/// key, so the database looks each candidate row up in the ledger's index on (table, key,
+/// stamp): one lookup per row, however many entries the ledger holds and whatever its
+/// statistics say.
 fn recorded_by<'a, M, DB>(comparison: &'static str, stamp: NaiveDateTime) -> Fragment<'a, DB>
 where
     M: ModelOn<DB>,
     DB: SupportedBackend,
 {
     let mut statement = Statement::new();
+    statement
+        .sql("EXISTS (SELECT 1 FROM ")
+        .ident(TABLE)
+        .sql(" WHERE ")
+        .ident(TABLE)
+        .sql(".")
+        .ident(TABLE_NAME)
+        .sql(" = ")
+        .fragment(DB::bind_text(M::TABLE))
+        .sql(" AND ")
+        .ident(TABLE)
+        .sql(".")
+        .ident(ROW_KEY)
+        .sql(" = ");
     key_as_text::<M, DB>(&mut statement);
     statement
-        .sql(" IN (SELECT ")
-        .ident(ROW_KEY)
-        .sql(" FROM ")
+        .sql(" AND ")
         .ident(TABLE)
-        .sql(" WHERE ");
-    entries::<M, DB>(&mut statement, Some((comparison, stamp)));
-    statement.sql(")");
+        .sql(".")
+        .ident(STAMP)
+        .sql(comparison)
+        .fragment(DB::bind_stamp(stamp))
+        .sql(")");
     Box::new(statement)
 }
 
@@ -100,7 +185,7 @@ where
     statement
 }
 
-/// `CAST(key AS TEXT) IN (<keys recorded for M under stamp>)`.
+/// Whether the row of `M` was recorded under `stamp` (see [`recorded_by`]).
 pub(crate) fn recorded<'a, M, DB>(stamp: NaiveDateTime) -> Fragment<'a, DB>
 where
     M: ModelOn<DB>,
@@ -109,19 +194,14 @@ where
     recorded_by::<M, DB>(" = ", stamp)
 }
 
-/// Removes the entries under `stamp` of rows of `M` that are live again.
-pub(crate) fn forget<'s, M, DB>(stamp: NaiveDateTime) -> Statement<'s, DB>
+/// Removes the entries under `stamp` of the rows of `revived`, a set of `M`'s rows a restore
+/// just made live again: only those rows are read, not every live row of the table.
+pub(crate) fn forget<M, DB>(stamp: NaiveDateTime, revived: &dyn RowSet<DB>) -> Statement<'_, DB>
 where
     DB: SupportedBackend,
     M: ModelOn<DB>,
 {
-    let mut statement = Statement::new();
-    statement.sql("DELETE FROM ").ident(TABLE).sql(" WHERE ");
-    entries::<M, DB>(&mut statement, Some((" = ", stamp)));
-    of_rows::<M, DB>(&mut statement, |out| {
-        out.fragment(M::in_state(State::Live));
-    });
-    statement
+    delete_entries::<M, DB>(Some(stamp), |out| revived.condition(out))
 }
 
 /// `SELECT MAX(stamp)`: the stamp under which the flagged row `key_is` selects was last
@@ -145,8 +225,8 @@ where
     statement
 }
 
-/// `CAST(key AS TEXT) IN (<keys recorded for M before cutoff>)`: the flagged rows of `M` whose
-/// recorded stamp is older than `cutoff`, for a purge.
+/// Whether the row of `M` was recorded before `cutoff` (see [`recorded_by`]): the flagged rows
+/// of `M` old enough for a purge.
 pub(crate) fn recorded_before<'a, M, DB>(cutoff: NaiveDateTime) -> Fragment<'a, DB>
 where
     M: ModelOn<DB>,
@@ -161,9 +241,5 @@ where
     DB: SupportedBackend,
     M: ModelOn<DB>,
 {
-    let mut statement = Statement::new();
-    statement.sql("DELETE FROM ").ident(TABLE).sql(" WHERE ");
-    entries::<M, DB>(&mut statement, None);
-    of_rows::<M, DB>(&mut statement, |out| set.condition(out));
-    statement
+    delete_entries::<M, DB>(None, |out| set.condition(out))
 }
