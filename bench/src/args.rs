@@ -2,7 +2,18 @@
 
 pub(crate) const USAGE: &str = "usage: soft_delete_bench --backend <sqlite|postgres|mysql> --rows <N> \
 [--repeat <R>] [--rowwise <auto|always|never>] [--csv <file>] [--memory] [--sqlite-cache-kib <K>] \
-[--tree <timestamp|flag>] [--analyze]";
+[--tree <timestamp|flag>] [--analyze] [--scenario <cascade|small|purge>]";
+
+/// What a run measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scenario {
+    /// One big tree deleted and restored (`--tree` says which).
+    Cascade,
+    /// 1 repo -> 10 issues -> 100 comments, hundreds of times: a web request's cascade.
+    Small,
+    /// `--rows` tombstoned rows purged in batches.
+    Purge,
+}
 
 /// The tree a run builds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +46,8 @@ pub(crate) struct Args {
     pub(crate) probe: Option<Contender>,
     /// Internal: the tables to use instead of making new ones (with `--probe`).
     pub(crate) namespace: Option<String>,
+    /// What to measure.
+    pub(crate) scenario: Scenario,
     /// The tree to build.
     pub(crate) tree: Tree,
     /// Whether to refresh the planner's statistics (`ANALYZE`) between each delete and its
@@ -72,6 +85,7 @@ impl Args {
         let mut probe = None;
         let mut namespace = None;
         let mut tree = Tree::Timestamp;
+        let mut scenario = Scenario::Cascade;
         let mut analyze = false;
         while let Some(word) = words.next() {
             let mut value = || {
@@ -105,6 +119,18 @@ impl Args {
                     };
                 }
                 "--analyze" => analyze = true,
+                "--scenario" => {
+                    scenario = match value()?.as_str() {
+                        "cascade" => Scenario::Cascade,
+                        "small" => Scenario::Small,
+                        "purge" => Scenario::Purge,
+                        other => {
+                            return Err(format!(
+                                "--scenario takes cascade, small or purge, not `{other}`"
+                            ));
+                        }
+                    };
+                }
                 other => return Err(format!("unknown argument `{other}`")),
             }
         }
@@ -135,6 +161,7 @@ impl Args {
             sqlite_cache_kib,
             probe,
             namespace,
+            scenario,
             tree,
             analyze,
         })

@@ -49,12 +49,22 @@ macro_rules! backend {
             type Conn = $conn;
 
             include!("flag.rs");
+            include!("small.rs");
+            include!("purge.rs");
 
-            /// The benchmark of the tree `--tree` names.
-            pub(crate) fn run_tree(args: &Args) -> Timings {
-                match args.tree {
-                    args::Tree::Timestamp => run(args),
-                    args::Tree::Flag => flag::run(args),
+            /// The benchmark `--scenario` and `--tree` name, measured and printed.
+            pub(crate) fn run_scenario(args: &Args) {
+                match (args.scenario, args.tree) {
+                    (args::Scenario::Cascade, args::Tree::Timestamp) => {
+                        report::print(args, &run(args))
+                    }
+                    (args::Scenario::Cascade, args::Tree::Flag) => {
+                        report::print(args, &flag::run(args))
+                    }
+                    (args::Scenario::Small, _) => report::print_small(args, &small::run(args)),
+                    (args::Scenario::Purge, _) => {
+                        report::print_purge(args, &purge::run(args), purge::BATCH)
+                    }
                 }
             }
 
@@ -106,13 +116,13 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let (run, probe): (fn(&Args) -> Timings, Probe) = match args.backend.as_str() {
+    let (run, probe): (fn(&Args), Probe) = match args.backend.as_str() {
         #[cfg(feature = "sqlite")]
-        "sqlite" => (sqlite::run_tree, sqlite::probe),
+        "sqlite" => (sqlite::run_scenario, sqlite::probe),
         #[cfg(feature = "postgres")]
-        "postgres" => (postgres::run_tree, postgres::probe),
+        "postgres" => (postgres::run_scenario, postgres::probe),
         #[cfg(feature = "mysql")]
-        "mysql" => (mysql::run_tree, mysql::probe),
+        "mysql" => (mysql::run_scenario, mysql::probe),
         other => {
             eprintln!(
                 "backend `{other}` is not built in: enable the feature of the same name \
@@ -126,6 +136,5 @@ fn main() {
         println!("{}", memory::Memory::probe_line(reading));
         return;
     }
-    let timings = run(&args);
-    report::print(&args, &timings);
+    run(&args);
 }

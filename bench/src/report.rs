@@ -96,3 +96,97 @@ fn append_csv(path: &str, args: &Args, rows: &[(&str, Option<f64>, Option<f64>)]
         }
     }
 }
+
+/// The small cascades' medians per operation, with the statements each sends.
+pub(crate) fn print_small<S: SmallRun>(args: &Args, run: &S) {
+    let [crate_delete, crate_restore, sql_delete, sql_restore] = run.samples();
+    let statements = run.statements();
+    let (a_delete, a_restore, b_delete, b_restore) = (
+        median(crate_delete),
+        median(crate_restore),
+        median(sql_delete),
+        median(sql_restore),
+    );
+    let micros = |seconds: Option<f64>| {
+        seconds.map_or_else(|| "-".to_owned(), |s| format!("{:.1}", s * 1e6))
+    };
+    println!(
+        "backend {}, 1 repo -> 10 issues -> 100 comments, {} operations each (medians, microseconds)",
+        args.backend,
+        crate_delete.len()
+    );
+    println!(
+        "{:<20} {:>12} {:>11} {:>12} {:>11}",
+        "contender", "delete", "statements", "restore", "statements"
+    );
+    println!(
+        "{:<20} {:>12} {:>11} {:>12} {:>11}",
+        "a crate",
+        micros(a_delete),
+        statements[0],
+        micros(a_restore),
+        statements[1]
+    );
+    println!(
+        "{:<20} {:>12} {:>11} {:>12} {:>11}",
+        "b hand-written SQL",
+        micros(b_delete),
+        statements[2],
+        micros(b_restore),
+        statements[3]
+    );
+    let ratio = |top: Option<f64>, bottom: Option<f64>| match (top, bottom) {
+        (Some(top), Some(bottom)) if bottom > 0.0 => format!("{:.3}", top / bottom),
+        _ => "nan".to_owned(),
+    };
+    println!(
+        "small_ratio_crate_vs_sql delete={} restore={} statements_crate={}+{} statements_sql={}+{} backend={}",
+        ratio(a_delete, b_delete),
+        ratio(a_restore, b_restore),
+        statements[0],
+        statements[1],
+        statements[2],
+        statements[3],
+        args.backend
+    );
+}
+
+/// What the small-cascade scenario measured: the samples of each operation, and statements.
+pub(crate) trait SmallRun {
+    /// Crate delete, crate restore, SQL delete, SQL restore.
+    fn samples(&self) -> [&[f64]; 4];
+    /// Statements each sent, in the same order.
+    fn statements(&self) -> [usize; 4];
+}
+
+/// What the purge scenario measured.
+pub(crate) trait PurgeRun {
+    /// Crate purges, SQL purges, seconds.
+    fn samples(&self) -> [&[f64]; 2];
+    /// Memory of the crate's first purge.
+    fn memory(&self) -> Option<crate::memory::Memory>;
+}
+
+/// The purges' medians, their ratio, and the crate's memory.
+pub(crate) fn print_purge<P: PurgeRun>(args: &Args, run: &P, batch: usize) {
+    let [crate_purge, sql_purge] = run.samples();
+    let (a, b) = (median(crate_purge), median(sql_purge));
+    println!(
+        "backend {}, {} tombstoned rows purged in batches of {batch} repos, {} runs each (medians, seconds)",
+        args.backend, args.rows, args.repeat
+    );
+    println!("{:<20} {:>12}", "contender", "purge");
+    println!("{:<20} {:>12}", "a crate", cell(a));
+    println!("{:<20} {:>12}", "b hand-written SQL", cell(b));
+    if let Some(memory) = run.memory() {
+        println!("memory_crate_purge_kib: rss {memory}");
+    }
+    let ratio = match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.3}", a / b),
+        _ => "nan".to_owned(),
+    };
+    println!(
+        "purge_ratio_crate_vs_sql={ratio} rows={} backend={}",
+        args.rows, args.backend
+    );
+}

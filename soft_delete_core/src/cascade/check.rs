@@ -4,9 +4,9 @@
 //!
 //! | edge | what it checks |
 //! |---|---|
-//! | soft | live children, where the rows to reach are tombstoned (before a purge, or the test helpers' "whole cascade tombstoned"); owners holding a child's key (before a purge or a hard delete); then the child's own edges |
+//! | soft | live children, where the rows to reach are tombstoned (the test helpers' "whole cascade tombstoned"; a purge checks them as it erases, see [`erase`](super::erase)); owners holding a child's key (before a purge or a hard delete); then the child's own edges |
 //! | owned | as a soft edge, over the records no other live owner uses; before a purge, nothing (the records are their own model's to purge); before a hard delete, what tombstoning them would check |
-//! | tree | live rows anywhere in the subtree, where the subtree is tombstoned; then the model's other edges over the subtree |
+//! | tree | live rows anywhere in the subtree, where the subtree is tombstoned (the test helpers' check); then the model's other edges over the subtree |
 //! | restrict | rows that reference the parent: live ones before a soft delete, any before a purge or hard delete |
 //! | hard, keep | nothing |
 
@@ -72,12 +72,14 @@ impl Check {
         }
     }
 
-    /// Before a purge: live children under the tombstoned rows, owners holding their keys, and
-    /// any row of a restricting edge.
+    /// Before a purge: owners holding the keys of the tombstoned rows, and any row of a
+    /// restricting edge. (Live children under them the erase pass finds as it goes: what is
+    /// left under a row once its tombstoned children are gone is live, and looking for it then
+    /// reads no row the purge does not delete anyway.)
     pub(crate) fn before_purge() -> Self {
         Check {
             follow: State::Deleted,
-            live_children: true,
+            live_children: false,
             owners: true,
             restrict: Some(Referencing::All),
             owned: OwnedRecords::Skip,
@@ -237,7 +239,7 @@ impl<DB: SupportedBackend> Pass<DB> for Check {
 }
 
 /// [`Error::Referenced`] if `set`, live children of rows that must have none, has rows.
-async fn refuse_live<Child, X>(
+pub(crate) async fn refuse_live<Child, X>(
     x: &mut X,
     set: &dyn RowSet<X::Backend>,
     parent: &'static str,

@@ -4,9 +4,9 @@
 //!
 //! | edge | what it does |
 //! |---|---|
-//! | soft | deletes the children (their own edges first) |
+//! | soft | deletes the children (their own edges first); a purge then refuses if any child is left under the rows it deletes: a live one |
 //! | owned | a purge leaves the records to their own model's purge; a hard delete tombstones the live ones no other live owner uses, so none is left live and unowned (seed 000) |
-//! | tree | deletes the subtree with the model's other edges over it first; a purge deletes a batch and its descendants as one set |
+//! | tree | deletes the subtree with the model's other edges over it first; a purge refuses if a live row hangs anywhere under it, and deletes a batch and its descendants as one set |
 //! | hard | deletes the rows that reference the parent |
 //! | keep | nothing, but a self-reference is followed leaves first where foreign keys are checked row by row |
 //! | restrict | nothing (checked before) |
@@ -18,6 +18,7 @@ use diesel::Column;
 use diesel::query_builder::QueryFragment;
 
 use super::SoftDeleteOn;
+use super::check::refuse_live;
 use super::edges::CascadeOn;
 use super::parents::ParentsOn;
 use super::pass::Pass;
@@ -125,6 +126,11 @@ impl<DB: SupportedBackend> Pass<DB> for Erase<'_> {
         let children = Linked::<Parent, Child, L, DB>::new(parent, self.follow());
         let rows = self.rows::<Child, X>(x, &children).await?;
         self.record(Cow::Borrowed(Child::TABLE), rows);
+        if self.erasing == Erasing::Purge {
+            // The tombstoned children are gone: any child left is a live one.
+            let left = Linked::<Parent, Child, L, DB>::new(parent, State::Any);
+            refuse_live::<Child, X>(x, &left, Parent::TABLE).await?;
+        }
         Ok(())
     }
 
@@ -162,6 +168,12 @@ impl<DB: SupportedBackend> Pass<DB> for Erase<'_> {
     {
         let subtree = Descendants::<M, L, DB>::new(parent, self.follow());
         self.self_links.push((M::TABLE, L::CHILD_NAME));
+        if self.erasing == Erasing::Purge {
+            // Live rows anywhere under the tombstoned subtree.
+            let reached = Either(parent, &subtree);
+            let live = Linked::<M, M, L, DB>::new(&reached, State::Live);
+            refuse_live::<M, X>(x, &live, M::TABLE).await?;
+        }
         Siblings::run_in_subtree(x, &subtree, self).await?;
         let rows = if self.erasing == Erasing::Purge {
             // A batch may hold a row and a reply two levels down without the reply between
