@@ -8,6 +8,7 @@ use diesel::sql_types::BoolOrNullableBool;
 use crate::cascade::SoftDeleteOn;
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
+use crate::exec::HookSet;
 use crate::hooks::Hooks;
 use crate::model::{CascadeGraph, Model};
 use crate::ops::{self, purge::Purge};
@@ -222,13 +223,14 @@ pub trait SoftDelete: Model {
     /// assert_eq!(Repo::purge(conn, Purge::any_age())?.rows_in("repos"), 1);
     /// # Ok::<(), soft_delete_core::Error>(())
     /// ```
-    fn purge<C>(conn: &mut C, options: Purge<'_, C>) -> Result<Report>
+    fn purge<C, H>(conn: &mut C, options: Purge<'_, C, H>) -> Result<Report>
     where
         C: LoadConnection,
         C::Backend: SupportedBackend,
         Self: SoftDeleteOn<C::Backend>,
+        H: for<'c> HookSet<crate::exec::Blocking<'c, C>>,
     {
-        ops::purge::purge::<Self, C>(conn, options)
+        ops::purge::purge::<Self, C, H>(conn, options)
     }
 
     /// Deletes for real the row whose key is `id` and its whole subtree, in one transaction;

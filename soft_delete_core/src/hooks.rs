@@ -70,6 +70,17 @@ impl core::fmt::Display for Intent {
     }
 }
 
+/// No hooks at all: what an operation runs when given none, on any kind of connection.
+///
+/// ```
+/// use soft_delete_core::hooks::NoHooks;
+///
+/// let purge = soft_delete_core::purge::Purge::<diesel::SqliteConnection, NoHooks>::any_age();
+/// # let _ = purge;
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NoHooks;
+
 type Before<'h, C> = Box<dyn FnMut(&mut C, &Intent) -> Result<()> + 'h>;
 type After<'h, C> = Box<dyn FnMut(&mut C, &Report) -> Result<()> + 'h>;
 
@@ -192,6 +203,168 @@ impl<'h, C> Hooks<'h, C> {
     pub(crate) fn run_after(&mut self, conn: &mut C, report: &Report) -> Result<()> {
         for hook in &mut self.after {
             hook(conn, report)?;
+        }
+        Ok(())
+    }
+}
+
+/// What an async hook returns: a future, boxed, that may borrow the connection and what the
+/// hook was given.
+#[cfg(feature = "async")]
+pub type HookFuture<'c> = core::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + 'c>>;
+
+#[cfg(feature = "async")]
+type AsyncBefore<'h, C> =
+    Box<dyn for<'c> FnMut(&'c mut C, &'c Intent) -> HookFuture<'c> + Send + 'h>;
+#[cfg(feature = "async")]
+type AsyncAfter<'h, C> =
+    Box<dyn for<'c> FnMut(&'c mut C, &'c Report) -> HookFuture<'c> + Send + 'h>;
+
+#[cfg(feature = "async")]
+use core::future::Future;
+
+/// [`Hooks`] for an async connection (feature `async`): each hook returns a future, so it can
+/// await statements of its own on the operation's connection, in the operation's transaction.
+/// When they run, and what an error does, is as for [`Hooks`].
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// use diesel::sqlite::SqliteConnection;
+/// use diesel_async::RunQueryDsl;
+/// use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+/// use soft_delete_core::hooks::AsyncHooks;
+///
+/// type Conn = SyncConnectionWrapper<SqliteConnection>;
+/// let hooks = AsyncHooks::<Conn>::new().after(|conn, report| {
+///     Box::pin(async move {
+///         diesel::sql_query("INSERT INTO audit (entry) VALUES (?)")
+///             .bind::<diesel::sql_types::Text, _>(report.to_string())
+///             .execute(conn)
+///             .await?;
+///         Ok(())
+///     })
+/// });
+/// assert!(!hooks.is_empty());
+/// # }
+/// ```
+#[cfg(feature = "async")]
+pub struct AsyncHooks<'h, C> {
+    before: Vec<AsyncBefore<'h, C>>,
+    after: Vec<AsyncAfter<'h, C>>,
+}
+
+#[cfg(feature = "async")]
+impl<C> Default for AsyncHooks<'_, C> {
+    fn default() -> Self {
+        AsyncHooks {
+            before: Vec::new(),
+            after: Vec::new(),
+        }
+    }
+}
+
+#[cfg(feature = "async")]
+impl<C> core::fmt::Debug for AsyncHooks<'_, C> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AsyncHooks")
+            .field("before", &self.before.len())
+            .field("after", &self.after.len())
+            .finish()
+    }
+}
+
+#[cfg(feature = "async")]
+impl<'h, C> AsyncHooks<'h, C> {
+    /// No hooks.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+    /// let hooks = soft_delete_core::hooks::AsyncHooks::<SyncConnectionWrapper<diesel::SqliteConnection>>::new();
+    /// assert!(hooks.is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a hook that runs before the operation changes anything; an error refuses it.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+    /// use soft_delete_core::{Error, hooks::AsyncHooks};
+    ///
+    /// let frozen = AsyncHooks::<SyncConnectionWrapper<diesel::SqliteConnection>>::new()
+    ///     .before(|_, intent| Box::pin(async move { Err(Error::hook(format!("{intent}: frozen"))) }));
+    /// assert!(!frozen.is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn before(
+        mut self,
+        hook: impl for<'c> FnMut(&'c mut C, &'c Intent) -> HookFuture<'c> + Send + 'h,
+    ) -> Self {
+        self.before.push(Box::new(hook));
+        self
+    }
+
+    /// Adds a hook that runs after the operation, with its report, before the commit; an error
+    /// rolls the operation back.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+    /// use soft_delete_core::hooks::AsyncHooks;
+    ///
+    /// let hooks = AsyncHooks::<SyncConnectionWrapper<diesel::SqliteConnection>>::new()
+    ///     .after(|_, report| Box::pin(async move { println!("{report}"); Ok(()) }));
+    /// assert!(!hooks.is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn after(
+        mut self,
+        hook: impl for<'c> FnMut(&'c mut C, &'c Report) -> HookFuture<'c> + Send + 'h,
+    ) -> Self {
+        self.after.push(Box::new(hook));
+        self
+    }
+
+    /// Whether there are no hooks at all.
+    ///
+    /// ```
+    /// # #[cfg(feature = "sqlite")] {
+    /// use diesel_async::sync_connection_wrapper::SyncConnectionWrapper;
+    /// assert!(soft_delete_core::hooks::AsyncHooks::<SyncConnectionWrapper<diesel::SqliteConnection>>::default().is_empty());
+    /// # }
+    /// ```
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty() && self.after.is_empty()
+    }
+
+    /// Runs the `before` hooks, building the intent only when there are some.
+    pub(crate) async fn run_before(
+        &mut self,
+        conn: &mut C,
+        intent: impl FnOnce() -> Intent,
+    ) -> Result<()> {
+        if self.before.is_empty() {
+            return Ok(());
+        }
+        let intent = intent();
+        for hook in &mut self.before {
+            hook(conn, &intent).await?;
+        }
+        Ok(())
+    }
+
+    /// Runs the `after` hooks with `report`.
+    pub(crate) async fn run_after(&mut self, conn: &mut C, report: &Report) -> Result<()> {
+        for hook in &mut self.after {
+            hook(conn, report).await?;
         }
         Ok(())
     }

@@ -197,6 +197,8 @@ pub mod cascade;
 pub mod ops;
 // L6: the API, and the tools around it.
 mod api;
+#[cfg(feature = "async")]
+pub mod asynchronous;
 pub mod audit;
 pub mod leak;
 pub mod migration;
@@ -340,6 +342,40 @@ macro_rules! __doc_fixture {
             .execute(&mut conn)
             .unwrap();
             conn
+        }
+    };
+}
+
+/// The async rustdoc examples' setup: the doc fixture's models, and `$conn`, a
+/// `SyncConnectionWrapper<SqliteConnection>` with repo 1 `api` live, in a runtime. Not public API.
+#[doc(hidden)]
+#[macro_export]
+#[cfg(feature = "async")]
+macro_rules! __async_doc {
+    ($conn:ident => $($body:tt)*) => {
+        $crate::__doc_fixture!();
+
+        fn main() -> ::core::result::Result<(), ::std::boxed::Box<dyn ::std::error::Error>> {
+            ::tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(async {
+                    use ::diesel_async::{AsyncConnection as _, SimpleAsyncConnection as _};
+                    let mut $conn = ::diesel_async::sync_connection_wrapper::SyncConnectionWrapper::<
+                        ::diesel::SqliteConnection,
+                    >::establish(":memory:")
+                    .await?;
+                    $conn
+                        .batch_execute(
+                            "CREATE TABLE repos (id INTEGER PRIMARY KEY, slug TEXT NOT NULL, \
+                             deleted_at TIMESTAMP, deleted_by INTEGER); \
+                             INSERT INTO repos (id, slug) VALUES (1, 'api');",
+                        )
+                        .await?;
+                    $($body)*
+                    #[allow(unreachable_code)]
+                    ::core::result::Result::Ok::<(), ::std::boxed::Box<dyn ::std::error::Error>>(())
+                })
         }
     };
 }

@@ -735,7 +735,17 @@ fn establish<C: Connection>(backend: &str, feature: &str, var: &str, url: &str) 
 #[cfg(feature = "sqlite")]
 #[must_use]
 pub fn sqlite() -> TestDb<diesel::SqliteConnection> {
-    let mut conn = diesel::SqliteConnection::establish(":memory:").expect("in-memory SQLite");
+    sqlite_on()
+}
+
+/// [`sqlite`], on connection type `C` (an async connection behind a blocking wrapper, say).
+///
+/// # Panics
+/// If SQLite cannot open an in-memory database.
+#[cfg(feature = "sqlite")]
+#[must_use]
+pub fn sqlite_on<C: Connection<Backend = diesel::sqlite::Sqlite>>() -> TestDb<C> {
+    let mut conn = C::establish(":memory:").expect("in-memory SQLite");
     create_schema(&mut conn, &["PRAGMA foreign_keys = ON"]);
     create_schema(&mut conn, SQLITE_SCHEMA);
     create_schema(
@@ -756,6 +766,16 @@ pub fn sqlite() -> TestDb<diesel::SqliteConnection> {
 #[cfg(feature = "postgres")]
 #[must_use]
 pub fn postgres() -> TestDb<diesel::PgConnection> {
+    postgres_on()
+}
+
+/// [`postgres`], on connection type `C` (an async connection behind a blocking wrapper, say).
+///
+/// # Panics
+/// If the server is unreachable (the message names the URL), or the DDL fails.
+#[cfg(feature = "postgres")]
+#[must_use]
+pub fn postgres_on<C: Connection<Backend = diesel::pg::Pg>>() -> TestDb<C> {
     let url = url_from_env("PG_DATABASE_URL", DEFAULT_POSTGRES_URL);
     let mut conn = establish("PostgreSQL", "postgres", "PG_DATABASE_URL", &url);
     let schema = unique_name();
@@ -789,6 +809,16 @@ pub fn postgres() -> TestDb<diesel::PgConnection> {
 #[cfg(feature = "mysql")]
 #[must_use]
 pub fn mysql() -> TestDb<diesel::MysqlConnection> {
+    mysql_on()
+}
+
+/// [`mysql`], on connection type `C` (an async connection behind a blocking wrapper, say).
+///
+/// # Panics
+/// If the server is unreachable (the message names the URL), or the DDL fails.
+#[cfg(feature = "mysql")]
+#[must_use]
+pub fn mysql_on<C: Connection<Backend = diesel::mysql::Mysql>>() -> TestDb<C> {
     let url = url_from_env("MYSQL_DATABASE_URL", DEFAULT_MYSQL_URL);
     let mut conn = establish("MySQL/MariaDB", "mysql", "MYSQL_DATABASE_URL", &url);
     let database = unique_name();

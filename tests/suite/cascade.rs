@@ -171,7 +171,7 @@ fn a_repo_delete_tombstones_its_whole_tree_with_one_stamp_and_actor() {
     code_hosting(conn, 2);
     let untouched_before = hub_state(conn);
 
-    let report = HubRepo::soft_delete_by(conn, 1, 9).unwrap();
+    let report = op!(HubRepo::soft_delete_by(conn, 1, 9)).unwrap();
 
     assert_eq!(report.outcome, Outcome::Changed);
     assert_eq!(
@@ -250,10 +250,10 @@ fn deleting_a_tombstoned_repo_again_changes_nothing_anywhere() {
     let mut db = connect();
     let conn = &mut *db;
     code_hosting(conn, 1);
-    HubRepo::soft_delete_by(conn, 1, 9).unwrap();
+    op!(HubRepo::soft_delete_by(conn, 1, 9)).unwrap();
     let before = hub_state(conn);
 
-    let again = HubRepo::soft_delete_by(conn, 1, 10).unwrap();
+    let again = op!(HubRepo::soft_delete_by(conn, 1, 10)).unwrap();
 
     assert_eq!(again.outcome, Outcome::AlreadyDeleted);
     assert_eq!(again.total_rows(), 0);
@@ -267,13 +267,13 @@ fn restore_revives_exactly_what_the_cascade_hid() {
     code_hosting(conn, 1);
     let pristine = hub_state(conn);
     // Deleted on their own before the repo: issue 12 (with its comments), and comment 111.
-    let own_issue = HubIssue::soft_delete_by(conn, 12, 5).unwrap();
-    HubIssueComment::soft_delete(conn, 111).unwrap();
+    let own_issue = op!(HubIssue::soft_delete_by(conn, 12, 5)).unwrap();
+    op!(HubIssueComment::soft_delete(conn, 111)).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(2));
-    HubRepo::soft_delete_by(conn, 1, 9).unwrap();
+    op!(HubRepo::soft_delete_by(conn, 1, 9)).unwrap();
     let webhooks_after_delete = hub_state(conn).webhooks;
 
-    let report = HubRepo::restore(conn, 1).unwrap();
+    let report = op!(HubRepo::restore(conn, 1)).unwrap();
 
     assert_eq!(report.outcome, Outcome::Changed);
     assert_eq!(report.rows_in("hub_repos"), 1);
@@ -332,11 +332,11 @@ fn two_repos_deleted_separately_are_restored_separately() {
     code_hosting(conn, 1);
     code_hosting(conn, 2);
     let pristine = hub_state(conn);
-    HubRepo::soft_delete(conn, 1).unwrap();
-    HubRepo::soft_delete(conn, 2).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
+    op!(HubRepo::soft_delete(conn, 2)).unwrap();
     let both_deleted = hub_state(conn);
 
-    HubRepo::restore(conn, 1).unwrap();
+    op!(HubRepo::restore(conn, 1)).unwrap();
 
     let state = hub_state(conn);
     let of_repo = |issues: &[HubIssue], repo: i32| {
@@ -374,17 +374,17 @@ fn a_child_under_a_tombstoned_parent_is_not_restored_alone() {
     let mut db = connect();
     let conn = &mut *db;
     code_hosting(conn, 1);
-    HubRepo::soft_delete(conn, 1).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
     let before = hub_state(conn);
 
-    let error = HubIssue::restore(conn, 11).unwrap_err();
+    let error = op!(HubIssue::restore(conn, 11)).unwrap_err();
 
     assert!(
         matches!(error, Error::ParentDeleted { table: "hub_issues", parent: "hub_repos", ref key } if key == "11"),
         "{error:?}"
     );
     assert_eq!(hub_state(conn), before, "nothing changed");
-    let flag_error = HubIssueComment::restore(conn, 111).unwrap_err();
+    let flag_error = op!(HubIssueComment::restore(conn, 111)).unwrap_err();
     assert!(
         matches!(
             flag_error,
@@ -404,10 +404,10 @@ fn restore_with_ancestors_brings_back_the_parent_chain_first() {
     code_hosting(conn, 1);
     let pristine = hub_state(conn);
     // Issue 12 deleted on its own, then the whole repo.
-    HubIssue::soft_delete(conn, 12).unwrap();
-    HubRepo::soft_delete(conn, 1).unwrap();
+    op!(HubIssue::soft_delete(conn, 12)).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
 
-    let report = HubIssueComment::restore_with_ancestors(conn, 121).unwrap();
+    let report = op!(HubIssueComment::restore_with_ancestors(conn, 121)).unwrap();
 
     assert_eq!(report.outcome, Outcome::Changed);
     assert_eq!(
@@ -431,7 +431,11 @@ fn bulk_soft_delete_cascades_from_every_selected_repo() {
     code_hosting(conn, 2);
     code_hosting(conn, 3);
 
-    let report = HubRepo::soft_delete_where(conn, hub_repos::slug.ne("repo-2")).unwrap();
+    let report = op!(HubRepo::soft_delete_where(
+        conn,
+        hub_repos::slug.ne("repo-2")
+    ))
+    .unwrap();
 
     assert_eq!(report.rows_in("hub_repos"), 2);
     assert_eq!(report.rows_in("hub_issues"), 6);
@@ -495,7 +499,7 @@ fn a_cascade_runs_the_same_statements_for_10_and_for_10_000_children() {
                 .unwrap();
         }
         let count = count_statements(conn);
-        let report = HubRepo::soft_delete(conn, 1).unwrap();
+        let report = op!(HubRepo::soft_delete(conn, 1)).unwrap();
         let statements = count.load(Ordering::SeqCst);
         no_instrumentation(conn);
         assert_eq!(
@@ -529,7 +533,7 @@ fn a_failure_part_way_leaves_every_row_as_it_was() {
     conn.batch_execute(super::FAIL_ON_REPO_TOMBSTONE).unwrap();
     let before = hub_state(conn);
 
-    let error = HubRepo::soft_delete(conn, 1).unwrap_err();
+    let error = op!(HubRepo::soft_delete(conn, 1)).unwrap_err();
 
     assert!(matches!(error, Error::Database(_)), "{error:?}");
     assert_eq!(hub_state(conn), before, "the whole cascade rolled back");
@@ -553,7 +557,7 @@ fn deleting_a_site_tombstones_the_store_it_owns_and_frees_the_subdomain() {
     let conn = &mut *db;
     hosting(conn);
 
-    let report = HostedSite::soft_delete(conn, 100).unwrap();
+    let report = op!(HostedSite::soft_delete(conn, 100)).unwrap();
 
     assert_eq!(report.rows_in("hosted_sites"), 1);
     assert_eq!(
@@ -602,7 +606,7 @@ fn deleting_a_site_tombstones_the_store_it_owns_and_frees_the_subdomain() {
         .select(Store::as_select())
         .load(conn)
         .unwrap();
-    let error = HostedSite::restore(conn, 100).unwrap_err();
+    let error = op!(HostedSite::restore(conn, 100)).unwrap_err();
     assert!(
         matches!(error, Error::UniqueConflict { table: "stores", ref constraint, .. } if constraint.contains("subdomain")),
         "{error:?}"
@@ -626,9 +630,9 @@ fn restoring_a_site_restores_its_store_and_pages() {
     let mut db = connect();
     let conn = &mut *db;
     hosting(conn);
-    HostedSite::soft_delete(conn, 100).unwrap();
+    op!(HostedSite::soft_delete(conn, 100)).unwrap();
 
-    let report = HostedSite::restore(conn, 100).unwrap();
+    let report = op!(HostedSite::restore(conn, 100)).unwrap();
 
     assert_eq!(
         (
@@ -641,8 +645,8 @@ fn restoring_a_site_restores_its_store_and_pages() {
     let live: i64 = StorePage::active().count().get_result(conn).unwrap();
     assert_eq!(live, 3);
     // The owned store cannot come back alone while its site is deleted.
-    HostedSite::soft_delete(conn, 100).unwrap();
-    let error = Store::restore(conn, 10).unwrap_err();
+    op!(HostedSite::soft_delete(conn, 100)).unwrap();
+    let error = op!(Store::restore(conn, 10)).unwrap_err();
     assert!(
         matches!(
             error,
@@ -675,7 +679,7 @@ fn a_store_two_sites_share_stays_live_until_the_last_of_them_is_deleted() {
     let live_pages =
         |conn: &mut Conn| -> i64 { StorePage::active().count().get_result(conn).unwrap() };
 
-    let first = HostedSite::soft_delete(conn, 100).unwrap();
+    let first = op!(HostedSite::soft_delete(conn, 100)).unwrap();
 
     assert_eq!(
         (
@@ -690,7 +694,7 @@ fn a_store_two_sites_share_stays_live_until_the_last_of_them_is_deleted() {
     soft_delete_core::testing::assert_cascade_tombstoned::<HostedSite, _>(conn, 100);
 
     // The last site using it takes it along, and brings it back on restore.
-    let last = HostedSite::soft_delete(conn, 101).unwrap();
+    let last = op!(HostedSite::soft_delete(conn, 101)).unwrap();
     assert_eq!(
         (last.rows_in("stores"), last.rows_in("store_pages")),
         (1, 2)
@@ -699,7 +703,7 @@ fn a_store_two_sites_share_stays_live_until_the_last_of_them_is_deleted() {
     assert_eq!(live_pages(conn), 1);
     // Restoring the first site brings the store back, as site 100 uses it again, with the
     // pages 101's delete hid below it.
-    let restored = HostedSite::restore(conn, 100).unwrap();
+    let restored = op!(HostedSite::restore(conn, 100)).unwrap();
     assert_eq!(
         (
             restored.rows_in("hosted_sites"),
@@ -710,7 +714,7 @@ fn a_store_two_sites_share_stays_live_until_the_last_of_them_is_deleted() {
     );
     assert_eq!(store_10(conn), None);
     assert_eq!(live_pages(conn), 3);
-    let restored = HostedSite::restore(conn, 101).unwrap();
+    let restored = op!(HostedSite::restore(conn, 101)).unwrap();
     assert_eq!(
         (restored.rows_in("hosted_sites"), restored.rows_in("stores")),
         (1, 0)
@@ -746,7 +750,7 @@ fn a_domain_delete_reaches_each_payment_once_whichever_path_leads_there() {
     let conn = &mut *db;
     tenants(conn);
 
-    let report = TenantDomain::soft_delete(conn, 1).unwrap();
+    let report = op!(TenantDomain::soft_delete(conn, 1)).unwrap();
 
     // Payments 100-102 are reached through domain 1 and through its users; 300 through the
     // domain only. Each is tombstoned once, with the one stamp.
@@ -775,7 +779,7 @@ fn a_domain_delete_reaches_each_payment_once_whichever_path_leads_there() {
         .unwrap();
     assert_eq!(live_users, [20]);
 
-    let restored = TenantDomain::restore(conn, 1).unwrap();
+    let restored = op!(TenantDomain::restore(conn, 1)).unwrap();
     assert_eq!(
         (
             restored.rows_in("tenant_domains"),
@@ -799,7 +803,7 @@ fn a_payment_comes_back_on_its_own_only_under_two_live_parents() {
 
     // Domain 2 goes, and with it user 20 and everything user 20 paid, domain 1's payment 300
     // included.
-    let domain = TenantDomain::soft_delete(conn, 2).unwrap();
+    let domain = op!(TenantDomain::soft_delete(conn, 2)).unwrap();
     let stamp = Some(domain.stamp);
     assert_eq!(domain.rows_in("tenant_payments"), 2);
     assert_eq!(
@@ -813,7 +817,7 @@ fn a_payment_comes_back_on_its_own_only_under_two_live_parents() {
         ]
     );
     // Its domain 1 is live, its user is not.
-    let error = TenantPayment::restore(conn, 300).unwrap_err();
+    let error = op!(TenantPayment::restore(conn, 300)).unwrap_err();
     assert!(
         matches!(
             error,
@@ -827,7 +831,7 @@ fn a_payment_comes_back_on_its_own_only_under_two_live_parents() {
     );
     assert_eq!(payments(conn)[4], (300, stamp), "nothing changed");
 
-    TenantDomain::restore(conn, 2).unwrap();
+    op!(TenantDomain::restore(conn, 2)).unwrap();
     assert!(
         payments(conn)
             .iter()
@@ -835,9 +839,9 @@ fn a_payment_comes_back_on_its_own_only_under_two_live_parents() {
     );
 
     // The other way round: its user is live, its domain 1 is not.
-    TenantPayment::soft_delete(conn, 300).unwrap();
-    TenantDomain::soft_delete(conn, 1).unwrap();
-    let error = TenantPayment::restore(conn, 300).unwrap_err();
+    op!(TenantPayment::soft_delete(conn, 300)).unwrap();
+    op!(TenantDomain::soft_delete(conn, 1)).unwrap();
+    let error = op!(TenantPayment::restore(conn, 300)).unwrap_err();
     assert!(
         matches!(
             error,
@@ -848,12 +852,12 @@ fn a_payment_comes_back_on_its_own_only_under_two_live_parents() {
         ),
         "{error:?}"
     );
-    TenantDomain::restore(conn, 1).unwrap();
+    op!(TenantDomain::restore(conn, 1)).unwrap();
     assert!(
         payments(conn)[4].1.is_some(),
         "300 was deleted on its own before its domain, and stays deleted"
     );
-    TenantPayment::restore(conn, 300).unwrap();
+    op!(TenantPayment::restore(conn, 300)).unwrap();
     assert!(
         payments(conn)
             .iter()
@@ -872,11 +876,11 @@ fn a_guest_payment_without_an_end_user_comes_back_with_its_domain() {
     .unwrap();
     // Another operation has an end user tombstoned: the restore below must not mistake the
     // guest payment's missing end user for that one.
-    TenantEndUser::soft_delete(conn, 20).unwrap();
-    let domain = TenantDomain::soft_delete(conn, 1).unwrap();
+    op!(TenantEndUser::soft_delete(conn, 20)).unwrap();
+    let domain = op!(TenantDomain::soft_delete(conn, 1)).unwrap();
     assert_eq!(domain.rows_in("tenant_payments"), 4);
 
-    let restored = TenantDomain::restore(conn, 1).unwrap();
+    let restored = op!(TenantDomain::restore(conn, 1)).unwrap();
 
     assert_eq!(restored.rows_in("tenant_payments"), 4);
     let guest: Option<NaiveDateTime> = tenant_payments::table
@@ -894,11 +898,11 @@ fn restoring_one_parent_leaves_hidden_a_payment_its_other_deleted_parent_holds()
     tenants(conn);
     // User 20 goes first, with payments 200 and 300; then domain 1 goes, which payment 300
     // also hangs off (already tombstoned, it keeps user 20's stamp).
-    let user = TenantEndUser::soft_delete(conn, 20).unwrap();
-    let domain = TenantDomain::soft_delete(conn, 1).unwrap();
+    let user = op!(TenantEndUser::soft_delete(conn, 20)).unwrap();
+    let domain = op!(TenantDomain::soft_delete(conn, 1)).unwrap();
     assert_eq!(domain.rows_in("tenant_payments"), 3);
 
-    let restored = TenantEndUser::restore(conn, 20).unwrap();
+    let restored = op!(TenantEndUser::restore(conn, 20)).unwrap();
 
     // Payment 300 would be live under a deleted domain: it stays hidden, stamp and all.
     assert_eq!(restored.rows_in("tenant_payments"), 1);
@@ -922,9 +926,9 @@ fn restoring_one_parent_leaves_hidden_a_payment_its_other_deleted_parent_holds()
     assert_eq!(leaked, 0, "no live payment under a tombstoned domain");
 
     // Domain 1 brings back what it hid; payment 300 then comes back with its own restore.
-    TenantDomain::restore(conn, 1).unwrap();
+    op!(TenantDomain::restore(conn, 1)).unwrap();
     assert_eq!(payments(conn)[4], (300, Some(user.stamp)));
-    TenantPayment::restore(conn, 300).unwrap();
+    op!(TenantPayment::restore(conn, 300)).unwrap();
     assert!(
         payments(conn)
             .iter()
@@ -944,12 +948,12 @@ fn a_reply_whose_author_is_deleted_stays_hidden_when_its_thread_comes_back() {
              (1, 1, 10, NULL), (2, 1, 20, 1), (3, 1, 10, 2)",
     )
     .unwrap();
-    let thread = TenantNote::soft_delete(conn, 1).unwrap();
+    let thread = op!(TenantNote::soft_delete(conn, 1)).unwrap();
     assert_eq!(thread.rows_in("tenant_notes"), 3);
     // Then domain 2 goes, and with it user 20 (reply 2 is already tombstoned).
-    TenantDomain::soft_delete(conn, 2).unwrap();
+    op!(TenantDomain::soft_delete(conn, 2)).unwrap();
 
-    let restored = TenantNote::restore(conn, 1).unwrap();
+    let restored = op!(TenantNote::restore(conn, 1)).unwrap();
 
     // Reply 2 would be live under a deleted author; it stays hidden, and reply 3 below it.
     assert_eq!(restored.rows_in("tenant_notes"), 1);
@@ -962,8 +966,8 @@ fn a_reply_whose_author_is_deleted_stays_hidden_when_its_thread_comes_back() {
     assert_eq!(notes, [(1, None), (2, hidden), (3, hidden)]);
 
     // With its author back, reply 2 returns with its own restore, and reply 3 with it.
-    TenantDomain::restore(conn, 2).unwrap();
-    let reply = TenantNote::restore(conn, 2).unwrap();
+    op!(TenantDomain::restore(conn, 2)).unwrap();
+    let reply = op!(TenantNote::restore(conn, 2)).unwrap();
     assert_eq!(reply.rows_in("tenant_notes"), 2);
 }
 
@@ -978,11 +982,11 @@ fn an_owned_profile_stays_hidden_while_its_other_parent_is_deleted() {
          UPDATE tenant_end_users SET profile_id = 5 WHERE id = 10;",
     )
     .unwrap();
-    let user = TenantEndUser::soft_delete(conn, 10).unwrap();
+    let user = op!(TenantEndUser::soft_delete(conn, 10)).unwrap();
     assert_eq!(user.rows_in("tenant_profiles"), 1);
-    TenantDomain::soft_delete(conn, 2).unwrap();
+    op!(TenantDomain::soft_delete(conn, 2)).unwrap();
 
-    let restored = TenantEndUser::restore(conn, 10).unwrap();
+    let restored = op!(TenantEndUser::restore(conn, 10)).unwrap();
 
     // Domain 2 still hides it: it keeps the user's stamp, and comes back with its own restore.
     assert_eq!(restored.rows_in("tenant_profiles"), 0);
@@ -992,9 +996,9 @@ fn an_owned_profile_stays_hidden_while_its_other_parent_is_deleted() {
         .first(conn)
         .unwrap();
     assert_eq!(profile, Some(user.stamp));
-    TenantDomain::restore(conn, 2).unwrap();
+    op!(TenantDomain::restore(conn, 2)).unwrap();
     assert_eq!(
-        TenantProfile::restore(conn, 5)
+        op!(TenantProfile::restore(conn, 5))
             .unwrap()
             .rows_in("tenant_profiles"),
         1
@@ -1006,10 +1010,10 @@ fn a_store_deleted_on_its_own_stays_deleted_when_a_site_using_it_returns() {
     let mut db = connect();
     let conn = &mut *db;
     hosting(conn);
-    Store::soft_delete(conn, 10).unwrap();
-    HostedSite::soft_delete(conn, 100).unwrap();
+    op!(Store::soft_delete(conn, 10)).unwrap();
+    op!(HostedSite::soft_delete(conn, 100)).unwrap();
 
-    let restored = HostedSite::restore(conn, 100).unwrap();
+    let restored = op!(HostedSite::restore(conn, 100)).unwrap();
 
     // Its stamp is no site's: no site's delete took it along.
     assert_eq!(restored.rows_in("stores"), 0);
@@ -1031,10 +1035,10 @@ fn restoring_a_site_brings_back_a_store_another_deleted_site_also_held() {
     )
     .unwrap();
     // Site 101 goes while 100 still uses the store; then 100 goes, taking the store along.
-    HostedSite::soft_delete(conn, 101).unwrap();
-    HostedSite::soft_delete(conn, 100).unwrap();
+    op!(HostedSite::soft_delete(conn, 101)).unwrap();
+    op!(HostedSite::soft_delete(conn, 100)).unwrap();
 
-    let restored = HostedSite::restore(conn, 100).unwrap();
+    let restored = op!(HostedSite::restore(conn, 100)).unwrap();
 
     // Site 100 uses the store again, whatever became of site 101.
     assert_eq!(
@@ -1075,7 +1079,7 @@ fn a_route_delete_reaches_everything_but_the_notification_log() {
         .load(conn)
         .unwrap();
 
-    let report = Route::soft_delete(conn, 1).unwrap();
+    let report = op!(Route::soft_delete(conn, 1)).unwrap();
 
     assert_eq!(report.rows_in("route_segments"), 3);
     assert_eq!(report.rows_in("schedules"), 1);
@@ -1098,7 +1102,7 @@ fn a_route_delete_reaches_everything_but_the_notification_log() {
         .unwrap();
     assert_eq!(live_prefs, [21]);
 
-    let restored = Route::restore(conn, 1).unwrap();
+    let restored = op!(Route::restore(conn, 1)).unwrap();
     assert_eq!(restored.rows_in("route_segments"), 3);
     assert_eq!(restored.rows_in("notification_preferences"), 2);
     let index: i64 = station_index::table.count().get_result(conn).unwrap();
@@ -1114,7 +1118,7 @@ fn renumbering_segments_reuses_a_sequence_a_tombstone_holds() {
     let conn = &mut *db;
     commute(conn);
 
-    RouteSegment::soft_delete(conn, 12).unwrap();
+    op!(RouteSegment::soft_delete(conn, 12)).unwrap();
     conn.batch_execute(
         "UPDATE route_segments SET sequence = 2 WHERE id = 13;
          INSERT INTO route_segments (id, route_id, station_id, sequence) VALUES (14, 1, 1, 3);",
@@ -1143,7 +1147,7 @@ fn a_station_with_live_segments_cannot_be_deleted() {
     let conn = &mut *db;
     commute(conn);
 
-    let error = Station::soft_delete(conn, 2).unwrap_err();
+    let error = op!(Station::soft_delete(conn, 2)).unwrap_err();
 
     assert!(
         matches!(error, Error::Restricted { table: "stations", ref child, rows: 2 } if child == "route_segments"),
@@ -1156,9 +1160,9 @@ fn a_station_with_live_segments_cannot_be_deleted() {
     );
 
     // Tombstoned segments do not count.
-    RouteSegment::soft_delete(conn, 12).unwrap();
-    RouteSegment::soft_delete(conn, 21).unwrap();
-    let report = Station::soft_delete(conn, 2).unwrap();
+    op!(RouteSegment::soft_delete(conn, 12)).unwrap();
+    op!(RouteSegment::soft_delete(conn, 21)).unwrap();
+    let report = op!(Station::soft_delete(conn, 2)).unwrap();
     assert_eq!(report.rows_in("stations"), 1);
 }
 
@@ -1187,9 +1191,9 @@ fn a_self_edge_cascades_through_the_whole_subtree_and_restores_it_exactly() {
     let mut db = connect();
     let conn = &mut *db;
     thread(conn);
-    let own = Comment::soft_delete(conn, 5).unwrap();
+    let own = op!(Comment::soft_delete(conn, 5)).unwrap();
 
-    let report = Comment::soft_delete(conn, 1).unwrap();
+    let report = op!(Comment::soft_delete(conn, 1)).unwrap();
 
     assert_eq!(
         report.rows_in("comments"),
@@ -1208,7 +1212,7 @@ fn a_self_edge_cascades_through_the_whole_subtree_and_restores_it_exactly() {
         .unwrap();
     assert_eq!(reactions, [70]);
 
-    let restored = Comment::restore(conn, 1).unwrap();
+    let restored = op!(Comment::restore(conn, 1)).unwrap();
 
     assert_eq!(restored.rows_in("comments"), 5);
     assert_eq!(live_comments(conn), [1, 2, 3, 4, 6, 7]);
@@ -1233,9 +1237,9 @@ fn a_reply_under_a_deleted_comment_restores_only_with_its_ancestors() {
     let mut db = connect();
     let conn = &mut *db;
     thread(conn);
-    Comment::soft_delete(conn, 2).unwrap();
+    op!(Comment::soft_delete(conn, 2)).unwrap();
 
-    let error = Comment::restore(conn, 4).unwrap_err();
+    let error = op!(Comment::restore(conn, 4)).unwrap_err();
     assert!(
         matches!(
             error,
@@ -1248,7 +1252,7 @@ fn a_reply_under_a_deleted_comment_restores_only_with_its_ancestors() {
         "{error:?}"
     );
 
-    let report = Comment::restore_with_ancestors(conn, 6).unwrap();
+    let report = op!(Comment::restore_with_ancestors(conn, 6)).unwrap();
     assert_eq!(report.rows_in("comments"), 3);
     assert_eq!(live_comments(conn), [1, 2, 3, 4, 5, 6, 7]);
 }
@@ -1312,16 +1316,16 @@ fn a_cycle_in_a_tree_is_cascaded_once_and_reported() {
     )
     .unwrap();
 
-    let report = Comment::soft_delete(conn, 1).unwrap();
+    let report = op!(Comment::soft_delete(conn, 1)).unwrap();
 
     assert_eq!(report.outcome, Outcome::Changed);
     assert_eq!(report.rows_in("comments"), 2);
     assert_eq!(live_comments(conn), Vec::<i32>::new());
     // 1 hangs off 2, its own descendant: it cannot come back alone, and climbing its ancestors
     // meets it again. Both say so and change nothing.
-    let alone = Comment::restore(conn, 1).unwrap_err();
+    let alone = op!(Comment::restore(conn, 1)).unwrap_err();
     assert!(matches!(alone, Error::ParentDeleted { .. }), "{alone:?}");
-    let climbing = Comment::restore_with_ancestors(conn, 1).unwrap_err();
+    let climbing = op!(Comment::restore_with_ancestors(conn, 1)).unwrap_err();
     assert!(
         matches!(
             climbing,

@@ -84,7 +84,7 @@ fn two_connections_deleting_one_repo_tombstone_it_once_with_one_stamp() {
                     let start = &start;
                     scope.spawn(move || {
                         start.wait();
-                        HubRepo::soft_delete_by(&mut conn, repo, actor)
+                        op!(HubRepo::soft_delete_by(&mut conn, repo, actor))
                             .map(|report| (actor, report))
                     })
                 })
@@ -143,7 +143,7 @@ fn a_child_inserted_while_its_repo_is_deleted_never_stays_live() {
                 start.wait();
                 std::thread::sleep(Duration::from_millis(writer_delay));
                 writer_conn.transaction::<_, Error, _>(|conn| {
-                    HubRepo::lock_live(conn, repo)?;
+                    op!(HubRepo::lock_live(conn, repo))?;
                     // Give the delete time to queue up behind the lock.
                     std::thread::sleep(Duration::from_millis(50));
                     diesel::insert_into(hub_issues::table)
@@ -159,7 +159,7 @@ fn a_child_inserted_while_its_repo_is_deleted_never_stays_live() {
             let deleter = scope.spawn(move || {
                 start.wait();
                 std::thread::sleep(Duration::from_millis(delete_delay));
-                HubRepo::soft_delete(&mut deleter_conn, repo)
+                op!(HubRepo::soft_delete(&mut deleter_conn, repo))
             });
             (writer.join().unwrap(), deleter.join().unwrap())
         });
@@ -199,9 +199,9 @@ fn a_delete_racing_a_restore_ends_in_one_state_never_a_mix() {
     for round in 1..=ROUNDS {
         let repo = round;
         repo_tree(&mut db, repo);
-        HubRepo::soft_delete(&mut *db, repo).unwrap();
+        op!(HubRepo::soft_delete(&mut *db, repo)).unwrap();
         // Live again, then delete and restore race.
-        HubRepo::restore(&mut *db, repo).unwrap();
+        op!(HubRepo::restore(&mut *db, repo)).unwrap();
         let start = Barrier::new(2);
         let (deleted, restored) = std::thread::scope(|scope| {
             let mut a = racer(&db);
@@ -209,11 +209,11 @@ fn a_delete_racing_a_restore_ends_in_one_state_never_a_mix() {
             let start = &start;
             let deleter = scope.spawn(move || {
                 start.wait();
-                HubRepo::soft_delete(&mut a, repo)
+                op!(HubRepo::soft_delete(&mut a, repo))
             });
             let restorer = scope.spawn(move || {
                 start.wait();
-                HubRepo::restore(&mut b, repo)
+                op!(HubRepo::restore(&mut b, repo))
             });
             (deleter.join().unwrap(), restorer.join().unwrap())
         });
@@ -248,7 +248,7 @@ fn a_purge_and_a_restore_of_one_tree_wait_for_each_other() {
     for round in 1..=2 * ROUNDS {
         let repo = round;
         repo_tree(&mut db, repo);
-        HubRepo::soft_delete(&mut *db, repo).unwrap();
+        op!(HubRepo::soft_delete(&mut *db, repo)).unwrap();
         // Odd rounds: the purge holds the repo's lock when the restore starts; even rounds, the
         // other way round. A hook of the first says when it holds the lock; the second then
         // waits on it for real.
@@ -334,11 +334,11 @@ fn a_deadlock_is_reported_as_a_retryable_conflict_and_rolls_back() {
                         // Reach the barrier even if the first delete fails (on MySQL a small
                         // table is scanned and locked whole, so the second racer may already
                         // wait here), or the other racer would wait for it forever.
-                        let first = HubRepo::soft_delete(conn, first);
+                        let first = op!(HubRepo::soft_delete(conn, first));
                         start.wait();
                         first?;
                         std::thread::sleep(Duration::from_millis(100));
-                        HubRepo::soft_delete(conn, second)?;
+                        op!(HubRepo::soft_delete(conn, second))?;
                         Ok(())
                     })
                 })
@@ -393,7 +393,7 @@ fn a_connection_killed_mid_cascade_leaves_every_row_as_it_was() {
     .get_result(&mut victim)
     .unwrap();
     let outcome = std::thread::scope(|scope| {
-        let cascade = scope.spawn(move || HubRepo::soft_delete(&mut victim, 1));
+        let cascade = scope.spawn(move || op!(HubRepo::soft_delete(&mut victim, 1)));
         // Let the cascade reach the locked row, then end its connection.
         std::thread::sleep(Duration::from_millis(300));
         let mut killer = racer(&db);
@@ -426,8 +426,8 @@ fn lock_live_sees_a_delete_committed_after_the_transaction_began() {
     let refused = writer.transaction::<_, Error, _>(|conn| {
         // A read first: on MySQL this fixes the transaction's snapshot before the delete.
         let _: i64 = hub_repos::table.count().get_result(conn)?;
-        HubRepo::soft_delete(&mut other, 1)?;
-        HubRepo::lock_live(conn, 1)
+        op!(HubRepo::soft_delete(&mut other, 1))?;
+        op!(HubRepo::lock_live(conn, 1))
     });
 
     assert!(
@@ -446,7 +446,7 @@ fn lock_live_sees_a_delete_committed_after_the_transaction_began() {
 fn a_child_restored_while_its_parent_is_deleted_never_stays_live() {
     let mut db = connect();
     repo_tree(&mut db, 1);
-    HubIssue::soft_delete(&mut *db, 11).unwrap();
+    op!(HubIssue::soft_delete(&mut *db, 11)).unwrap();
     let start = Barrier::new(2);
     let restored = std::thread::scope(|scope| {
         let mut deleter = racer(&db);
@@ -455,7 +455,7 @@ fn a_child_restored_while_its_parent_is_deleted_never_stays_live() {
         scope.spawn(move || {
             deleter
                 .transaction::<_, Error, _>(|conn| {
-                    HubRepo::soft_delete(conn, 1)?;
+                    op!(HubRepo::soft_delete(conn, 1))?;
                     start.wait();
                     // Hold the delete open while the restore runs.
                     std::thread::sleep(Duration::from_millis(300));
@@ -465,7 +465,7 @@ fn a_child_restored_while_its_parent_is_deleted_never_stays_live() {
         });
         let restore = scope.spawn(move || {
             start.wait();
-            HubIssue::restore(&mut restorer, 11)
+            op!(HubIssue::restore(&mut restorer, 11))
         });
         restore.join().unwrap()
     });

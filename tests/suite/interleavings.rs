@@ -25,6 +25,10 @@ use chrono::NaiveDateTime;
 use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
 use diesel::prelude::*;
 use soft_delete_core::purge::Purge;
+#[allow(
+    unused_imports,
+    reason = "the blocking suite calls its methods; the async one goes through `op!`"
+)]
 use soft_delete_core::{Error, Report, SoftDelete};
 
 use super::cascade_schema::*;
@@ -270,15 +274,15 @@ const REPO: Shape = Shape {
     name: "repo -> issues -> flag comments",
     build: build_repo,
     read: read_repo,
-    delete: |conn, base| HubRepo::soft_delete_by(conn, base, 7).map(Some),
-    restore: |conn, base| HubRepo::restore(conn, base).map(Some),
-    purge: |conn, _| HubRepo::purge(conn, Purge::any_age()).map(Some),
-    hard_delete: |conn, base| HubRepo::hard_delete(conn, base).map(Some),
-    delete_child: |conn, base| HubIssue::soft_delete(conn, base + 1).map(Some),
-    restore_child: |conn, base| HubIssue::restore(conn, base + 1).map(Some),
+    delete: |conn, base| op!(HubRepo::soft_delete_by(conn, base, 7)).map(Some),
+    restore: |conn, base| op!(HubRepo::restore(conn, base)).map(Some),
+    purge: |conn, _| op!(HubRepo::purge(conn, Purge::any_age())).map(Some),
+    hard_delete: |conn, base| op!(HubRepo::hard_delete(conn, base)).map(Some),
+    delete_child: |conn, base| op!(HubIssue::soft_delete(conn, base + 1)).map(Some),
+    restore_child: |conn, base| op!(HubIssue::restore(conn, base + 1)).map(Some),
     attach_child: |conn, base| {
         conn.transaction(|conn| {
-            HubRepo::lock_live(conn, base)?;
+            op!(HubRepo::lock_live(conn, base))?;
             diesel::insert_into(hub_issues::table)
                 .values((
                     hub_issues::id.eq(base + 9),
@@ -341,15 +345,15 @@ const THREAD: Shape = Shape {
     name: "comment -> replies (tree) -> reactions",
     build: build_thread,
     read: read_thread,
-    delete: |conn, base| Comment::soft_delete(conn, base).map(Some),
-    restore: |conn, base| Comment::restore(conn, base).map(Some),
-    purge: |conn, _| Comment::purge(conn, Purge::any_age()).map(Some),
-    hard_delete: |conn, base| Comment::hard_delete(conn, base).map(Some),
-    delete_child: |conn, base| Comment::soft_delete(conn, base + 1).map(Some),
-    restore_child: |conn, base| Comment::restore(conn, base + 1).map(Some),
+    delete: |conn, base| op!(Comment::soft_delete(conn, base)).map(Some),
+    restore: |conn, base| op!(Comment::restore(conn, base)).map(Some),
+    purge: |conn, _| op!(Comment::purge(conn, Purge::any_age())).map(Some),
+    hard_delete: |conn, base| op!(Comment::hard_delete(conn, base)).map(Some),
+    delete_child: |conn, base| op!(Comment::soft_delete(conn, base + 1)).map(Some),
+    restore_child: |conn, base| op!(Comment::restore(conn, base + 1)).map(Some),
     attach_child: |conn, base| {
         conn.transaction(|conn| {
-            Comment::lock_live(conn, base)?;
+            op!(Comment::lock_live(conn, base))?;
             diesel::insert_into(comments::table)
                 .values((
                     comments::id.eq(base + 9),
@@ -433,16 +437,16 @@ const SITE: Shape = Shape {
     name: "site -> owned store -> pages",
     build: build_site,
     read: read_site,
-    delete: |conn, base| HostedSite::soft_delete(conn, base).map(Some),
-    restore: |conn, base| HostedSite::restore(conn, base).map(Some),
+    delete: |conn, base| op!(HostedSite::soft_delete(conn, base)).map(Some),
+    restore: |conn, base| op!(HostedSite::restore(conn, base)).map(Some),
     // The site alone: its store, tombstoned with it, is its own model's to purge, later.
-    purge: |conn, _| HostedSite::purge(conn, Purge::any_age()).map(Some),
-    hard_delete: |conn, base| HostedSite::hard_delete(conn, base).map(Some),
-    delete_child: |conn, base| StorePage::soft_delete(conn, base + 1).map(Some),
-    restore_child: |conn, base| StorePage::restore(conn, base + 1).map(Some),
+    purge: |conn, _| op!(HostedSite::purge(conn, Purge::any_age())).map(Some),
+    hard_delete: |conn, base| op!(HostedSite::hard_delete(conn, base)).map(Some),
+    delete_child: |conn, base| op!(StorePage::soft_delete(conn, base + 1)).map(Some),
+    restore_child: |conn, base| op!(StorePage::restore(conn, base + 1)).map(Some),
     attach_child: |conn, base| {
         conn.transaction(|conn| {
-            Store::lock_live(conn, base)?;
+            op!(Store::lock_live(conn, base))?;
             diesel::insert_into(store_pages::table)
                 .values((
                     store_pages::id.eq(base + 9),

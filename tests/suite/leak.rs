@@ -116,7 +116,7 @@ fn belonging_to_loads_tombstoned_children_unless_filtered() {
     let mut db = connect();
     let conn = &mut *db;
     seed(conn);
-    HubIssue::soft_delete(conn, 12).unwrap();
+    op!(HubIssue::soft_delete(conn, 12)).unwrap();
     let repos: Vec<HubRepo> = HubRepo::active()
         .select(HubRepo::as_select())
         .load(conn)
@@ -317,30 +317,38 @@ fn the_crates_own_operations_never_leak() {
     super::cascade::code_hosting(conn, 3);
     let leaks = watch(conn);
 
-    HubRepo::soft_delete(conn, 1).unwrap();
-    HubRepo::soft_delete(conn, 1).unwrap(); // already deleted: looks the row up by key
-    assert!(HubRepo::soft_delete(conn, 404).unwrap_err().is_not_found());
-    HubRepo::restore(conn, 1).unwrap();
-    HubRepo::restore(conn, 1).unwrap(); // already live
-    HubRepo::soft_delete_by(conn, 2, 7).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap(); // already deleted: looks the row up by key
+    assert!(
+        op!(HubRepo::soft_delete(conn, 404))
+            .unwrap_err()
+            .is_not_found()
+    );
+    op!(HubRepo::restore(conn, 1)).unwrap();
+    op!(HubRepo::restore(conn, 1)).unwrap(); // already live
+    op!(HubRepo::soft_delete_by(conn, 2, 7)).unwrap();
     assert!(matches!(
-        HubIssue::restore(conn, 21),
+        op!(HubIssue::restore(conn, 21)),
         Err(soft_delete_core::Error::ParentDeleted { .. })
     ));
-    HubIssue::restore_with_ancestors(conn, 21).unwrap();
-    HubIssue::soft_delete(conn, 11).unwrap();
-    HubIssue::restore(conn, 11).unwrap();
+    op!(HubIssue::restore_with_ancestors(conn, 21)).unwrap();
+    op!(HubIssue::soft_delete(conn, 11)).unwrap();
+    op!(HubIssue::restore(conn, 11)).unwrap();
     // A flag tombstone restored by key: its stamp comes from the ledger.
-    HubIssueComment::soft_delete(conn, 121).unwrap();
-    HubIssueComment::restore(conn, 121).unwrap();
-    HubProposal::soft_delete(conn, 31).unwrap();
-    HubRepo::soft_delete_where(conn, hub_repos::slug.like("repo-3")).unwrap();
-    HubRepo::restore_with_ancestors(conn, 3).unwrap();
-    conn.transaction(|conn| HubRepo::lock_live(conn, 1))
+    op!(HubIssueComment::soft_delete(conn, 121)).unwrap();
+    op!(HubIssueComment::restore(conn, 121)).unwrap();
+    op!(HubProposal::soft_delete(conn, 31)).unwrap();
+    op!(HubRepo::soft_delete_where(
+        conn,
+        hub_repos::slug.like("repo-3")
+    ))
+    .unwrap();
+    op!(HubRepo::restore_with_ancestors(conn, 3)).unwrap();
+    conn.transaction(|conn| op!(HubRepo::lock_live(conn, 1)))
         .unwrap();
     let refused = conn.transaction(|conn| {
-        HubRepo::soft_delete(conn, 2)?;
-        HubRepo::lock_live(conn, 2)
+        op!(HubRepo::soft_delete(conn, 2))?;
+        op!(HubRepo::lock_live(conn, 2))
     });
     assert!(matches!(
         refused,
@@ -359,13 +367,25 @@ fn purge_and_hard_delete_never_leak() {
     super::cascade::code_hosting(conn, 3);
     let leaks = watch(conn);
 
-    HubRepo::soft_delete(conn, 1).unwrap();
-    HubIssue::soft_delete(conn, 21).unwrap();
-    let purged = HubRepo::purge(conn, soft_delete_core::purge::Purge::any_age()).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
+    op!(HubIssue::soft_delete(conn, 21)).unwrap();
+    let purged = op!(HubRepo::purge(
+        conn,
+        soft_delete_core::purge::Purge::any_age()
+    ))
+    .unwrap();
     assert_eq!(purged.rows_in("hub_repos"), 1);
-    HubIssue::purge(conn, soft_delete_core::purge::Purge::any_age()).unwrap();
-    HubRepo::hard_delete(conn, 3).unwrap();
-    assert!(HubRepo::hard_delete(conn, 3).unwrap_err().is_not_found());
+    op!(HubIssue::purge(
+        conn,
+        soft_delete_core::purge::Purge::any_age()
+    ))
+    .unwrap();
+    op!(HubRepo::hard_delete(conn, 3)).unwrap();
+    assert!(
+        op!(HubRepo::hard_delete(conn, 3))
+            .unwrap_err()
+            .is_not_found()
+    );
 
     leaks.assert_none();
 }
@@ -385,12 +405,20 @@ fn an_owned_records_statements_never_leak() {
     let leaks = detector.leaks();
     conn.set_instrumentation(detector);
 
-    HostedSite::soft_delete(conn, 100).unwrap();
-    HostedSite::soft_delete(conn, 101).unwrap();
-    HostedSite::restore(conn, 101).unwrap();
-    HostedSite::hard_delete(conn, 200).unwrap();
-    HostedSite::purge(conn, soft_delete_core::purge::Purge::any_age()).unwrap();
-    Store::purge(conn, soft_delete_core::purge::Purge::any_age()).unwrap();
+    op!(HostedSite::soft_delete(conn, 100)).unwrap();
+    op!(HostedSite::soft_delete(conn, 101)).unwrap();
+    op!(HostedSite::restore(conn, 101)).unwrap();
+    op!(HostedSite::hard_delete(conn, 200)).unwrap();
+    op!(HostedSite::purge(
+        conn,
+        soft_delete_core::purge::Purge::any_age()
+    ))
+    .unwrap();
+    op!(Store::purge(
+        conn,
+        soft_delete_core::purge::Purge::any_age()
+    ))
+    .unwrap();
 
     leaks.assert_none();
 }

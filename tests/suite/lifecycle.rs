@@ -101,8 +101,8 @@ fn purge_deletes_old_tombstones_with_their_subtrees_and_nothing_else() {
     for repo in 1..=3 {
         code_hosting(conn, repo);
     }
-    HubRepo::soft_delete(conn, 1).unwrap();
-    HubRepo::soft_delete(conn, 3).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
+    op!(HubRepo::soft_delete(conn, 3)).unwrap();
     // Repo 1 was deleted long ago, repo 3 just now.
     diesel::update(hub_repos::table.find(1))
         .set(hub_repos::deleted_at.eq(Some(day(2020, 1, 1))))
@@ -110,7 +110,7 @@ fn purge_deletes_old_tombstones_with_their_subtrees_and_nothing_else() {
         .unwrap();
     assert_eq!(rows(conn), [3, 9, 18, 3, 6, 1, 16]);
 
-    let report = HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1))).unwrap();
+    let report = op!(HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1)))).unwrap();
 
     assert_eq!(report.operation, Operation::Purge);
     assert_eq!(report.outcome, Outcome::Changed);
@@ -140,7 +140,7 @@ fn purge_deletes_old_tombstones_with_their_subtrees_and_nothing_else() {
         1
     );
 
-    let again = HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1))).unwrap();
+    let again = op!(HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1)))).unwrap();
     assert_eq!(again.outcome, Outcome::NothingMatched);
     assert_eq!(rows(conn), [2, 6, 12, 2, 4, 1, 8]);
 }
@@ -150,17 +150,17 @@ fn a_child_tombstoned_on_its_own_is_purged_through_its_own_model() {
     let mut db = connect();
     let conn = &mut *db;
     code_hosting(conn, 2);
-    HubIssue::soft_delete(conn, 21).unwrap();
+    op!(HubIssue::soft_delete(conn, 21)).unwrap();
     diesel::update(hub_issues::table.find(21))
         .set(hub_issues::deleted_at.eq(Some(day(2020, 1, 1))))
         .execute(conn)
         .unwrap();
 
-    let repos = HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1))).unwrap();
+    let repos = op!(HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1)))).unwrap();
     assert_eq!(repos.outcome, Outcome::NothingMatched);
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 2]);
 
-    let issues = HubIssue::purge(conn, Purge::older_than(day(2021, 1, 1))).unwrap();
+    let issues = op!(HubIssue::purge(conn, Purge::older_than(day(2021, 1, 1)))).unwrap();
     assert_eq!(issues.rows_in("hub_issues"), 1);
     assert_eq!(issues.rows_in("hub_issue_comments"), 2);
     assert_eq!(issue_ids(conn), [22, 23]);
@@ -173,11 +173,11 @@ fn purge_runs_in_batches_and_reports_each_one() {
     let conn = &mut *db;
     for repo in 1..=5 {
         code_hosting(conn, repo);
-        HubRepo::soft_delete(conn, repo).unwrap();
+        op!(HubRepo::soft_delete(conn, repo)).unwrap();
     }
     let mut seen = Vec::new();
 
-    let report = HubRepo::purge(
+    let report = op!(HubRepo::purge(
         conn,
         Purge::any_age().batch_size(2).on_progress(|progress| {
             seen.push((
@@ -186,7 +186,7 @@ fn purge_runs_in_batches_and_reports_each_one() {
                 progress.total_rows,
             ));
         }),
-    )
+    ))
     .unwrap();
 
     // Each repo brings 13 rows with it: itself, 3 issues, 6 comments, a proposal, 2 comments.
@@ -202,7 +202,7 @@ fn purge_never_removes_a_live_row() {
     let mut db = connect();
     let conn = &mut *db;
     code_hosting(conn, 1);
-    HubRepo::soft_delete(conn, 1).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
     // A live issue under the tombstoned repo, written past the crate.
     diesel::insert_into(hub_issues::table)
         .values((
@@ -214,7 +214,7 @@ fn purge_never_removes_a_live_row() {
         .unwrap();
     let before = rows(conn);
 
-    let refused = HubRepo::purge(conn, Purge::any_age()).unwrap_err();
+    let refused = op!(HubRepo::purge(conn, Purge::any_age())).unwrap_err();
 
     match refused {
         Error::Referenced {
@@ -239,7 +239,7 @@ fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
     conn.batch_execute(REPO_AUDIT).unwrap();
     for repo in [1, 3] {
         code_hosting(conn, repo);
-        HubRepo::soft_delete(conn, repo).unwrap();
+        op!(HubRepo::soft_delete(conn, repo)).unwrap();
     }
     conn.batch_execute("INSERT INTO repo_audit (id, repo_id) VALUES (1, 3)")
         .unwrap();
@@ -252,7 +252,7 @@ fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
     conn.set_instrumentation(detector);
 
     // One batch holds both repos: it deletes nothing.
-    let refused = HubRepo::purge(conn, Purge::any_age().batch_size(10)).unwrap_err();
+    let refused = op!(HubRepo::purge(conn, Purge::any_age().batch_size(10))).unwrap_err();
     leaks.assert_none();
     match &refused {
         Error::Referenced {
@@ -278,7 +278,7 @@ fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
     drop(leaks.take()); // this test's own counts read every row
 
     // One repo per batch: the first batch commits, the second is refused.
-    let refused = HubRepo::purge(conn, Purge::any_age().batch_size(1)).unwrap_err();
+    let refused = op!(HubRepo::purge(conn, Purge::any_age().batch_size(1))).unwrap_err();
     leaks.assert_none();
     assert!(matches!(refused, Error::Referenced { .. }), "{refused:?}");
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 0, 8]);
@@ -290,9 +290,9 @@ fn purging_a_tree_takes_the_whole_tombstoned_subtree() {
     let mut db = connect();
     let conn = &mut *db;
     thread(conn);
-    Comment::soft_delete(conn, 1).unwrap();
+    op!(Comment::soft_delete(conn, 1)).unwrap();
 
-    let report = Comment::purge(conn, Purge::any_age()).unwrap();
+    let report = op!(Comment::purge(conn, Purge::any_age())).unwrap();
 
     assert_eq!(report.rows_in("comments"), 6);
     assert_eq!(report.rows_in("comment_reactions"), 1);
@@ -311,9 +311,9 @@ fn a_batch_holding_a_row_and_its_grandchild_but_not_the_row_between_is_purged() 
          INSERT INTO comment_reactions (id, comment_id, emoji) VALUES (100, 10, 'tada'), (20, 2, 'eyes');",
     )
     .unwrap();
-    Comment::soft_delete(conn, 1).unwrap();
+    op!(Comment::soft_delete(conn, 1)).unwrap();
 
-    let report = Comment::purge(conn, Purge::any_age().batch_size(2)).unwrap();
+    let report = op!(Comment::purge(conn, Purge::any_age().batch_size(2))).unwrap();
 
     assert_eq!(report.rows_in("comments"), 3);
     assert_eq!(report.rows_in("comment_reactions"), 2);
@@ -327,7 +327,7 @@ fn an_owned_record_outlives_its_owner_until_the_owner_is_purged() {
     let conn = &mut *db;
     hosting(conn);
     // Site 100 owns store 10 (`hosted_sites.store_id`): deleting the site tombstones both.
-    HostedSite::soft_delete(conn, 100).unwrap();
+    op!(HostedSite::soft_delete(conn, 100)).unwrap();
     let stores = |conn: &mut Conn| -> Vec<i32> {
         stores::table
             .order(stores::id)
@@ -337,7 +337,7 @@ fn an_owned_record_outlives_its_owner_until_the_owner_is_purged() {
     };
 
     // The store first: its owner still holds its key, so nothing goes.
-    let refused = Store::purge(conn, Purge::any_age()).unwrap_err();
+    let refused = op!(Store::purge(conn, Purge::any_age())).unwrap_err();
     match refused {
         Error::Referenced {
             table,
@@ -353,18 +353,18 @@ fn an_owned_record_outlives_its_owner_until_the_owner_is_purged() {
     }
     assert_eq!(stores(conn), [10, 20]);
     // A live owner protects its store from a hard delete too.
-    let refused = Store::hard_delete(conn, 20).unwrap_err();
+    let refused = op!(Store::hard_delete(conn, 20)).unwrap_err();
     assert!(matches!(refused, Error::Referenced { .. }), "{refused:?}");
     assert_eq!(stores(conn), [10, 20]);
 
     // The owner first, then the store it owned: both go.
     assert_eq!(
-        HostedSite::purge(conn, Purge::any_age())
+        op!(HostedSite::purge(conn, Purge::any_age()))
             .unwrap()
             .rows_in("hosted_sites"),
         1
     );
-    let report = Store::purge(conn, Purge::any_age()).unwrap();
+    let report = op!(Store::purge(conn, Purge::any_age())).unwrap();
     assert_eq!(report.rows_in("stores"), 1);
     assert_eq!(report.rows_in("store_pages"), 2);
     assert_eq!(stores(conn), [20]);
@@ -382,7 +382,7 @@ fn a_fork_outlives_its_upstream_and_holds_its_key_against_a_purge() {
         .execute(conn)
         .unwrap();
 
-    let report = HubRepo::soft_delete(conn, 1).unwrap();
+    let report = op!(HubRepo::soft_delete(conn, 1)).unwrap();
 
     assert_eq!(report.rows_in("hub_repos"), 1, "the fork is kept");
     let live: Vec<i32> = HubRepo::active().select(hub_repos::id).load(conn).unwrap();
@@ -395,7 +395,7 @@ fn a_fork_outlives_its_upstream_and_holds_its_key_against_a_purge() {
     assert_eq!(fork_issues, 3);
 
     // The fork still points at repo 1, so repo 1 cannot go for real yet.
-    match HubRepo::purge(conn, Purge::any_age()).unwrap_err() {
+    match op!(HubRepo::purge(conn, Purge::any_age())).unwrap_err() {
         Error::Referenced {
             table,
             referenced_by,
@@ -412,8 +412,8 @@ fn a_fork_outlives_its_upstream_and_holds_its_key_against_a_purge() {
     assert_eq!(all, 2);
     // Once the fork is deleted too, one purge takes both, the fork first (leaves first on
     // MySQL/MariaDB, whose foreign keys are checked row by row).
-    HubRepo::soft_delete(conn, 2).unwrap();
-    let purged = HubRepo::purge(conn, Purge::any_age()).unwrap();
+    op!(HubRepo::soft_delete(conn, 2)).unwrap();
+    let purged = op!(HubRepo::purge(conn, Purge::any_age())).unwrap();
     assert_eq!(purged.rows_in("hub_repos"), 2);
     let left: i64 = hub_repos::table.count().get_result(conn).unwrap();
     assert_eq!(left, 0);
@@ -425,7 +425,7 @@ fn hard_deleting_a_live_site_tombstones_the_store_it_owned() {
     let conn = &mut *db;
     hosting(conn);
 
-    let report = HostedSite::hard_delete(conn, 100).unwrap();
+    let report = op!(HostedSite::hard_delete(conn, 100)).unwrap();
 
     // Seed 000's bug was a site deleted for real leaving its store live, holding the
     // subdomain, with nothing owning it. The store and its pages are tombstoned instead.
@@ -472,7 +472,7 @@ fn hard_deleting_a_live_site_tombstones_the_store_it_owned() {
     // The subdomain is free, and the store, no longer owned, goes with its own purge.
     conn.batch_execute("INSERT INTO stores (id, subdomain) VALUES (30, 'shop')")
         .unwrap();
-    let purged = Store::purge(conn, Purge::any_age()).unwrap();
+    let purged = op!(Store::purge(conn, Purge::any_age())).unwrap();
     assert_eq!(
         (purged.rows_in("stores"), purged.rows_in("store_pages")),
         (1, 2)
@@ -495,7 +495,7 @@ fn hard_deleting_a_site_leaves_a_store_another_live_site_shares() {
     )
     .unwrap();
 
-    let report = HostedSite::hard_delete(conn, 100).unwrap();
+    let report = op!(HostedSite::hard_delete(conn, 100)).unwrap();
 
     assert_eq!(
         (report.rows_in("hosted_sites"), report.rows_in("stores")),
@@ -522,9 +522,9 @@ fn a_thread_whose_replies_quote_each_other_is_purged_leaves_first() {
              (1, NULL, NULL, 'a'), (2, 1, NULL, 'b'), (4, 1, 2, 'c'), (7, NULL, NULL, 'd');",
     )
     .unwrap();
-    Comment::soft_delete(conn, 1).unwrap();
+    op!(Comment::soft_delete(conn, 1)).unwrap();
 
-    let report = Comment::purge(conn, Purge::any_age()).unwrap();
+    let report = op!(Comment::purge(conn, Purge::any_age())).unwrap();
 
     assert_eq!(report.rows_in("comments"), 3);
     let left: Vec<i32> = comments::table.select(comments::id).load(conn).unwrap();
@@ -541,9 +541,9 @@ fn a_cycle_in_tree_data_is_purged_whole() {
          UPDATE comments SET parent_id = 2 WHERE id = 1;",
     )
     .unwrap();
-    Comment::soft_delete(conn, 1).unwrap();
+    op!(Comment::soft_delete(conn, 1)).unwrap();
 
-    let report = Comment::purge(conn, Purge::any_age()).unwrap();
+    let report = op!(Comment::purge(conn, Purge::any_age())).unwrap();
 
     assert_eq!(report.rows_in("comments"), 3);
     assert_eq!(comment_ids(conn), [7]);
@@ -557,9 +557,9 @@ fn hard_delete_is_refused_by_tombstoned_rows_of_a_restricting_edge() {
     let conn = &mut *db;
     commute(conn);
     // Route 1's segments are tombstoned; segment 13 still names station 3.
-    Route::soft_delete(conn, 1).unwrap();
+    op!(Route::soft_delete(conn, 1)).unwrap();
 
-    let refused = Station::hard_delete(conn, 3).unwrap_err();
+    let refused = op!(Station::hard_delete(conn, 3)).unwrap_err();
 
     match refused {
         Error::Restricted { table, child, rows } => {
@@ -573,7 +573,7 @@ fn hard_delete_is_refused_by_tombstoned_rows_of_a_restricting_edge() {
     let stations: i64 = stations::table.count().get_result(conn).unwrap();
     assert_eq!(stations, 3);
     // Restoring the route brings segment 13 back, to a station that still exists.
-    Route::restore(conn, 1).unwrap();
+    op!(Route::restore(conn, 1)).unwrap();
     let live_segments: i64 = RouteSegment::active().count().get_result(conn).unwrap();
     assert_eq!(live_segments, 4);
 }
@@ -584,9 +584,9 @@ fn hard_delete_removes_a_row_and_its_whole_subtree_in_one_go() {
     let conn = &mut *db;
     code_hosting(conn, 1);
     code_hosting(conn, 2);
-    HubIssue::soft_delete(conn, 12).unwrap(); // tombstoned on its own: goes too
+    op!(HubIssue::soft_delete(conn, 12)).unwrap(); // tombstoned on its own: goes too
 
-    let report = HubRepo::hard_delete(conn, 1).unwrap();
+    let report = op!(HubRepo::hard_delete(conn, 1)).unwrap();
 
     assert_eq!(report.operation, Operation::HardDelete);
     assert_eq!(report.rows_in("hub_repos"), 1);
@@ -598,7 +598,7 @@ fn hard_delete_removes_a_row_and_its_whole_subtree_in_one_go() {
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
     assert_eq!(issue_ids(conn), [21, 22, 23]);
 
-    let missing = HubRepo::hard_delete(conn, 1).unwrap_err();
+    let missing = op!(HubRepo::hard_delete(conn, 1)).unwrap_err();
     assert!(missing.is_not_found(), "{missing:?}");
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
 }
@@ -612,7 +612,7 @@ fn hard_delete_refused_by_a_foreign_key_deletes_nothing() {
     conn.batch_execute("INSERT INTO repo_audit (id, repo_id) VALUES (1, 2)")
         .unwrap();
 
-    let refused = HubRepo::hard_delete(conn, 2).unwrap_err();
+    let refused = op!(HubRepo::hard_delete(conn, 2)).unwrap_err();
 
     // Read from the catalog before deleting, whether or not the database enforces the key.
     match &refused {
@@ -637,7 +637,7 @@ fn hard_delete_of_a_tree_node_takes_its_replies() {
     let conn = &mut *db;
     thread(conn);
 
-    let report = Comment::hard_delete(conn, 2).unwrap();
+    let report = op!(Comment::hard_delete(conn, 2)).unwrap();
 
     assert_eq!(report.rows_in("comments"), 3);
     assert_eq!(comment_ids(conn), [1, 3, 5, 7]);
@@ -711,7 +711,7 @@ fn a_failing_hook_rolls_the_whole_operation_back() {
     assert!(audit_entries(conn).is_empty());
 
     // A refusal before anything changed leaves it all as well.
-    HubRepo::soft_delete(conn, 1).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
     let mut frozen = Hooks::new().before(|_: &mut Conn, _| Err(Error::hook("restores are frozen")));
     let refused = HubRepo::restore_with_hooks(conn, 1, &mut frozen).unwrap_err();
     assert!(matches!(refused, Error::Hook(_)), "{refused:?}");
@@ -725,7 +725,7 @@ fn purge_hooks_run_in_each_batch() {
     conn.batch_execute(AUDIT_TABLE).unwrap();
     for repo in 1..=3 {
         code_hosting(conn, repo);
-        HubRepo::soft_delete(conn, repo).unwrap();
+        op!(HubRepo::soft_delete(conn, repo)).unwrap();
     }
     let mut targets = Vec::new();
     let hooks = Hooks::new()
@@ -750,7 +750,7 @@ fn the_test_helpers_see_what_the_database_holds() {
     let mut db = connect();
     let conn = &mut *db;
     code_hosting(conn, 1);
-    HubRepo::soft_delete(conn, 1).unwrap();
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
     assert_tombstoned::<HubRepo, _>(conn, 1);
     assert_tombstoned::<HubIssueComment, _>(conn, 111);
     assert_cascade_tombstoned::<HubRepo, _>(conn, 1);
@@ -775,7 +775,7 @@ fn the_test_helpers_see_what_the_database_holds() {
     assert!(live.is_err());
 
     // A row deleted for real is not tombstoned.
-    HubIssue::hard_delete(conn, 19).unwrap();
+    op!(HubIssue::hard_delete(conn, 19)).unwrap();
     let gone = catch_unwind(AssertUnwindSafe(|| {
         assert_tombstoned::<HubIssue, _>(conn, 19);
     }));

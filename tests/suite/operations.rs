@@ -9,7 +9,7 @@ fn soft_delete_tombstones_the_row_and_keeps_it() {
     let conn = &mut *db;
     insert_repos(conn, &[(1, "api"), (2, "web")]);
 
-    let report = Repo::soft_delete(conn, 1).unwrap();
+    let report = op!(Repo::soft_delete(conn, 1)).unwrap();
 
     assert_eq!(report.operation, Operation::SoftDelete);
     assert_eq!(report.outcome, Outcome::Changed);
@@ -37,10 +37,10 @@ fn deleting_again_succeeds_changes_nothing_and_keeps_the_first_stamp() {
     let mut db = connect();
     let conn = &mut *db;
     insert_repos(conn, &[(1, "api")]);
-    let first = Repo::soft_delete_by(conn, 1, 7).unwrap();
+    let first = op!(Repo::soft_delete_by(conn, 1, 7)).unwrap();
     let before = repo(conn, 1);
 
-    let second = Repo::soft_delete_by(conn, 1, 8).unwrap();
+    let second = op!(Repo::soft_delete_by(conn, 1, 8)).unwrap();
 
     assert_eq!(second.outcome, Outcome::AlreadyDeleted);
     assert!(second.outcome.is_noop());
@@ -59,8 +59,8 @@ fn unknown_keys_are_not_found_and_change_nothing() {
     insert_repos(conn, &[(1, "api")]);
     let before = all_repos(conn);
 
-    let delete = Repo::soft_delete(conn, 99).unwrap_err();
-    let restore = Repo::restore(conn, 99).unwrap_err();
+    let delete = op!(Repo::soft_delete(conn, 99)).unwrap_err();
+    let restore = op!(Repo::restore(conn, 99)).unwrap_err();
 
     for error in [&delete, &restore] {
         assert!(error.is_not_found(), "{error:?}");
@@ -79,11 +79,11 @@ fn the_actor_is_written_on_delete_and_cleared_on_restore() {
     let conn = &mut *db;
     insert_repos(conn, &[(1, "api"), (2, "web")]);
 
-    Repo::soft_delete_by(conn, 1, 42).unwrap();
+    op!(Repo::soft_delete_by(conn, 1, 42)).unwrap();
     assert_eq!(repo(conn, 1).deleted_by, Some(42));
     assert_eq!(repo(conn, 2).deleted_by, None);
 
-    let report = Repo::restore(conn, 1).unwrap();
+    let report = op!(Repo::restore(conn, 1)).unwrap();
 
     assert_eq!(report.operation, Operation::Restore);
     assert_eq!(report.outcome, Outcome::Changed);
@@ -97,7 +97,7 @@ fn a_delete_without_an_actor_leaves_the_actor_column_null() {
     let mut db = connect();
     let conn = &mut *db;
     insert_repos(conn, &[(1, "api")]);
-    Repo::soft_delete(conn, 1).unwrap();
+    op!(Repo::soft_delete(conn, 1)).unwrap();
     let row = repo(conn, 1);
     assert!(row.deleted_at.is_some());
     assert_eq!(row.deleted_by, None);
@@ -108,7 +108,7 @@ fn restoring_a_live_row_is_a_success_that_changes_nothing() {
     let mut db = connect();
     let conn = &mut *db;
     insert_repos(conn, &[(1, "api")]);
-    let report = Repo::restore(conn, 1).unwrap();
+    let report = op!(Repo::restore(conn, 1)).unwrap();
     assert_eq!(report.outcome, Outcome::AlreadyActive);
     assert!(report.changes.is_empty());
     assert_eq!(repo(conn, 1).deleted_at, None);
@@ -125,12 +125,12 @@ fn loaded_rows_can_be_deleted_and_restored_themselves() {
         .load(conn)
         .unwrap();
 
-    let report = loaded[0].soft_delete_record(conn).unwrap();
+    let report = op!(@record(loaded[0]).soft_delete_record(conn)).unwrap();
     assert_eq!(repo(conn, 1).deleted_at, Some(report.stamp));
-    loaded[1].soft_delete_record_by(conn, 5).unwrap();
+    op!(@record(loaded[1]).soft_delete_record_by(conn, 5)).unwrap();
     assert_eq!(repo(conn, 2).deleted_by, Some(5));
 
-    loaded[1].restore_record(conn).unwrap();
+    op!(@record(loaded[1]).restore_record(conn)).unwrap();
     assert_eq!(repo(conn, 2).deleted_at, None);
     assert!(
         repo(conn, 1).deleted_at.is_some(),
@@ -158,22 +158,22 @@ fn a_flag_tombstone_is_set_and_cleared() {
     };
 
     assert_eq!(
-        IssueComment::soft_delete(conn, 1).unwrap().outcome,
+        op!(IssueComment::soft_delete(conn, 1)).unwrap().outcome,
         Outcome::Changed
     );
     assert_eq!(flags(conn), [true, false]);
     assert_eq!(
-        IssueComment::soft_delete(conn, 1).unwrap().outcome,
+        op!(IssueComment::soft_delete(conn, 1)).unwrap().outcome,
         Outcome::AlreadyDeleted
     );
     assert!(
-        IssueComment::soft_delete(conn, 3)
+        op!(IssueComment::soft_delete(conn, 3))
             .unwrap_err()
             .is_not_found()
     );
 
     assert_eq!(
-        IssueComment::restore(conn, 1).unwrap().outcome,
+        op!(IssueComment::restore(conn, 1)).unwrap().outcome,
         Outcome::Changed
     );
     assert_eq!(flags(conn), [false, false]);
@@ -198,7 +198,7 @@ with_utc_timestamps! {
             .execute(conn)
             .unwrap();
 
-        let report = Account::soft_delete_by(conn, id, "admin@example.test").unwrap();
+        let report = op!(Account::soft_delete_by(conn, id, "admin@example.test")).unwrap();
 
         let row: Account = Account::with_deleted()
             .find(id)
@@ -210,12 +210,12 @@ with_utc_timestamps! {
         let live: Vec<String> = Account::active().select(accounts::id).load(conn).unwrap();
         assert_eq!(live, ["other"]);
 
-        let missing = Account::soft_delete(conn, "nobody").unwrap_err();
+        let missing = op!(Account::soft_delete(conn, "nobody")).unwrap_err();
         assert!(
             matches!(missing, Error::NotFound { table: "accounts", ref key } if key == "\"nobody\"")
         );
 
-        Account::restore(conn, id.to_owned()).unwrap();
+        op!(Account::restore(conn, id.to_owned())).unwrap();
         let row: Account = Account::with_deleted()
             .find(id)
             .select(Account::as_select())
@@ -238,7 +238,7 @@ fn a_bigint_key_and_a_renamed_tombstone_column() {
         .execute(conn)
         .unwrap();
 
-    let report = Segment::soft_delete(conn, big).unwrap();
+    let report = op!(Segment::soft_delete(conn, big)).unwrap();
 
     let stored: Option<chrono::NaiveDateTime> = segments::table
         .find(big)
@@ -248,7 +248,7 @@ fn a_bigint_key_and_a_renamed_tombstone_column() {
     assert_eq!(stored, Some(report.stamp));
     let live: Vec<i64> = Segment::active().select(segments::id).load(conn).unwrap();
     assert_eq!(live, [1]);
-    Segment::restore(conn, big).unwrap();
+    op!(Segment::restore(conn, big)).unwrap();
     assert_eq!(
         Segment::active().count().get_result::<i64>(conn).unwrap(),
         2
@@ -263,9 +263,14 @@ fn bulk_soft_delete_tombstones_exactly_the_live_rows_the_filter_selects() {
         conn,
         &[(1, "tmp-a"), (2, "tmp-b"), (3, "keep"), (4, "tmp-old")],
     );
-    let old = Repo::soft_delete_by(conn, 4, 1).unwrap();
+    let old = op!(Repo::soft_delete_by(conn, 4, 1)).unwrap();
 
-    let report = Repo::soft_delete_where_by(conn, repos::slug.like("tmp-%"), 9).unwrap();
+    let report = op!(Repo::soft_delete_where_by(
+        conn,
+        repos::slug.like("tmp-%"),
+        9
+    ))
+    .unwrap();
 
     assert_eq!(report.outcome, Outcome::Changed);
     assert_eq!(
@@ -298,12 +303,16 @@ fn bulk_soft_delete_that_matches_nothing_says_so() {
     let mut db = connect();
     let conn = &mut *db;
     insert_repos(conn, &[(1, "api")]);
-    let report = Repo::soft_delete_where(conn, repos::slug.eq("nope")).unwrap();
+    let report = op!(Repo::soft_delete_where(conn, repos::slug.eq("nope"))).unwrap();
     assert_eq!(report.outcome, Outcome::NothingMatched);
     assert_eq!(report.total_rows(), 0);
     assert_eq!(repo(conn, 1).deleted_at, None);
 
-    let report = IssueComment::soft_delete_where(conn, issue_comments::body.eq("nope")).unwrap();
+    let report = op!(IssueComment::soft_delete_where(
+        conn,
+        issue_comments::body.eq("nope")
+    ))
+    .unwrap();
     assert_eq!(report.outcome, Outcome::NothingMatched);
 }
 
@@ -314,7 +323,7 @@ fn an_operation_inside_the_callers_transaction_rolls_back_with_it() {
     insert_repos(conn, &[(1, "api")]);
 
     let outcome: Result<(), Error> = conn.transaction(|conn| {
-        Repo::soft_delete(conn, 1)?;
+        op!(Repo::soft_delete(conn, 1))?;
         assert!(
             repo(conn, 1).deleted_at.is_some(),
             "visible inside the transaction"
@@ -339,9 +348,9 @@ fn an_operation_inside_the_callers_transaction_commits_with_it() {
     let conn = &mut *db;
     insert_repos(conn, &[(1, "api"), (2, "web")]);
     conn.transaction::<_, Error, _>(|conn| {
-        Repo::soft_delete(conn, 1)?;
-        Repo::soft_delete(conn, 2)?;
-        Repo::restore(conn, 1)?;
+        op!(Repo::soft_delete(conn, 1))?;
+        op!(Repo::soft_delete(conn, 2))?;
+        op!(Repo::restore(conn, 1))?;
         Ok(())
     })
     .unwrap();

@@ -77,8 +77,8 @@ fn scopes_chain_and_read_only_what_they_promise() {
     let mut db = connect();
     let conn = &mut *db;
     insert_repos(conn, &[(1, "api"), (2, "web"), (3, "docs"), (4, "old")]);
-    Repo::soft_delete(conn, 4).unwrap();
-    Repo::soft_delete(conn, 2).unwrap();
+    op!(Repo::soft_delete(conn, 4)).unwrap();
+    op!(Repo::soft_delete(conn, 2)).unwrap();
 
     let live: Vec<String> = Repo::active()
         .order(repos::slug.desc())
@@ -133,8 +133,8 @@ fn is_active_hides_rows_under_a_tombstoned_parent_in_a_join() {
         ])
         .execute(conn)
         .unwrap();
-    Repo::soft_delete(conn, 2).unwrap();
-    Issue::soft_delete(conn, 12).unwrap();
+    op!(Repo::soft_delete(conn, 2)).unwrap();
+    op!(Issue::soft_delete(conn, 12)).unwrap();
 
     let visible: Vec<i32> = issues::table
         .inner_join(repos::table)
@@ -157,7 +157,7 @@ fn flag_scopes_read_the_flag() {
         ])
         .execute(conn)
         .unwrap();
-    IssueComment::soft_delete(conn, 2).unwrap();
+    op!(IssueComment::soft_delete(conn, 2)).unwrap();
 
     let live: Vec<IssueComment> = IssueComment::active()
         .select(IssueComment::as_select())

@@ -16,6 +16,8 @@
 //! next statement depends on the last answer (a restore reads the stamp it then revives by,
 //! a purge loops over batches).
 
+#[cfg(feature = "async")]
+mod asynchronous;
 mod blocking;
 
 use core::future::Future;
@@ -27,6 +29,8 @@ use diesel::expression::QueryMetadata;
 use diesel::query_builder::{Query, QueryFragment, QueryId};
 use diesel::sql_types::{SingleValue, SqlType, Untyped};
 
+#[cfg(feature = "async")]
+pub use asynchronous::Async;
 pub use blocking::{Blocking, block_on};
 
 use crate::error::{Error, Result};
@@ -34,7 +38,8 @@ use crate::error::{Error, Result};
 /// A connection, as the engine sees it: statements that change rows, queries that return rows,
 /// and the steps of a transaction (a savepoint inside one already open).
 ///
-/// Implemented by [`Blocking`] for every Diesel connection. Hidden from the docs: it is the
+/// Implemented by [`Blocking`] for every Diesel connection, and with the `async` feature by
+/// `Async` for every `diesel_async` connection. Hidden from the docs: it is the
 /// engine's seam, not an API to implement.
 #[doc(hidden)]
 pub trait Executor {
@@ -103,9 +108,7 @@ pub trait HookSet<X> {
     fn after(&mut self, x: &mut X, report: &crate::Report) -> impl Future<Output = Result<()>>;
 }
 
-/// No hooks at all.
-#[doc(hidden)]
-pub struct NoHooks;
+pub use crate::hooks::NoHooks;
 
 impl<X> HookSet<X> for NoHooks {
     fn before(

@@ -14,12 +14,12 @@
 //! Models reach these through the functions the derive adds (`Repo::soft_delete(conn, id)`)
 //! and the [`SoftDelete`](crate::SoftDelete) trait; generic code can call them directly.
 
-mod ancestors;
-mod hard_delete;
-mod lock;
+pub(crate) mod ancestors;
+pub(crate) mod hard_delete;
+pub(crate) mod lock;
 pub mod purge;
-mod restore;
-mod soft_delete;
+pub(crate) mod restore;
+pub(crate) mod soft_delete;
 
 use std::borrow::Cow;
 

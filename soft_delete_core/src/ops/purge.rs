@@ -41,7 +41,7 @@ use crate::cascade::real_delete::{Blocker, blockers, referenced};
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
 use crate::exec::{Blocking, Executor, HookSet, block_on, finish};
-use crate::hooks::{Hooks, Intent};
+use crate::hooks::{Intent, NoHooks};
 use crate::render::State;
 use crate::render::rowset::Root;
 use crate::report::{Operation, Outcome, Report};
@@ -60,10 +60,10 @@ pub const DEFAULT_BATCH_SIZE: usize = 500;
 /// 32,766 bound parameters.
 pub const MAX_BATCH_SIZE: usize = 5_000;
 
-type ProgressFn<'h> = Box<dyn FnMut(&Progress<'_>) + 'h>;
+type ProgressFn<'h> = Box<dyn FnMut(&Progress<'_>) + Send + 'h>;
 
-/// What to purge and how: the cutoff, the batch size, a progress callback and hooks, for
-/// connection type `C`.
+/// What to purge and how: the cutoff, the batch size, a progress callback and hooks (`H`:
+/// [`NoHooks`] until [`hooks`](Purge::hooks) gives some), for connection type `C`.
 ///
 /// ```
 /// use chrono::{Duration, Utc};
@@ -75,14 +75,15 @@ type ProgressFn<'h> = Box<dyn FnMut(&Progress<'_>) + 'h>;
 ///     .on_progress(|progress| eprintln!("{progress}"));
 /// # let _ = purge;
 /// ```
-pub struct Purge<'h, C> {
+pub struct Purge<'h, C, H = NoHooks> {
     cutoff: Option<NaiveDateTime>,
     batch_size: usize,
     progress: Option<ProgressFn<'h>>,
-    hooks: Hooks<'h, C>,
+    hooks: H,
+    connection: core::marker::PhantomData<fn(&mut C)>,
 }
 
-impl<C> core::fmt::Debug for Purge<'_, C> {
+impl<C, H: core::fmt::Debug> core::fmt::Debug for Purge<'_, C, H> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Purge")
             .field("cutoff", &self.cutoff)
@@ -93,7 +94,7 @@ impl<C> core::fmt::Debug for Purge<'_, C> {
     }
 }
 
-impl<'h, C> Purge<'h, C> {
+impl<C> Purge<'_, C> {
     /// Purges rows tombstoned before `cutoff` (UTC), with the tombstoned rows of their
     /// cascade whatever their own age. Rows of a boolean-flag model are aged by the stamps the
     /// [`ledger`](crate::ledger) recorded; a flag model without the ledger has no age, so only
@@ -112,7 +113,8 @@ impl<'h, C> Purge<'h, C> {
             cutoff: Some(cutoff),
             batch_size: DEFAULT_BATCH_SIZE,
             progress: None,
-            hooks: Hooks::new(),
+            hooks: NoHooks,
+            connection: core::marker::PhantomData,
         }
     }
 
@@ -130,7 +132,9 @@ impl<'h, C> Purge<'h, C> {
             ..Self::older_than(NaiveDateTime::MIN)
         }
     }
+}
 
+impl<'h, C, H> Purge<'h, C, H> {
     /// How many rows of the purged model each batch (one transaction) takes: from 1 to
     /// [`MAX_BATCH_SIZE`] (each key is a bound parameter, repeated in nested statements, and
     /// SQLite and PostgreSQL cap their number). Default: [`DEFAULT_BATCH_SIZE`].
@@ -159,13 +163,14 @@ impl<'h, C> Purge<'h, C> {
     /// # let _ = purge;
     /// ```
     #[must_use]
-    pub fn on_progress(mut self, progress: impl FnMut(&Progress<'_>) + 'h) -> Self {
+    pub fn on_progress(mut self, progress: impl FnMut(&Progress<'_>) + Send + 'h) -> Self {
         self.progress = Some(Box::new(progress));
         self
     }
 
     /// Runs `hooks` in each batch's transaction: `before` once its rows are locked, `after`
     /// with the batch's report. An error from a hook rolls that batch back and stops the purge.
+    /// [`Hooks`](crate::Hooks) on a blocking connection, `AsyncHooks` on an async one.
     ///
     /// ```
     /// use soft_delete_core::{Hooks, purge::Purge};
@@ -174,13 +179,18 @@ impl<'h, C> Purge<'h, C> {
     ///     println!("{report}");
     ///     Ok(())
     /// });
-    /// let purge = Purge::any_age().hooks(hooks);
+    /// let purge = Purge::<diesel::SqliteConnection>::any_age().hooks(hooks);
     /// # let _ = purge;
     /// ```
     #[must_use]
-    pub fn hooks(mut self, hooks: Hooks<'h, C>) -> Self {
-        self.hooks = hooks;
-        self
+    pub fn hooks<Given>(self, hooks: Given) -> Purge<'h, C, Given> {
+        Purge {
+            cutoff: self.cutoff,
+            batch_size: self.batch_size,
+            progress: self.progress,
+            hooks,
+            connection: core::marker::PhantomData,
+        }
     }
 
     /// The cutoff, if any.
@@ -237,28 +247,42 @@ impl core::fmt::Display for Progress<'_> {
 /// use soft_delete_core::{Outcome, purge};
 ///
 /// # let conn = &mut fixture();
-/// let report = purge::purge::<Repo, _>(conn, purge::Purge::any_age())?;
+/// let report = purge::purge::<Repo, _, _>(conn, purge::Purge::any_age())?;
 /// assert_eq!(report.rows_in("repos"), 1);
-/// let again = purge::purge::<Repo, _>(conn, purge::Purge::any_age())?;
+/// let again = purge::purge::<Repo, _, _>(conn, purge::Purge::any_age())?;
 /// assert_eq!(again.outcome, Outcome::NothingMatched);
 /// # Ok::<(), soft_delete_core::Error>(())
 /// ```
-pub fn purge<M, C>(conn: &mut C, mut options: Purge<'_, C>) -> Result<Report>
+pub fn purge<M, C, H>(conn: &mut C, mut options: Purge<'_, C, H>) -> Result<Report>
 where
     C: LoadConnection,
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
+    H: for<'c> HookSet<Blocking<'c, C>>,
+{
+    block_on(purge_with::<M, _, C, H>(
+        &mut Blocking::new(conn),
+        &mut options,
+    ))
+}
+
+/// The purge `options` say, on any connection.
+pub(crate) async fn purge_with<M, X, C, H>(
+    x: &mut X,
+    options: &mut Purge<'_, C, H>,
+) -> Result<Report>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: SoftDeleteOn<X::Backend>,
+    H: HookSet<X>,
 {
     let batches = Batches {
         cutoff: options.cutoff,
         size: options.batch_size,
         progress: options.progress.as_mut(),
     };
-    block_on(purge_on::<M, _, _>(
-        &mut Blocking::new(conn),
-        batches,
-        &mut options.hooks,
-    ))
+    purge_on::<M, X, H>(x, batches, &mut options.hooks).await
 }
 
 /// How a purge goes through its rows: which ones, how many per batch, whom to tell.
