@@ -11,4 +11,8 @@ mod mysql_async {
 
     include!("../suite/async_ops.rs");
     include!("../backends/mysql.rs");
+
+    mod async_hooks {
+        include!("../suite/async_hooks.rs");
+    }
 }

@@ -11,4 +11,8 @@ mod postgres_async {
 
     include!("../suite/async_ops.rs");
     include!("../backends/postgres.rs");
+
+    mod async_hooks {
+        include!("../suite/async_hooks.rs");
+    }
 }

@@ -13,4 +13,8 @@ mod sqlite_async {
 
     include!("../suite/async_ops.rs");
     include!("../backends/sqlite.rs");
+
+    mod async_hooks {
+        include!("../suite/async_hooks.rs");
+    }
 }

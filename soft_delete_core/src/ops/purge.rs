@@ -315,7 +315,8 @@ where
     };
     for batch in 1.. {
         x.begin().await?;
-        let result = purge_batch::<M, X, H>(x, &batches, &blockers, hooks, stamp).await;
+        let result =
+            purge_batch::<M, X, H>(x, batches.cutoff, batches.size, &blockers, hooks, stamp).await;
         let Some((report, rows)) = finish(x, result).await? else {
             break;
         };
@@ -340,7 +341,8 @@ where
 /// One batch: picks and locks up to `size` rows, checks, deletes; `None` when none are left.
 async fn purge_batch<M, X, H>(
     x: &mut X,
-    batches: &Batches<'_, '_>,
+    cutoff: Option<NaiveDateTime>,
+    size: usize,
     blockers: &[Blocker],
     hooks: &mut H,
     stamp: NaiveDateTime,
@@ -359,14 +361,14 @@ where
         .fragment(M::table())
         .sql(" WHERE ")
         .fragment(M::in_state(State::Deleted));
-    if let Some(cutoff) = batches.cutoff {
+    if let Some(cutoff) = cutoff {
         pick.sql(" AND ").fragment(M::deleted_before(cutoff));
     }
     pick.sql(" ORDER BY ")
         .fragment(M::key())
         .sql(" LIMIT ")
         .fragment(<X::Backend as SupportedBackend>::bind_count(
-            i64::try_from(batches.size).unwrap_or(i64::MAX),
+            i64::try_from(size).unwrap_or(i64::MAX),
         ))
         .sql(<X::Backend as SupportedBackend>::FOR_UPDATE);
     let keys = M::read_keys(x, pick).await?;
