@@ -2,6 +2,8 @@
 //! with `soft_delete_core::migration`, so each backend gets its own DDL, and the code-hosting
 //! HTTP API (its binary serves it, its end-to-end test drives it).
 
+#[cfg(feature = "postgres")]
+pub mod async_service;
 pub mod code_hosting;
 pub mod migrations;
 
@@ -41,7 +43,7 @@ pub fn run_on_database_url(sqlite: Story, postgres: Option<Story>) -> Outcome {
         Some(url) if url.starts_with("postgres") => match postgres {
             Some(story) => {
                 println!(
-                    "using PostgreSQL at DATABASE_URL, in a transaction rolled back at the end\n"
+                    "using PostgreSQL at DATABASE_URL, which the example leaves as it found it\n"
                 );
                 story(&url)
             }

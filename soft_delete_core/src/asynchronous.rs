@@ -59,6 +59,33 @@ where
     soft_delete_with_hooks::<M, C>(conn, id, actor, &mut AsyncHooks::new()).await
 }
 
+/// [`soft_delete`] of a row already loaded, on behalf of `actor`: the async
+/// [`SoftDelete::soft_delete_record`](crate::SoftDelete::soft_delete_record).
+///
+/// ```
+/// # soft_delete_core::__async_doc! { conn =>
+/// use diesel::prelude::*;
+/// use diesel_async::RunQueryDsl;
+/// use soft_delete_core::asynchronous;
+///
+/// let repo: Repo = Repo::active().select(Repo::as_select()).first(&mut conn).await?;
+/// asynchronous::soft_delete_record(&mut conn, &repo, None).await?;
+/// asynchronous::restore_record(&mut conn, &repo).await?;
+/// # }
+/// ```
+pub async fn soft_delete_record<M, C>(
+    conn: &mut C,
+    row: &M,
+    actor: Option<ActorOf<M>>,
+) -> Result<Report>
+where
+    C: AsyncConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
+    soft_delete::<M, C>(conn, M::key_of(row).clone(), actor).await
+}
+
 /// [`soft_delete`], running `hooks` inside its transaction: each can await statements of its
 /// own on `conn`, and an error from one rolls everything back.
 ///
@@ -143,6 +170,30 @@ where
     M: SoftDeleteOn<C::Backend>,
 {
     restore_with_hooks::<M, C>(conn, id, &mut AsyncHooks::new()).await
+}
+
+/// [`restore`] of a row already loaded (through the model's `only_deleted()` scope, say): the
+/// async [`SoftDelete::restore_record`](crate::SoftDelete::restore_record).
+///
+/// ```
+/// # soft_delete_core::__async_doc! { conn =>
+/// use diesel::prelude::*;
+/// use diesel_async::RunQueryDsl;
+/// use soft_delete_core::asynchronous;
+///
+/// asynchronous::soft_delete::<Repo, _>(&mut conn, 1, None).await?;
+/// let gone: Repo = Repo::only_deleted().select(Repo::as_select()).first(&mut conn).await?;
+/// let report = asynchronous::restore_record(&mut conn, &gone).await?;
+/// assert_eq!(report.rows_in("repos"), 1);
+/// # }
+/// ```
+pub async fn restore_record<M, C>(conn: &mut C, row: &M) -> Result<Report>
+where
+    C: AsyncConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
+    restore::<M, C>(conn, M::key_of(row).clone()).await
 }
 
 /// [`restore`], running `hooks` inside its transaction.

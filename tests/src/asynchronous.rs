@@ -82,9 +82,8 @@ where
     C::Backend: soft_delete_core::SupportedBackend,
     M: soft_delete_core::SoftDeleteOn<C::Backend>,
 {
-    let key = soft_delete_core::Model::key_of(row).clone();
-    run(soft_delete_core::asynchronous::soft_delete::<M, C>(
-        conn, key, actor,
+    run(soft_delete_core::asynchronous::soft_delete_record(
+        conn, row, actor,
     ))
 }
 
@@ -101,6 +100,5 @@ where
     C::Backend: soft_delete_core::SupportedBackend,
     M: soft_delete_core::SoftDeleteOn<C::Backend>,
 {
-    let key = soft_delete_core::Model::key_of(row).clone();
-    run(soft_delete_core::asynchronous::restore::<M, C>(conn, key))
+    run(soft_delete_core::asynchronous::restore_record(conn, row))
 }

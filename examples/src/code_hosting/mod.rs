@@ -12,16 +12,31 @@
 //! | `POST /repos/{id}/restore` | 200 and what was restored |
 //! | `GET /repos/{id}/issues` | the live issues of a live repo, else 404 |
 //! | `POST /repos/{id}/issues` `{"title": ...}` | 201, or 404 when the repo is deleted |
+//!
+//! It runs on `diesel_async` with a `deadpool` pool of [`POOL_SIZE`] connections: every handler
+//! awaits its statements, and no handler blocks a runtime thread. On SQLite the connections are
+//! `SyncConnectionWrapper`s, which run each statement on tokio's blocking pool; the database is a
+//! file in WAL mode (a pool of in-memory databases would be a pool of separate databases).
 
+mod database;
 mod schema;
+
+pub use database::Database;
 
 use serde::{Deserialize, Serialize};
 
 pub use schema::{Issue, IssueComment, Repo, issue_comments, issues, migrations, repos};
 
+/// How many connections the API's pool holds.
+pub const POOL_SIZE: usize = 8;
+
 /// The API on SQLite.
 pub mod sqlite {
-    type Conn = diesel::SqliteConnection;
+    /// The API's connections.
+    pub type Conn =
+        diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
+    /// A blocking connection to the same database, for migrations and for looking at the rows.
+    pub type Blocking = diesel::SqliteConnection;
 
     include!("app.rs");
 }
@@ -29,7 +44,10 @@ pub mod sqlite {
 /// The API on PostgreSQL.
 #[cfg(feature = "postgres")]
 pub mod postgres {
-    type Conn = diesel::PgConnection;
+    /// The API's connections.
+    pub type Conn = diesel_async::AsyncPgConnection;
+    /// A blocking connection to the same schema, for migrations and for looking at the rows.
+    pub type Blocking = diesel::PgConnection;
 
     include!("app.rs");
 }

@@ -262,6 +262,36 @@ impl LeakDetector {
         self.leaks.clone()
     }
 
+    /// A detector for one more connection (each connection of a pool needs its own, since the
+    /// connection takes it): the same tables watched in the same way, recording into the same
+    /// [`Leaks`] handle, with a verdict cache of its own.
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::prelude::*;
+    /// use soft_delete_core::leak::LeakDetector;
+    ///
+    /// let detector = LeakDetector::collecting().watch::<Repo>();
+    /// let leaks = detector.leaks();
+    /// let (mut first, mut second) = (fixture(), fixture());
+    /// first.set_instrumentation(detector.for_another_connection());
+    /// second.set_instrumentation(detector);
+    /// repos::table.count().get_result::<i64>(&mut first)?;
+    /// repos::table.count().get_result::<i64>(&mut second)?;
+    /// assert_eq!(leaks.len(), 2);
+    /// # Ok::<(), diesel::result::Error>(())
+    /// ```
+    #[must_use]
+    pub fn for_another_connection(&self) -> Self {
+        LeakDetector {
+            watched: self.watched.clone(),
+            mode: self.mode,
+            leaks: self.leaks.clone(),
+            verdicts: HashMap::new(),
+            buffer: String::new(),
+        }
+    }
+
     /// Checks one statement, as the connection renders it (`SQL -- binds: [...]`).
     fn check(&mut self, query: &dyn fmt::Display) {
         self.buffer.clear();

@@ -1,6 +1,8 @@
 //! Seed 001 as an HTTP API on loopback, driven end to end by a real HTTP client: create a repo
 //! with issues, delete it (204, twice), read it (404), try to add an issue (404), look at the
-//! rows (still there, tombstoned), restore it (exactly what was hidden comes back).
+//! rows (still there, tombstoned), restore it (exactly what was hidden comes back). The API runs
+//! on diesel-async with a pool; its database is a scratch SQLite file or PostgreSQL schema,
+//! removed at the end.
 //!
 //! ```text
 //! cargo run -p soft_delete_examples --bin code_hosting            # the walk-through, SQLite
@@ -11,23 +13,35 @@
 
 use diesel::prelude::*;
 use soft_delete_core::SoftDelete;
-use soft_delete_examples::code_hosting::{Repo, repos};
+use soft_delete_examples::code_hosting::{Database, Repo, repos};
 
 // The walk-through, once per backend, over that backend's API module.
 macro_rules! walk {
-    ($name:ident, $($api:ident)::+) => {
+    ($name:ident, $($api:ident)::+, $database:ident) => {
         mod $name {
             use super::*;
-            use $($api)::+::{AppState, router};
+            use $($api)::+::{AppState, Blocking, router};
+
+            fn database(url: &str) -> Database {
+                Database::$database(url)
+            }
 
             include!("walk.rs");
         }
     };
 }
 
-walk!(on_sqlite, soft_delete_examples::code_hosting::sqlite);
+walk!(
+    on_sqlite,
+    soft_delete_examples::code_hosting::sqlite,
+    sqlite
+);
 #[cfg(feature = "postgres")]
-walk!(on_postgres, soft_delete_examples::code_hosting::postgres);
+walk!(
+    on_postgres,
+    soft_delete_examples::code_hosting::postgres,
+    postgres
+);
 
 fn main() -> soft_delete_examples::Outcome {
     soft_delete_examples::run_on_database_url(

@@ -3,7 +3,17 @@
 pub(crate) fn run(url: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let serve = std::env::args().any(|arg| arg == "--serve");
     let runtime = tokio::runtime::Runtime::new()?;
-    let state = AppState::connect(url)?;
+    let state = runtime.block_on(AppState::connect(database(url), None))?;
+    let walked = serve_or_walk(serve, &runtime, &state);
+    state.database().tear_down::<Blocking>()?;
+    walked
+}
+
+fn serve_or_walk(
+    serve: bool,
+    runtime: &tokio::runtime::Runtime,
+    state: &AppState,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let address = if serve {
         "127.0.0.1:3000"
     } else {
@@ -19,7 +29,7 @@ pub(crate) fn run(url: &str) -> Result<(), Box<dyn std::error::Error + Send + Sy
     }
     runtime.spawn(async { axum::serve(listener, app).await });
     println!("code-hosting API on {base}\n");
-    walk_through(&base, &runtime, &state)
+    walk_through(&base, state)
 }
 
 fn call(
@@ -43,7 +53,6 @@ fn call(
 
 fn walk_through(
     base: &str,
-    runtime: &tokio::runtime::Runtime,
     state: &AppState,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let say = |method: &str,
@@ -74,13 +83,11 @@ fn walk_through(
         "/repos/1/issues",
         Some(serde_json::json!({ "title": "too late" })),
     )?;
-    let deleted_at = runtime.block_on(async {
-        let mut conn = state.conn().await;
-        repos::table
-            .find(1)
-            .select(repos::deleted_at)
-            .first::<Option<chrono::NaiveDateTime>>(&mut *conn)
-    })?;
+    // Outside the runtime, so a blocking connection of its own.
+    let deleted_at = repos::table
+        .find(1)
+        .select(repos::deleted_at)
+        .first::<Option<chrono::NaiveDateTime>>(&mut state.database().connect::<Blocking>()?)?;
     println!("       the repo row is still in the table, deleted_at = {deleted_at:?}");
     say("DELETE", "/repos/1", None)?;
     say("POST", "/repos/1/restore", None)?;
