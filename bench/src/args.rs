@@ -2,7 +2,7 @@
 
 pub(crate) const USAGE: &str = "usage: soft_delete_bench --backend <sqlite|postgres|mysql> --rows <N> \
 [--repeat <R>] [--rowwise <auto|always|never>] [--csv <file>] [--memory] [--sqlite-cache-kib <K>] \
-[--tree <timestamp|flag>] [--analyze] [--scenario <cascade|small|purge>]";
+[--tree <timestamp|flag>] [--analyze] [--scenario <cascade|small|purge|async|throughput>]";
 
 /// What a run measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +13,12 @@ pub(crate) enum Scenario {
     Small,
     /// `--rows` tombstoned rows purged in batches.
     Purge,
+    /// The `--tree timestamp` tree deleted and restored on a blocking and on an async
+    /// connection (feature `async`).
+    Async,
+    /// 64 small cascades at once from a pool of 8: async tasks against blocking calls in
+    /// `spawn_blocking` (feature `async`).
+    Throughput,
 }
 
 /// The tree a run builds.
@@ -124,9 +130,12 @@ impl Args {
                         "cascade" => Scenario::Cascade,
                         "small" => Scenario::Small,
                         "purge" => Scenario::Purge,
+                        "async" => Scenario::Async,
+                        "throughput" => Scenario::Throughput,
                         other => {
                             return Err(format!(
-                                "--scenario takes cascade, small or purge, not `{other}`"
+                                "--scenario takes cascade, small, purge, async or throughput, \
+                                 not `{other}`"
                             ));
                         }
                     };

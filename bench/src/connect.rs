@@ -193,3 +193,26 @@ pub(crate) fn analyze<C: Connection>(conn: &mut C) {
     };
     setup(conn, sql);
 }
+
+/// Where this run's tables are, as a URL and the statements a new connection runs to reach
+/// them: for the async connections and the pools, which connect by URL.
+pub(crate) fn target(args: &Args) -> (String, String) {
+    let ns = namespace(args);
+    match args.backend.as_str() {
+        #[cfg(feature = "sqlite")]
+        "sqlite" => (
+            sqlite_path(args).to_string_lossy().into_owned(),
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;"
+                .to_owned(),
+        ),
+        "postgres" => (
+            url("PG_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test"),
+            format!("SET search_path TO {ns};"),
+        ),
+        "mysql" => (
+            url("MYSQL_DATABASE_URL", "mysql://root@127.0.0.1:3306/test"),
+            format!("USE {ns};"),
+        ),
+        other => panic!("no backend `{other}`"),
+    }
+}

@@ -41,12 +41,16 @@ pub(crate) struct Timings {
 // One module per backend, each with the same benchmark bodies (`run.rs`) over its own
 // connection type, so every query is checked by Diesel against a concrete backend.
 macro_rules! backend {
-    ($name:ident, $feature:literal, $conn:ty, $open:path, $close:path) => {
+    ($name:ident, $feature:literal, $conn:ty, $async_conn:ty, $open:path, $close:path) => {
         #[cfg(feature = $feature)]
         mod $name {
             use super::*;
 
             type Conn = $conn;
+            #[cfg(feature = "async")]
+            type AsyncConn = $async_conn;
+            #[cfg(feature = "async")]
+            include!("asynchronous.rs");
 
             include!("flag.rs");
             include!("small.rs");
@@ -64,6 +68,22 @@ macro_rules! backend {
                     (args::Scenario::Small, _) => report::print_small(args, &small::run(args)),
                     (args::Scenario::Purge, _) => {
                         report::print_purge(args, &purge::run(args), purge::BATCH)
+                    }
+                    #[cfg(feature = "async")]
+                    (args::Scenario::Async, _) => {
+                        report::print_async(args, &asynchronous::tree(args))
+                    }
+                    #[cfg(feature = "async")]
+                    (args::Scenario::Throughput, _) => report::print_throughput(
+                        args,
+                        &asynchronous::throughput(args),
+                        asynchronous::CASCADES,
+                        asynchronous::POOL,
+                    ),
+                    #[cfg(not(feature = "async"))]
+                    (args::Scenario::Async | args::Scenario::Throughput, _) => {
+                        eprintln!("--scenario {:?} needs the `async` feature", args.scenario);
+                        std::process::exit(2);
                     }
                 }
             }
@@ -85,6 +105,7 @@ backend!(
     sqlite,
     "sqlite",
     diesel::SqliteConnection,
+    diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>,
     connect::sqlite,
     connect::drop_sqlite
 );
@@ -92,6 +113,7 @@ backend!(
     postgres,
     "postgres",
     diesel::PgConnection,
+    diesel_async::AsyncPgConnection,
     connect::postgres,
     connect::drop_postgres
 );
@@ -99,6 +121,7 @@ backend!(
     mysql,
     "mysql",
     diesel::MysqlConnection,
+    diesel_async::AsyncMysqlConnection,
     connect::mysql,
     connect::drop_mysql
 );

@@ -44,10 +44,6 @@ pub(crate) fn print(args: &Args, timings: &Timings) {
     for (name, delete, restore) in rows {
         println!("{name:<20} {:>12} {:>12}", cell(delete), cell(restore));
     }
-    let ratio = |top: Option<f64>, bottom: Option<f64>| match (top, bottom) {
-        (Some(top), Some(bottom)) if bottom > 0.0 => format!("{:.3}", top / bottom),
-        _ => "nan".to_owned(),
-    };
     let (crate_delete, sql_delete, rowwise_delete) = (rows[0].1, rows[1].1, rows[2].1);
     println!(
         "restore: ratio_crate_vs_sql={}",
@@ -135,10 +131,6 @@ pub(crate) fn print_small<S: SmallRun>(args: &Args, run: &S) {
         micros(b_restore),
         statements[3]
     );
-    let ratio = |top: Option<f64>, bottom: Option<f64>| match (top, bottom) {
-        (Some(top), Some(bottom)) if bottom > 0.0 => format!("{:.3}", top / bottom),
-        _ => "nan".to_owned(),
-    };
     println!(
         "small_ratio_crate_vs_sql delete={} restore={} statements_crate={}+{} statements_sql={}+{} backend={}",
         ratio(a_delete, b_delete),
@@ -181,12 +173,98 @@ pub(crate) fn print_purge<P: PurgeRun>(args: &Args, run: &P, batch: usize) {
     if let Some(memory) = run.memory() {
         println!("memory_crate_purge_kib: rss {memory}");
     }
-    let ratio = match (a, b) {
-        (Some(a), Some(b)) if b > 0.0 => format!("{:.3}", a / b),
-        _ => "nan".to_owned(),
-    };
     println!(
-        "purge_ratio_crate_vs_sql={ratio} rows={} backend={}",
-        args.rows, args.backend
+        "purge_ratio_crate_vs_sql={} rows={} backend={}",
+        ratio(a, b),
+        args.rows,
+        args.backend
     );
+}
+
+/// The async tree run's medians, and async against blocking.
+#[cfg(feature = "async")]
+pub(crate) fn print_async<T: AsyncRun>(args: &Args, run: &T) {
+    let [
+        blocking_delete,
+        blocking_restore,
+        async_delete,
+        async_restore,
+    ] = run.samples().map(median);
+    println!(
+        "backend {}, {} comments under {} issues, {} runs each (medians, seconds)",
+        args.backend,
+        args.rows,
+        args.rows / 10,
+        args.repeat
+    );
+    println!("{:<20} {:>12} {:>12}", "contender", "delete", "restore");
+    println!(
+        "{:<20} {:>12} {:>12}",
+        "a blocking",
+        cell(blocking_delete),
+        cell(blocking_restore)
+    );
+    println!(
+        "{:<20} {:>12} {:>12}",
+        "d async",
+        cell(async_delete),
+        cell(async_restore)
+    );
+    println!(
+        "async_ratio_vs_blocking delete={} restore={} rows={} backend={}",
+        ratio(async_delete, blocking_delete),
+        ratio(async_restore, blocking_restore),
+        args.rows,
+        args.backend
+    );
+}
+
+/// What the async tree scenario measured.
+#[cfg(feature = "async")]
+pub(crate) trait AsyncRun {
+    /// Blocking delete, blocking restore, async delete, async restore, seconds.
+    fn samples(&self) -> [&[f64]; 4];
+}
+
+/// What the throughput scenario measured.
+#[cfg(feature = "async")]
+pub(crate) trait ThroughputRun {
+    /// Operations per second of each round: blocking, then async.
+    fn samples(&self) -> [&[f64]; 2];
+}
+
+/// Throughput of each contender (medians of the rounds), and async over blocking.
+#[cfg(feature = "async")]
+pub(crate) fn print_throughput<T: ThroughputRun>(args: &Args, run: &T, cascades: i32, pool: usize) {
+    let [blocking, asynchronous] = run.samples();
+    println!(
+        "backend {}, {cascades} cascades of 1 repo -> 10 issues -> 100 comments at once, each \
+         deleted then restored, pools of {pool}, {} rounds (medians, operations per second)",
+        args.backend,
+        blocking.len()
+    );
+    let (blocking, asynchronous) = (median(blocking), median(asynchronous));
+    let rate = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), |v| format!("{v:.0}"));
+    println!("{:<44} {:>10}", "contender", "ops/s");
+    println!(
+        "{:<44} {:>10}",
+        "a blocking, r2d2, spawn_blocking",
+        rate(blocking)
+    );
+    println!("{:<44} {:>10}", "d async, deadpool", rate(asynchronous));
+    println!(
+        "throughput_async_vs_blocking={} blocking_ops_per_s={} async_ops_per_s={} backend={}",
+        ratio(asynchronous, blocking),
+        rate(blocking),
+        rate(asynchronous),
+        args.backend
+    );
+}
+
+/// `top / bottom` to three places, `nan` where either is missing.
+fn ratio(top: Option<f64>, bottom: Option<f64>) -> String {
+    match (top, bottom) {
+        (Some(top), Some(bottom)) if bottom > 0.0 => format!("{:.3}", top / bottom),
+        _ => "nan".to_owned(),
+    }
 }

@@ -124,8 +124,8 @@ pub(crate) fn probe(args: &Args, contender: Contender) -> Option<crate::memory::
 fn measure(
     conn: &mut Conn,
     pristine: &Digest,
-    delete: fn(&mut Conn) -> QueryResult<()>,
-    restore: fn(&mut Conn) -> QueryResult<()>,
+    delete: impl FnOnce(&mut Conn) -> QueryResult<()>,
+    restore: impl FnOnce(&mut Conn) -> QueryResult<()>,
 ) -> (f64, f64, Digest) {
     let started = Instant::now();
     delete(conn).expect("delete");

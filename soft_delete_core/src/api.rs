@@ -109,6 +109,19 @@ pub trait SoftDelete: Model {
     }
 
     /// Restores this row and what its delete hid; see [`ops::restore`](crate::ops::restore).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::prelude::*;
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// # let conn = &mut fixture();
+    /// // Repo 3 is tombstoned: load it from the trash and bring it back.
+    /// let old: Repo = Repo::only_deleted().select(Repo::as_select()).first(conn)?;
+    /// old.restore_record(conn)?;
+    /// assert!(Repo::active().find(old.id).first::<Repo>(conn).is_ok());
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
     fn restore_record<C>(&self, conn: &mut C) -> Result<Report>
     where
         C: LoadConnection,

@@ -153,6 +153,7 @@
 //! | `sqlite` | yes | SQLite, with a bundled `libsqlite3` |
 //! | `postgres` | no | PostgreSQL (needs `libpq`) |
 //! | `mysql` | no | MySQL and MariaDB (needs the MySQL client library) |
+//! | `async` | no | `soft_delete_core::asynchronous`: every operation on `diesel_async` connections |
 //! | `testing` | no | `soft_delete_core::testing`: assertions for your own tests |
 //!
 //! # Architecture
@@ -162,13 +163,13 @@
 //!
 //! | layer | modules |
 //! |---|---|
-//! | the operations a model has | `api` ([`SoftDelete`]); the tools [`migration`], [`audit`], [`leak`], `testing` |
+//! | the operations a model has | `api` ([`SoftDelete`]), `asynchronous` (feature `async`); the tools [`migration`], [`audit`], [`leak`], `testing` |
 //! | the operations | [`ops`]: soft delete, restore, restore with ancestors, lock live, hard delete, [`purge`] |
 //! | the engine | [`cascade`]: one file per pass (check, tombstone, revive, erase) |
 //! | facts as SQL | `render` |
 //! | scopes, backends, connections | [`scope`], [`dialect`], `exec` |
 //! | the facts the derive states | [`model`] |
-//! | the vocabulary | `sql`, [`Error`], [`Report`], [`hooks`] |
+//! | the vocabulary | `sql`, `error` ([`Error`]), `report` ([`Report`]), [`hooks`] |
 //!
 //! The engine is written once, as `async fn`s over one small executor trait; a blocking
 //! connection drives it in a single poll on the caller's thread, with no runtime.

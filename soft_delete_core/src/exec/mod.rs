@@ -94,7 +94,8 @@ pub async fn finish<X: Executor, T>(x: &mut X, result: Result<T>) -> Result<T> {
 
 /// The hooks an operation runs inside its transaction, on executor `X`: before it changes
 /// anything, and after, with its report. Implemented by [`Hooks`](crate::Hooks) for a blocking
-/// connection, and by [`NoHooks`] for every executor.
+/// connection, by `AsyncHooks` for an async one (feature `async`), and by [`NoHooks`] for every
+/// executor.
 #[doc(hidden)]
 pub trait HookSet<X> {
     /// Runs the `before` hooks, building the intent only when there are some.
