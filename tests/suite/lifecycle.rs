@@ -146,6 +146,32 @@ fn purge_deletes_old_tombstones_with_their_subtrees_and_nothing_else() {
 }
 
 #[test]
+fn a_cutoff_past_year_9999_purges_every_tombstone() {
+    let mut db = connect();
+    let conn = &mut *db;
+    for repo in 1..=3 {
+        code_hosting(conn, repo);
+    }
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
+    op!(HubRepo::soft_delete(conn, 3)).unwrap();
+    let far_future = NaiveDate::from_ymd_opt(10_000, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+
+    let report = op!(HubRepo::purge(conn, Purge::older_than(far_future))).unwrap();
+    assert_eq!(report.outcome, Outcome::Changed);
+    assert_eq!(report.rows_in("hub_repos"), 2);
+    // Only repo 2, live, is left.
+    assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
+
+    op!(HubRepo::soft_delete(conn, 2)).unwrap();
+    let report = op!(HubRepo::purge(conn, Purge::older_than(NaiveDateTime::MAX))).unwrap();
+    assert_eq!(report.rows_in("hub_repos"), 1);
+    assert_eq!(rows(conn), [0, 0, 0, 0, 0, 0, 0]);
+}
+
+#[test]
 fn a_child_tombstoned_on_its_own_is_purged_through_its_own_model() {
     let mut db = connect();
     let conn = &mut *db;
@@ -629,6 +655,46 @@ fn hard_delete_refused_by_a_foreign_key_deletes_nothing() {
         other => panic!("expected Referenced, got {other:?}"),
     }
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
+}
+
+#[test]
+fn a_soft_delete_whose_hard_edge_is_refused_by_a_foreign_key_changes_nothing() {
+    let mut db = connect();
+    let conn = &mut *db;
+    // Deliveries of a webhook, outside the graph: they keep the webhook the repo's `hard` edge
+    // would delete.
+    conn.batch_execute(
+        "CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            webhook_id INTEGER NOT NULL,
+            CONSTRAINT deliveries_webhook FOREIGN KEY (webhook_id) REFERENCES hub_webhooks (id)
+        )",
+    )
+    .unwrap();
+    code_hosting(conn, 1);
+    conn.batch_execute("INSERT INTO webhook_deliveries (id, webhook_id) VALUES (1, 1)")
+        .unwrap();
+    let before = rows(conn);
+
+    let refused = op!(HubRepo::soft_delete(conn, 1)).unwrap_err();
+
+    match &refused {
+        Error::Referenced {
+            table, constraint, ..
+        } => {
+            assert_eq!(table, "hub_webhooks");
+            // SQLite names no constraint in its error; the servers do.
+            let named = !std::any::type_name::<super::Db>().contains("Sqlite");
+            assert_eq!(constraint.is_some(), named, "{constraint:?}");
+        }
+        other => panic!("expected Referenced, got {other:?}"),
+    }
+    assert_eq!(rows(conn), before, "nothing changed");
+    assert_eq!(
+        HubRepo::active().count().get_result::<i64>(conn).unwrap(),
+        1,
+        "the repo is still live"
+    );
 }
 
 #[test]

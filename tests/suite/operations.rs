@@ -43,6 +43,10 @@ fn deleting_again_succeeds_changes_nothing_and_keeps_the_first_stamp() {
     let second = op!(Repo::soft_delete_by(conn, 1, 8)).unwrap();
 
     assert_eq!(second.outcome, Outcome::AlreadyDeleted);
+    assert_eq!(
+        second.stamp, first.stamp,
+        "the report gives the stamp the row kept"
+    );
     assert!(second.outcome.is_noop());
     assert!(second.changes.is_empty());
     assert_eq!(second.total_rows(), 0);

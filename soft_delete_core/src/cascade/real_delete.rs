@@ -232,17 +232,57 @@ where
 /// real (one the checks could not see coming, such as a concurrent insert) as
 /// [`Error::Referenced`]; other errors as they are.
 pub(crate) fn referenced<M: Model>(error: Error) -> Error {
-    let Error::Database(Diesel::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info)) =
-        &error
-    else {
+    referenced_in(M::TABLE, error)
+}
+
+/// A foreign key violation raised while deleting rows of `table` as [`Error::Referenced`],
+/// naming the referencing table (or the database's message where it names none) and the
+/// constraint where the database gives it; other errors as they are. SQLite reports a foreign
+/// key failure without a kind of its own (`FOREIGN KEY constraint failed`), so its message is
+/// what tells it.
+pub(crate) fn referenced_in(table: &str, error: Error) -> Error {
+    let Error::Database(Diesel::DatabaseError(kind, info)) = &error else {
         return error;
     };
+    let foreign_key = match kind {
+        DatabaseErrorKind::ForeignKeyViolation => true,
+        DatabaseErrorKind::Unknown => info.message().contains("FOREIGN KEY constraint failed"),
+        _ => false,
+    };
+    if !foreign_key {
+        return error;
+    }
+    let message = info.message();
+    let (table_in_message, constraint_in_message) = named_in_message(message);
     Error::Referenced {
-        table: M::TABLE.to_owned(),
+        table: table.to_owned(),
         referenced_by: info
             .table_name()
-            .map_or_else(|| info.message().to_owned(), ToOwned::to_owned),
-        constraint: info.constraint_name().map(ToOwned::to_owned),
+            .or(table_in_message)
+            .unwrap_or(message)
+            .to_owned(),
+        constraint: info
+            .constraint_name()
+            .or(constraint_in_message)
+            .map(ToOwned::to_owned),
         rows: 0,
     }
+}
+
+/// The referencing table and the constraint MySQL and MariaDB name in their message, which
+/// Diesel does not take apart: `... a foreign key constraint fails (`db`.`table`, CONSTRAINT
+/// `name` FOREIGN KEY ...)`.
+fn named_in_message(message: &str) -> (Option<&str>, Option<&str>) {
+    let Some((_, rest)) = message.split_once("constraint fails (") else {
+        return (None, None);
+    };
+    let table = rest
+        .split_once(", CONSTRAINT")
+        .and_then(|(path, _)| path.rsplit('.').next())
+        .map(|name| name.trim_matches('`'));
+    let constraint = rest
+        .split_once("CONSTRAINT `")
+        .and_then(|(_, tail)| tail.split_once('`'))
+        .map(|(name, _)| name);
+    (table, constraint)
 }

@@ -82,7 +82,10 @@ impl Revive {
         M: ModelOn<X::Backend>,
     {
         let statement = statements::update::<M, X::Backend>(M::set_active(), set);
-        let rows = x.execute(statement).await.map_err(unique_conflict::<M>)?;
+        let rows = match x.execute(statement).await {
+            Ok(rows) => rows,
+            Err(error) => return Err(unique_conflict::<M, X>(x, error).await),
+        };
         if M::USES_LEDGER && rows > 0 {
             x.execute(ledger::forget::<M, X::Backend>(self.stamp, revived))
                 .await?;
@@ -231,18 +234,62 @@ impl<M: SoftDeleteOn<DB>, DB: SupportedBackend> RowSet<DB> for NotHeld<'_, M, DB
     }
 }
 
-/// A unique violation while restoring `M` as [`Error::UniqueConflict`]; other errors as they are.
-fn unique_conflict<M: Model>(error: diesel::result::Error) -> Error {
+/// A unique violation while restoring `M` as [`Error::UniqueConflict`] naming the index; other
+/// errors as they are. PostgreSQL names the index in the error itself; MySQL and MariaDB in
+/// their message (`... for key 'name'`, or `'table.name'`); SQLite names only the columns
+/// (`UNIQUE constraint failed: t.a, t.b`), so the index is the catalog's unique index of the
+/// table on exactly those columns. Where none can be told, the database's message stands.
+async fn unique_conflict<M, X>(x: &mut X, error: diesel::result::Error) -> Error
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: Model,
+{
     use diesel::result::{DatabaseErrorKind, Error as Diesel};
     let Diesel::DatabaseError(DatabaseErrorKind::UniqueViolation, info) = &error else {
         return error.into();
     };
-    let constraint = info
-        .constraint_name()
-        .map_or_else(|| info.message().to_owned(), ToOwned::to_owned);
+    let message = info.message().to_owned();
+    let named = match info.constraint_name() {
+        Some(name) => Some(name.to_owned()),
+        None => match key_in_message(&message) {
+            Some(key) => Some(key.to_owned()),
+            None => unique_index_on::<M, X>(x, &message).await,
+        },
+    };
     Error::UniqueConflict {
         table: M::TABLE,
-        constraint,
+        constraint: named.unwrap_or(message),
         source: error,
     }
+}
+
+/// The key MySQL and MariaDB name in `Duplicate entry '...' for key 'name'` (MySQL 8 writes
+/// `'table.name'`).
+fn key_in_message(message: &str) -> Option<&str> {
+    let (_, quoted) = message.rsplit_once(" for key '")?;
+    let key = quoted.strip_suffix('\'')?;
+    Some(key.rsplit_once('.').map_or(key, |(_, index)| index))
+}
+
+/// SQLite's `UNIQUE constraint failed: t.a, t.b`: the unique index of `M`'s table on exactly
+/// those columns, from the catalog.
+async fn unique_index_on<M, X>(x: &mut X, message: &str) -> Option<String>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: Model,
+{
+    let columns: Vec<&str> = message
+        .strip_prefix("UNIQUE constraint failed: ")?
+        .split(", ")
+        .map(|column| column.rsplit_once('.').map_or(column, |(_, name)| name))
+        .collect();
+    let catalog = crate::dialect::catalog::read_on(x).await.ok()?;
+    let table = catalog.table(M::TABLE)?;
+    table
+        .indexes
+        .iter()
+        .find(|index| index.unique && !index.primary && index.columns == columns)
+        .map(|index| index.name.clone())
 }

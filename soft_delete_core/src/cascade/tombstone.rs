@@ -27,6 +27,7 @@ use super::SoftDeleteOn;
 use super::edges::CascadeOn;
 use super::parents::ParentsOn;
 use super::pass::Pass;
+use super::real_delete::referenced_in;
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
 use crate::exec::Executor;
@@ -157,7 +158,10 @@ impl<DB: SupportedBackend> Pass<DB> for Tombstone<'_, DB> {
     }
 }
 
-/// Deletes, for real, the rows of a hard edge's table that reference `parent`.
+/// Deletes, for real, the rows of a hard edge's table that reference `parent`. A foreign key
+/// that refuses it (a row outside the graph still references one of them) is
+/// [`Error::Referenced`](crate::Error::Referenced) naming that key, and the operation's
+/// transaction rolls back.
 pub(crate) async fn delete_referencing<Parent, Fk, X>(
     x: &mut X,
     parent: &dyn RowSet<X::Backend>,
@@ -170,5 +174,7 @@ where
     Fk::Table: Default + QueryFragment<X::Backend> + Send + Sync + 'static,
 {
     let statement = statements::referencing::<Parent, Fk, X::Backend>("DELETE FROM ", parent);
-    Ok(x.execute(statement).await?)
+    x.execute(statement)
+        .await
+        .map_err(|error| referenced_in(&X::Backend::table_name::<Fk::Table>(), error.into()))
 }

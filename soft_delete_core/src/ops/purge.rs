@@ -60,6 +60,13 @@ pub const DEFAULT_BATCH_SIZE: usize = 500;
 /// 32,766 bound parameters.
 pub const MAX_BATCH_SIZE: usize = 5_000;
 
+/// The last instant every backend stores: 9999-12-31 23:59:59.999999.
+fn latest_stored_time() -> NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|day| day.and_hms_micro_opt(23, 59, 59, 999_999))
+        .unwrap_or(NaiveDateTime::MAX)
+}
+
 type ProgressFn<'h> = Box<dyn FnMut(&Progress<'_>) + Send + 'h>;
 
 /// What to purge and how: the cutoff, the batch size, a progress callback and hooks (`H`:
@@ -100,17 +107,26 @@ impl<C> Purge<'_, C> {
     /// [`ledger`](crate::ledger) recorded; a flag model without the ledger has no age, so only
     /// [`Purge::any_age`] reaches it.
     ///
+    /// No database stores a time past the end of year 9999 (MariaDB's `DATETIME` ends there,
+    /// and SQLite's text stamps stop sorting by time), so every tombstone is older than a
+    /// cutoff beyond it: such a cutoff is [`Purge::any_age`], and [`cutoff`](Purge::cutoff)
+    /// says `None`.
+    ///
     /// ```
+    /// use chrono::NaiveDateTime;
     /// use soft_delete_core::purge::Purge;
     ///
     /// let cutoff = chrono::Utc::now().naive_utc();
     /// let purge = Purge::<diesel::SqliteConnection>::older_than(cutoff);
     /// assert_eq!(purge.cutoff(), Some(cutoff));
+    ///
+    /// let forever = Purge::<diesel::SqliteConnection>::older_than(NaiveDateTime::MAX);
+    /// assert_eq!(forever.cutoff(), None);
     /// ```
     #[must_use]
     pub fn older_than(cutoff: NaiveDateTime) -> Self {
         Purge {
-            cutoff: Some(cutoff),
+            cutoff: (cutoff <= latest_stored_time()).then_some(cutoff),
             batch_size: DEFAULT_BATCH_SIZE,
             progress: None,
             hooks: NoHooks,

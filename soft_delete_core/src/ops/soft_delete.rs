@@ -9,7 +9,7 @@ use diesel::sql_types::BoolOrNullableBool;
 use super::{changed, not_found, now_stamp, unchanged};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::check::Check;
-use crate::cascade::lookup::claim_writes;
+use crate::cascade::lookup::{claim_writes, find};
 use crate::cascade::tombstone::Tombstone;
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
@@ -17,7 +17,7 @@ use crate::exec::{Blocking, Executor, HookSet, NoHooks, block_on, finish};
 use crate::hooks::{Hooks, Intent};
 use crate::model::ActorOf;
 use crate::render::rowset::Root;
-use crate::render::{State, statements};
+use crate::render::{Found, State, statements};
 use crate::report::{Operation, Outcome, Report};
 use crate::sql::Statement;
 
@@ -26,7 +26,8 @@ use crate::sql::Statement;
 /// `None`).
 ///
 /// A row that is already tombstoned is left as it is, stamp and actor included, and the report
-/// says [`Outcome::AlreadyDeleted`]. A key no row has is [`Error::NotFound`](crate::Error::NotFound); a
+/// says [`Outcome::AlreadyDeleted`] with the stamp the row already carries (for a flag
+/// model, the one the ledger recorded; where nothing recorded one, the time of this call). A key no row has is [`Error::NotFound`](crate::Error::NotFound); a
 /// restricting edge with live rows is [`Error::Restricted`](crate::Error::Restricted). Either
 /// way nothing changes.
 ///
@@ -41,6 +42,7 @@ use crate::sql::Statement;
 ///
 /// let again = ops::soft_delete::<Repo, _>(conn, 1, None)?;
 /// assert_eq!(again.outcome, Outcome::AlreadyDeleted);
+/// assert_eq!(again.stamp, report.stamp, "the stamp the row already has");
 ///
 /// assert!(ops::soft_delete::<Repo, _>(conn, 404, None).unwrap_err().is_not_found());
 /// # Ok::<(), soft_delete_core::Error>(())
@@ -192,7 +194,15 @@ where
     let stamped = Root::<M, X::Backend>::new(target, State::At(stamp));
     let rows = pass.rows::<M, X>(x, &live, &stamped).await?;
     let report = match (rows, id) {
-        (0, Some(_)) => unchanged(Operation::SoftDelete, Outcome::AlreadyDeleted, stamp),
+        (0, Some(id)) => {
+            // The row keeps its tombstone, so the report gives the stamp it already has (for a
+            // flag, the one the ledger recorded); without one, the operation's own time.
+            let kept = match find::<M, X>(x, id, "").await? {
+                Found::Deleted(Some(kept)) => kept,
+                Found::Deleted(None) | Found::Live | Found::Missing => stamp,
+            };
+            unchanged(Operation::SoftDelete, Outcome::AlreadyDeleted, kept)
+        }
         (0, None) => unchanged(Operation::SoftDelete, Outcome::NothingMatched, stamp),
         _ => changed::<M>(Operation::SoftDelete, stamp, rows, pass.changes),
     };
