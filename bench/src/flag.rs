@@ -348,6 +348,21 @@ mod flag {
                 .bind::<Timestamp, _>(stamp)
                 .bind::<Timestamp, _>(stamp)
                 .execute(conn)?;
+            } else if <Backend as SupportedBackend>::KEYS_AS_ARRAY {
+                // PostgreSQL may plan `IN (subquery)` over a ledger without statistics as a
+                // nested loop that runs the subquery once per ledger row: a careful person
+                // reads the keys once, into an array (Diesel has no DSL for it).
+                diesel::sql_query(format!(
+                    "DELETE FROM soft_delete_flag_stamps
+                     WHERE table_name = '{COMMENTS}' AND stamp = $1 AND row_key = ANY(ARRAY(
+                         SELECT {key} FROM bench_flag_comments
+                         WHERE is_deleted = FALSE AND issue_id IN (
+                             SELECT id FROM bench_flag_issues WHERE repo_id = {BIG} AND deleted_at = $2)))",
+                    key = comment_key_sql()
+                ))
+                .bind::<Timestamp, _>(stamp)
+                .bind::<Timestamp, _>(stamp)
+                .execute(conn)?;
             } else {
                 let revived = bench_flag_comments::table
                     .filter(bench_flag_comments::is_deleted.eq(false))

@@ -91,6 +91,13 @@ pub trait SupportedBackend: Backend + sealed::Sealed + catalog::CatalogBackend +
     /// `DELETE ... WHERE x IN (subquery)` as a subquery per deleted table's row).
     #[doc(hidden)]
     const DELETE_JOINS: bool;
+    /// Whether a set of keys another statement reads is best given as `= ANY(ARRAY(subquery))`
+    /// (PostgreSQL): the subquery runs once, before the statement, and its keys are looked up
+    /// through the index whatever the planner estimates. As `IN (subquery)`, a table without
+    /// statistics (one just filled, before autovacuum reached it) can be planned as a nested
+    /// loop that runs the whole subquery again for every row, quadratic in the rows.
+    #[doc(hidden)]
+    const KEYS_AS_ARRAY: bool;
     /// Whether foreign keys are checked row by row within a statement (InnoDB), so one
     /// `DELETE` of a parent and its children in a self-referencing table fails.
     #[doc(hidden)]
@@ -155,6 +162,7 @@ macro_rules! supported_backend {
         ddl = ($timestamp:literal, $false:literal, $partial:literal, $if_not_exists:literal),
         returning = $returning:literal,
         delete_joins = $joins:literal,
+        keys_as_array = $array:literal,
         row_by_row_keys = $row_by_row:literal
     ) => {
         #[cfg(feature = $feature)]
@@ -175,6 +183,7 @@ macro_rules! supported_backend {
             const CREATE_INDEX_IF_NOT_EXISTS: bool = $if_not_exists;
             const DELETE_RETURNING: bool = $returning;
             const DELETE_JOINS: bool = $joins;
+            const KEYS_AS_ARRAY: bool = $array;
             const ROW_BY_ROW_FOREIGN_KEYS: bool = $row_by_row;
 
             fn quote_identifier(identifier: &str) -> String {
@@ -241,6 +250,7 @@ supported_backend!(
     ddl = ("TIMESTAMP", "0", true, true),
     returning = true,
     delete_joins = false,
+    keys_as_array = false,
     row_by_row_keys = false
 );
 supported_backend!(
@@ -251,6 +261,7 @@ supported_backend!(
     ddl = ("TIMESTAMP", "FALSE", true, true),
     returning = true,
     delete_joins = false,
+    keys_as_array = true,
     row_by_row_keys = false
 );
 supported_backend!(
@@ -265,5 +276,6 @@ supported_backend!(
     ddl = ("DATETIME(6)", "FALSE", false, false),
     returning = false,
     delete_joins = true,
+    keys_as_array = false,
     row_by_row_keys = true
 );

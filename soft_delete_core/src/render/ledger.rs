@@ -92,15 +92,22 @@ where
 
 /// ` AND "row_key" IN (SELECT k FROM (SELECT CAST(<key> AS TEXT) AS k FROM <M's table> WHERE
 /// <condition>) AS rows)`: the entries of the rows of `M` that `condition` selects. The keys
-/// come through a derived table, so the condition may itself read the ledger.
+/// come through a derived table, so the condition may itself read the ledger. On PostgreSQL
+/// `= ANY(ARRAY(...))` instead (see [`SupportedBackend::KEYS_AS_ARRAY`]): the keys are read
+/// once and each entry is found through the ledger's index, whatever the statistics say.
 fn of_rows<'s, M, DB>(out: &mut Statement<'s, DB>, condition: impl FnOnce(&mut Statement<'s, DB>))
 where
     M: ModelOn<DB>,
     DB: SupportedBackend,
 {
+    let set = if DB::KEYS_AS_ARRAY {
+        " = ANY(ARRAY(SELECT "
+    } else {
+        " IN (SELECT "
+    };
     out.sql(" AND ")
         .ident(ROW_KEY)
-        .sql(" IN (SELECT ")
+        .sql(set)
         .ident(KEY_ALIAS)
         .sql(" FROM (SELECT ");
     key_as_text::<M, DB>(out);
@@ -111,6 +118,9 @@ where
         .sql(" WHERE ");
     condition(out);
     out.sql(") ").ident(ROWS_ALIAS).sql(")");
+    if DB::KEYS_AS_ARRAY {
+        out.sql(")");
+    }
 }
 
 /// Names of the derived table [`of_rows`] reads keys through; chosen not to collide.
