@@ -77,16 +77,18 @@ pub enum Error {
     UniqueConflict {
         /// The table whose row would collide.
         table: &'static str,
-        /// The unique index or constraint, as the database names it (or its message when it
-        /// names none).
+        /// The unique index or constraint by its name on every backend (SQLite's error names
+        /// only columns, so its index is found in the catalog), or the database's message
+        /// where no index can be told.
         constraint: String,
         /// The database's error, for its details.
         #[source]
         source: diesel::result::Error,
     },
     /// Rows still reference rows a purge or hard delete would remove: a foreign key from a
-    /// table the cascade graph does not reach, or live rows under a tombstoned parent. Nothing
-    /// of that batch (or of that hard delete) was deleted.
+    /// table the cascade graph does not reach, or live rows under a tombstoned parent; or rows
+    /// a soft delete's `hard` edge would delete, which such a foreign key still references.
+    /// Nothing of that batch (or of that operation) was deleted.
     #[error("cannot delete from `{table}` for real: rows of {referenced_by} still reference it")]
     Referenced {
         /// The table whose rows were to be deleted.
