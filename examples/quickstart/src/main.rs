@@ -1,5 +1,5 @@
 //! The quickstart: a table of projects, soft deleted, listed, restored, on an in-memory SQLite
-//! database. Run it with `cargo run -p soft_delete_examples --bin quickstart`.
+//! database. Run it with `cargo run -p soft_delete_quickstart`.
 #![allow(
     missing_docs,
     reason = "diesel::table! makes public items that a binary never exports"
