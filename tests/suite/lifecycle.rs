@@ -698,6 +698,56 @@ fn a_soft_delete_whose_hard_edge_is_refused_by_a_foreign_key_changes_nothing() {
 }
 
 #[test]
+fn hard_delete_refuses_when_a_hard_edges_rows_are_still_referenced() {
+    let mut db = connect();
+    let conn = &mut *db;
+    conn.batch_execute(
+        "CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            webhook_id INTEGER NOT NULL,
+            CONSTRAINT deliveries_webhook FOREIGN KEY (webhook_id) REFERENCES hub_webhooks (id)
+        )",
+    )
+    .unwrap();
+    code_hosting(conn, 1);
+    code_hosting(conn, 2);
+    // Another repo's delivery log points at repo 1's webhook.
+    conn.batch_execute("INSERT INTO webhook_deliveries (id, webhook_id) VALUES (1, 1)")
+        .unwrap();
+    if std::any::type_name::<super::Db>().contains("Sqlite") {
+        // The check reads the catalog: it holds where SQLite does not enforce the key.
+        conn.batch_execute("PRAGMA foreign_keys = OFF").unwrap();
+    }
+    let before = rows(conn);
+
+    let refused = op!(HubRepo::hard_delete(conn, 1)).unwrap_err();
+
+    match &refused {
+        Error::Referenced {
+            table,
+            referenced_by,
+            rows,
+            ..
+        } => {
+            assert_eq!(table, "hub_webhooks");
+            assert_eq!(referenced_by, "webhook_deliveries.webhook_id");
+            assert_eq!(*rows, 1);
+        }
+        other => panic!("expected Referenced, got {other:?}"),
+    }
+    assert_eq!(rows(conn), before, "nothing deleted");
+    // Repo 2's webhook is referenced by nothing: its hard delete goes through.
+    op!(HubRepo::hard_delete(conn, 2)).unwrap();
+    assert_eq!(
+        hub_webhooks::table
+            .select(hub_webhooks::id)
+            .load::<i32>(conn)
+            .unwrap(),
+        [1]
+    );
+}
+
+#[test]
 fn hard_delete_of_a_tree_node_takes_its_replies() {
     let mut db = connect();
     let conn = &mut *db;

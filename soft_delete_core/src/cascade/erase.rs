@@ -22,7 +22,7 @@ use super::check::refuse_live;
 use super::edges::CascadeOn;
 use super::parents::ParentsOn;
 use super::pass::Pass;
-use super::real_delete::{Blocker, delete_rows};
+use super::real_delete::{Blocker, delete_rows, refuse_blocked_hard};
 use super::tombstone::{Tombstone, delete_referencing};
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
@@ -195,6 +195,7 @@ impl<DB: SupportedBackend> Pass<DB> for Erase<'_> {
         Fk::Table: Default + QueryFragment<DB> + Send + Sync + 'static,
         X: Executor<Backend = DB>,
     {
+        refuse_blocked_hard::<Parent, Fk, X>(x, parent, self.blockers).await?;
         let rows = delete_referencing::<Parent, Fk, X>(x, parent).await?;
         self.record(Cow::Owned(DB::table_name::<Fk::Table>()), rows);
         Ok(())

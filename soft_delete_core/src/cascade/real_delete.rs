@@ -2,6 +2,8 @@
 //! check that none of them still references a row; the leaves-first delete where the database
 //! checks a self-reference row by row.
 
+use diesel::Column;
+use diesel::query_builder::QueryFragment;
 use diesel::result::{DatabaseErrorKind, Error as Diesel};
 
 use crate::dialect::SupportedBackend;
@@ -181,6 +183,54 @@ where
         if blocker.referenced_table.eq_ignore_ascii_case(M::TABLE) && !covered::<M>(blocker) {
             refuse_if_referenced::<M, X>(x, set, blocker).await?;
         }
+    }
+    Ok(())
+}
+
+/// [`Error::Referenced`] if a foreign key of `blockers` from another table still references a
+/// row of a hard edge's table (`Fk`'s) that references `parent`: a row the edge is about to
+/// delete for real. Read from the catalog, so it holds where the database does not enforce the
+/// key (SQLite without `PRAGMA foreign_keys`).
+pub(crate) async fn refuse_blocked_hard<Parent, Fk, X>(
+    x: &mut X,
+    parent: &dyn RowSet<X::Backend>,
+    blockers: &[Blocker],
+) -> Result<()>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    Parent: ModelOn<X::Backend>,
+    Fk: Column + Default + QueryFragment<X::Backend> + Send + Sync + 'static,
+    Fk::Table: Default + QueryFragment<X::Backend> + Send + Sync + 'static,
+{
+    let hard_table = <X::Backend as SupportedBackend>::table_name::<Fk::Table>();
+    for blocker in blockers {
+        if !blocker.referenced_table.eq_ignore_ascii_case(&hard_table)
+            || blocker.table.eq_ignore_ascii_case(&hard_table)
+        {
+            continue;
+        }
+        let mut statement = Statement::new();
+        statement
+            .sql(EVERY_ROW)
+            .sql(" SELECT COUNT(*) FROM ")
+            .ident_owned(&blocker.table)
+            .sql(" WHERE ")
+            .ident_owned(&blocker.column)
+            .sql(" IN (SELECT ")
+            .ident_owned(&blocker.referenced_column)
+            .sql(" FROM ")
+            .push(statements::referencing::<Parent, Fk, X::Backend>(
+                "", parent,
+            ))
+            .sql(")");
+        let rows = <X::Backend as SupportedBackend>::count(x, statement).await?;
+        Error::unless_unreferenced(
+            rows,
+            &hard_table,
+            || format!("{}.{}", blocker.table, blocker.column),
+            blocker.name.as_deref(),
+        )?;
     }
     Ok(())
 }
