@@ -15,6 +15,18 @@ fn cell(value: Option<f64>) -> String {
     value.map_or_else(|| "-".to_owned(), |seconds| format!("{seconds:.4}"))
 }
 
+/// The tree's size and runs, and the column heads of a delete and restore table.
+fn print_tree_header(args: &Args) {
+    println!(
+        "backend {}, {} comments under {} issues, {} runs each (medians, seconds)",
+        args.backend,
+        args.rows,
+        args.rows / 10,
+        args.repeat
+    );
+    println!("{:<20} {:>12} {:>12}", "contender", "delete", "restore");
+}
+
 pub(crate) fn print(args: &Args, timings: &Timings) {
     let rows = [
         (
@@ -33,14 +45,7 @@ pub(crate) fn print(args: &Args, timings: &Timings) {
             median(&timings.rowwise_restore),
         ),
     ];
-    println!(
-        "backend {}, {} comments under {} issues, {} runs each (medians, seconds)",
-        args.backend,
-        args.rows,
-        args.rows / 10,
-        args.repeat
-    );
-    println!("{:<20} {:>12} {:>12}", "contender", "delete", "restore");
+    print_tree_header(args);
     for (name, delete, restore) in rows {
         println!("{name:<20} {:>12} {:>12}", cell(delete), cell(restore));
     }
@@ -190,14 +195,7 @@ pub(crate) fn print_async<T: AsyncRun>(args: &Args, run: &T) {
         async_delete,
         async_restore,
     ] = run.samples().map(median);
-    println!(
-        "backend {}, {} comments under {} issues, {} runs each (medians, seconds)",
-        args.backend,
-        args.rows,
-        args.rows / 10,
-        args.repeat
-    );
-    println!("{:<20} {:>12} {:>12}", "contender", "delete", "restore");
+    print_tree_header(args);
     println!(
         "{:<20} {:>12} {:>12}",
         "a blocking",

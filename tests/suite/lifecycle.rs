@@ -26,6 +26,32 @@ const REPO_AUDIT: &str = "CREATE TABLE repo_audit (
     FOREIGN KEY (repo_id) REFERENCES hub_repos (id)
 )";
 
+/// Deliveries of a webhook, outside the graph: they keep the webhooks a repo's `hard` edge
+/// would delete.
+const WEBHOOK_DELIVERIES: &str = "CREATE TABLE webhook_deliveries (
+    id INTEGER PRIMARY KEY,
+    webhook_id INTEGER NOT NULL,
+    CONSTRAINT deliveries_webhook FOREIGN KEY (webhook_id) REFERENCES hub_webhooks (id)
+)";
+
+/// Asserts that `error` is `Error::Referenced` for `table`, naming `referenced_by` and counting
+/// `rows` referencing rows.
+#[track_caller]
+fn assert_referenced(error: &Error, table: &str, referenced_by: &str, rows: u64) {
+    match error {
+        Error::Referenced {
+            table: refused,
+            referenced_by: by,
+            rows: counted,
+            ..
+        } => assert_eq!(
+            (refused.as_str(), by.as_str(), *counted),
+            (table, referenced_by, rows)
+        ),
+        other => panic!("expected Referenced, got {other:?}"),
+    }
+}
+
 fn day(year: i32, month: u32, day: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(year, month, day)
         .unwrap()
@@ -242,19 +268,7 @@ fn purge_never_removes_a_live_row() {
 
     let refused = op!(HubRepo::purge(conn, Purge::any_age())).unwrap_err();
 
-    match refused {
-        Error::Referenced {
-            table,
-            referenced_by,
-            rows,
-            ..
-        } => {
-            assert_eq!(table, "hub_repos");
-            assert_eq!(referenced_by, "hub_issues (live rows)");
-            assert_eq!(rows, 1);
-        }
-        other => panic!("expected Referenced, got {other:?}"),
-    }
+    assert_referenced(&refused, "hub_repos", "hub_issues (live rows)", 1);
     assert_eq!(rows(conn), before);
 }
 
@@ -364,19 +378,12 @@ fn an_owned_record_outlives_its_owner_until_the_owner_is_purged() {
 
     // The store first: its owner still holds its key, so nothing goes.
     let refused = op!(Store::purge(conn, Purge::any_age())).unwrap_err();
-    match refused {
-        Error::Referenced {
-            table,
-            referenced_by,
-            rows,
-            ..
-        } => {
-            assert_eq!(table, "stores");
-            assert_eq!(referenced_by, "hosted_sites (owner rows holding its key)");
-            assert_eq!(rows, 1);
-        }
-        other => panic!("expected Referenced, got {other:?}"),
-    }
+    assert_referenced(
+        &refused,
+        "stores",
+        "hosted_sites (owner rows holding its key)",
+        1,
+    );
     assert_eq!(stores(conn), [10, 20]);
     // A live owner protects its store from a hard delete too.
     let refused = op!(Store::hard_delete(conn, 20)).unwrap_err();
@@ -641,19 +648,7 @@ fn hard_delete_refused_by_a_foreign_key_deletes_nothing() {
     let refused = op!(HubRepo::hard_delete(conn, 2)).unwrap_err();
 
     // Read from the catalog before deleting, whether or not the database enforces the key.
-    match &refused {
-        Error::Referenced {
-            table,
-            referenced_by,
-            rows,
-            ..
-        } => {
-            assert_eq!(table, "hub_repos");
-            assert_eq!(referenced_by, "repo_audit.repo_id");
-            assert_eq!(*rows, 1);
-        }
-        other => panic!("expected Referenced, got {other:?}"),
-    }
+    assert_referenced(&refused, "hub_repos", "repo_audit.repo_id", 1);
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
 }
 
@@ -661,16 +656,7 @@ fn hard_delete_refused_by_a_foreign_key_deletes_nothing() {
 fn a_soft_delete_whose_hard_edge_is_refused_by_a_foreign_key_changes_nothing() {
     let mut db = connect();
     let conn = &mut *db;
-    // Deliveries of a webhook, outside the graph: they keep the webhook the repo's `hard` edge
-    // would delete.
-    conn.batch_execute(
-        "CREATE TABLE webhook_deliveries (
-            id INTEGER PRIMARY KEY,
-            webhook_id INTEGER NOT NULL,
-            CONSTRAINT deliveries_webhook FOREIGN KEY (webhook_id) REFERENCES hub_webhooks (id)
-        )",
-    )
-    .unwrap();
+    conn.batch_execute(WEBHOOK_DELIVERIES).unwrap();
     code_hosting(conn, 1);
     conn.batch_execute("INSERT INTO webhook_deliveries (id, webhook_id) VALUES (1, 1)")
         .unwrap();
@@ -701,14 +687,7 @@ fn a_soft_delete_whose_hard_edge_is_refused_by_a_foreign_key_changes_nothing() {
 fn hard_delete_refuses_when_a_hard_edges_rows_are_still_referenced() {
     let mut db = connect();
     let conn = &mut *db;
-    conn.batch_execute(
-        "CREATE TABLE webhook_deliveries (
-            id INTEGER PRIMARY KEY,
-            webhook_id INTEGER NOT NULL,
-            CONSTRAINT deliveries_webhook FOREIGN KEY (webhook_id) REFERENCES hub_webhooks (id)
-        )",
-    )
-    .unwrap();
+    conn.batch_execute(WEBHOOK_DELIVERIES).unwrap();
     code_hosting(conn, 1);
     code_hosting(conn, 2);
     // Another repo's delivery log points at repo 1's webhook.
@@ -722,19 +701,7 @@ fn hard_delete_refuses_when_a_hard_edges_rows_are_still_referenced() {
 
     let refused = op!(HubRepo::hard_delete(conn, 1)).unwrap_err();
 
-    match &refused {
-        Error::Referenced {
-            table,
-            referenced_by,
-            rows,
-            ..
-        } => {
-            assert_eq!(table, "hub_webhooks");
-            assert_eq!(referenced_by, "webhook_deliveries.webhook_id");
-            assert_eq!(*rows, 1);
-        }
-        other => panic!("expected Referenced, got {other:?}"),
-    }
+    assert_referenced(&refused, "hub_webhooks", "webhook_deliveries.webhook_id", 1);
     assert_eq!(rows(conn), before, "nothing deleted");
     // Repo 2's webhook is referenced by nothing: its hard delete goes through.
     op!(HubRepo::hard_delete(conn, 2)).unwrap();

@@ -210,29 +210,52 @@ where
         {
             continue;
         }
-        let mut statement = Statement::new();
+        let mut statement = referencing_count(blocker);
         statement
-            .sql(EVERY_ROW)
-            .sql(" SELECT COUNT(*) FROM ")
-            .ident_owned(&blocker.table)
-            .sql(" WHERE ")
-            .ident_owned(&blocker.column)
-            .sql(" IN (SELECT ")
-            .ident_owned(&blocker.referenced_column)
-            .sql(" FROM ")
             .push(statements::referencing::<Parent, Fk, X::Backend>(
                 "", parent,
             ))
             .sql(")");
-        let rows = <X::Backend as SupportedBackend>::count(x, statement).await?;
-        Error::unless_unreferenced(
-            rows,
-            &hard_table,
-            || format!("{}.{}", blocker.table, blocker.column),
-            blocker.name.as_deref(),
-        )?;
+        refuse_counted(x, statement, &hard_table, blocker).await?;
     }
     Ok(())
+}
+
+/// `SELECT COUNT(*) FROM <blocker's table> WHERE <its column> IN (SELECT <referenced column>
+/// FROM `, to be followed by the rows to delete and `)`: the rows that still reference them.
+/// It reads every row of the referencing table, whatever its tombstone, and says so.
+fn referencing_count<'s, DB: SupportedBackend>(blocker: &Blocker) -> Statement<'s, DB> {
+    let mut statement = Statement::new();
+    statement
+        .sql(EVERY_ROW)
+        .sql(" SELECT COUNT(*) FROM ")
+        .ident_owned(&blocker.table)
+        .sql(" WHERE ")
+        .ident_owned(&blocker.column)
+        .sql(" IN (SELECT ")
+        .ident_owned(&blocker.referenced_column)
+        .sql(" FROM ");
+    statement
+}
+
+/// Runs a [`referencing_count`]: [`Error::Referenced`] for `table` when it counts any row.
+async fn refuse_counted<X>(
+    x: &mut X,
+    statement: Statement<'_, X::Backend>,
+    table: &str,
+    blocker: &Blocker,
+) -> Result<()>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+{
+    let rows = <X::Backend as SupportedBackend>::count(x, statement).await?;
+    Error::unless_unreferenced(
+        rows,
+        table,
+        || format!("{}.{}", blocker.table, blocker.column),
+        blocker.name.as_deref(),
+    )
 }
 
 /// [`Error::Referenced`] if rows outside `set` hold, through `blocker`, a key of a row in it.
@@ -246,18 +269,8 @@ where
     X::Backend: SupportedBackend,
     M: ModelOn<X::Backend>,
 {
-    let mut statement = Statement::new();
-    statement
-        .sql(EVERY_ROW)
-        .sql(" SELECT COUNT(*) FROM ")
-        .ident_owned(&blocker.table)
-        .sql(" WHERE ")
-        .ident_owned(&blocker.column)
-        .sql(" IN (SELECT ")
-        .ident_owned(&blocker.referenced_column)
-        .sql(" FROM ")
-        .fragment(M::table())
-        .sql(" WHERE ");
+    let mut statement = referencing_count(blocker);
+    statement.fragment(M::table()).sql(" WHERE ");
     set.condition(&mut statement);
     statement.sql(")");
     if blocker
@@ -269,13 +282,7 @@ where
         set.condition(&mut statement);
         statement.sql(")");
     }
-    let rows = <X::Backend as SupportedBackend>::count(x, statement).await?;
-    Error::unless_unreferenced(
-        rows,
-        M::TABLE,
-        || format!("{}.{}", blocker.table, blocker.column),
-        blocker.name.as_deref(),
-    )
+    refuse_counted(x, statement, M::TABLE, blocker).await
 }
 
 /// A foreign key violation raised by the database while deleting rows of `M`'s subtree for
