@@ -1,10 +1,15 @@
 //! Every misuse of `#[derive(SoftDelete)]` fails to compile with a message at the user's span;
 //! every supported use compiles cleanly under `#![deny(warnings)]`.
+//!
+//! The compile-fail cases compare the compiler's messages with `.stderr` snapshots, which only
+//! the compiler that wrote them reproduces. On that compiler (and always in CI, where `CI` is
+//! set) they are compared strictly; on any other, this test says so, skips the comparison and
+//! still checks every pass case.
 
+use std::io::Write as _;
 use std::process::Command;
 
-/// The compiler the `.stderr` snapshots were written with. Messages differ between compiler
-/// releases, so another compiler fails here, loudly, instead of in fifty confusing diffs.
+/// The compiler the `.stderr` snapshots were written with.
 const PINNED_RUSTC: &str = "1.95.0";
 
 #[test]
@@ -13,16 +18,28 @@ fn ui() {
         .arg("--version")
         .output()
         .expect("run rustc --version");
-    let version = String::from_utf8_lossy(&version.stdout);
+    let version = String::from_utf8_lossy(&version.stdout).trim().to_owned();
+    let pinned = version.starts_with(&format!("rustc {PINNED_RUSTC} "));
+    let strict = std::env::var_os("CI").is_some();
     assert!(
-        version.starts_with(&format!("rustc {PINNED_RUSTC} ")),
+        pinned || !strict,
         "the UI snapshots were made with rustc {PINNED_RUSTC}, this is {version}; regenerate them \
          with `TRYBUILD=overwrite cargo test -p soft_delete_ui_tests`, read every diff, then \
          update PINNED_RUSTC"
     );
 
     let cases = trybuild::TestCases::new();
-    cases.compile_fail("tests/ui/fail/*.rs");
-    cases.compile_fail("tests/ui/cascade/*.rs");
+    if pinned {
+        cases.compile_fail("tests/ui/fail/*.rs");
+        cases.compile_fail("tests/ui/cascade/*.rs");
+    } else {
+        // Written past the test harness's capture, so that a passing run still says it.
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: skipping the compile-fail snapshot comparison: the .stderr snapshots were \
+             made with rustc {PINNED_RUSTC} and this is {version}, whose messages differ; CI \
+             compares them on {PINNED_RUSTC}. The pass cases still run."
+        );
+    }
     cases.pass("tests/ui/pass/*.rs");
 }
