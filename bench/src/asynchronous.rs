@@ -152,10 +152,11 @@ mod asynchronous {
             let (url, setup) = (url.to_owned(), Arc::clone(&async_setup));
             Box::pin(async move { connect_async(&url, &setup).await })
         });
-        let asynchronous = Pool::builder(AsyncDieselConnectionManager::new_with_config(&url, config))
-            .max_size(POOL)
-            .build()
-            .expect("a deadpool pool");
+        let asynchronous =
+            Pool::builder(AsyncDieselConnectionManager::new_with_config(&url, config))
+                .max_size(POOL)
+                .build()
+                .expect("a deadpool pool");
 
         let mut throughput = Throughput::default();
         for round in 0..args.repeat.max(3) {
@@ -170,7 +171,11 @@ mod asynchronous {
                 let per_second = f64::from(CASCADES * 2) / started.elapsed().as_secs_f64();
                 let live: i64 = Comment::active().count().get_result(&mut conn).unwrap();
                 let deleted: i64 = Repo::only_deleted().count().get_result(&mut conn).unwrap();
-                assert_eq!((live, deleted), (i64::from(CASCADES) * 100, 0), "every tree came back");
+                assert_eq!(
+                    (live, deleted),
+                    (i64::from(CASCADES) * 100, 0),
+                    "every tree came back"
+                );
                 if contender {
                     throughput.asynchronous.push(per_second);
                 } else {
@@ -189,9 +194,11 @@ mod asynchronous {
                 let pool = pool.clone();
                 tokio::spawn(async move {
                     let mut conn = pool.get().await.expect("a pooled connection");
-                    let deleted = soft_delete_core::asynchronous::soft_delete::<Repo, _>(&mut *conn, repo, None)
-                        .await
-                        .expect("delete");
+                    let deleted = soft_delete_core::asynchronous::soft_delete::<Repo, _>(
+                        &mut *conn, repo, None,
+                    )
+                    .await
+                    .expect("delete");
                     assert_eq!(deleted.rows_in("bench_comments"), 100);
                     drop(conn);
                     let mut conn = pool.get().await.expect("a pooled connection");
@@ -239,22 +246,48 @@ mod asynchronous {
         let repos: Vec<_> = (1..=CASCADES)
             .map(|id| (bench_repos::id.eq(id), bench_repos::name.eq("small")))
             .collect();
-        diesel::insert_into(bench_repos::table).values(&repos).execute(conn).expect("repos");
+        diesel::insert_into(bench_repos::table)
+            .values(&repos)
+            .execute(conn)
+            .expect("repos");
         let issues: Vec<_> = (1..=CASCADES * 10)
-            .map(|id| (bench_issues::id.eq(id), bench_issues::repo_id.eq((id - 1) / 10 + 1), bench_issues::title.eq("issue")))
+            .map(|id| {
+                (
+                    bench_issues::id.eq(id),
+                    bench_issues::repo_id.eq((id - 1) / 10 + 1),
+                    bench_issues::title.eq("issue"),
+                )
+            })
             .collect();
-        diesel::insert_into(bench_issues::table).values(&issues).execute(conn).expect("issues");
+        diesel::insert_into(bench_issues::table)
+            .values(&issues)
+            .execute(conn)
+            .expect("issues");
         let comments: Vec<_> = (1..=CASCADES * 100)
-            .map(|id| (bench_comments::id.eq(id), bench_comments::issue_id.eq((id - 1) / 10 + 1), bench_comments::body.eq("comment")))
+            .map(|id| {
+                (
+                    bench_comments::id.eq(id),
+                    bench_comments::issue_id.eq((id - 1) / 10 + 1),
+                    bench_comments::body.eq("comment"),
+                )
+            })
             .collect();
         for chunk in comments.chunks(1_000) {
-            diesel::insert_into(bench_comments::table).values(chunk).execute(conn).expect("comments");
+            diesel::insert_into(bench_comments::table)
+                .values(chunk)
+                .execute(conn)
+                .expect("comments");
         }
     }
 
     impl crate::report::AsyncRun for Tree {
         fn samples(&self) -> [&[f64]; 4] {
-            [&self.blocking_delete, &self.blocking_restore, &self.async_delete, &self.async_restore]
+            [
+                &self.blocking_delete,
+                &self.blocking_restore,
+                &self.async_delete,
+                &self.async_restore,
+            ]
         }
     }
 

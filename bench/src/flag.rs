@@ -95,7 +95,11 @@ mod flag {
         let mut conn = open(args);
         populate(&mut conn, args.rows);
         let pristine = digest(&mut conn);
-        assert_eq!(pristine.deleted, [0, 0, 0], "a fresh tree has no tombstones");
+        assert_eq!(
+            pristine.deleted,
+            [0, 0, 0],
+            "a fresh tree has no tombstones"
+        );
         let mut timings = Timings::default();
         let mut tombstoned = None;
         for _ in 0..args.repeat {
@@ -114,7 +118,9 @@ mod flag {
                 deletes.push(deleting);
                 restores.push(restoring);
                 match &tombstoned {
-                    Some(first) => assert_eq!(first, &after, "{who} left other rows than the crate"),
+                    Some(first) => {
+                        assert_eq!(first, &after, "{who} left other rows than the crate");
+                    }
                     None => tombstoned = Some(after),
                 }
             }
@@ -139,14 +145,21 @@ mod flag {
         let deleting = started.elapsed().as_secs_f64();
         let after = digest(conn);
         assert_eq!(after.deleted[0], 1, "the big repo is tombstoned");
-        assert_eq!(after.ledger, after.deleted[2], "one ledger row per flagged comment");
+        assert_eq!(
+            after.ledger, after.deleted[2],
+            "one ledger row per flagged comment"
+        );
         if args.analyze {
             crate::connect::analyze(conn);
         }
         let started = Instant::now();
         restore(conn).expect("restore");
         let restoring = started.elapsed().as_secs_f64();
-        assert_eq!(&digest(conn), pristine, "a restore brings back exactly the pristine tree");
+        assert_eq!(
+            &digest(conn),
+            pristine,
+            "a restore brings back exactly the pristine tree"
+        );
         (deleting, restoring, after)
     }
 
@@ -168,7 +181,10 @@ mod flag {
         let deleted = [
             FlagRepo::only_deleted().count().get_result(conn).unwrap(),
             FlagIssue::only_deleted().count().get_result(conn).unwrap(),
-            FlagComment::only_deleted().count().get_result(conn).unwrap(),
+            FlagComment::only_deleted()
+                .count()
+                .get_result(conn)
+                .unwrap(),
         ];
         let ledger = soft_delete_flag_stamps::table
             .filter(soft_delete_flag_stamps::table_name.eq(COMMENTS))
@@ -197,8 +213,14 @@ mod flag {
         conn.transaction::<_, diesel::result::Error, _>(|conn| {
             diesel::insert_into(bench_flag_repos::table)
                 .values(&vec![
-                    (bench_flag_repos::id.eq(BIG), bench_flag_repos::name.eq("big")),
-                    (bench_flag_repos::id.eq(SMALL), bench_flag_repos::name.eq("small")),
+                    (
+                        bench_flag_repos::id.eq(BIG),
+                        bench_flag_repos::name.eq("big"),
+                    ),
+                    (
+                        bench_flag_repos::id.eq(SMALL),
+                        bench_flag_repos::name.eq("small"),
+                    ),
                 ])
                 .execute(conn)?;
             let issue_rows: Vec<_> = (1..=issues + 10)
@@ -239,7 +261,9 @@ mod flag {
     // (a) the crate.
 
     fn crate_delete(conn: &mut Conn) -> QueryResult<()> {
-        FlagRepo::soft_delete(conn, BIG).map(drop).map_err(Into::into)
+        FlagRepo::soft_delete(conn, BIG)
+            .map(drop)
+            .map_err(Into::into)
     }
 
     fn crate_restore(conn: &mut Conn) -> QueryResult<()> {

@@ -28,7 +28,10 @@ mod purge {
         let mut conn = open(args);
         let mut purged = Purged::default();
         for round in 0..args.repeat {
-            for (index, contender) in [crate_purge as Operation, sql_purge].into_iter().enumerate() {
+            for (index, contender) in [crate_purge as Operation, sql_purge]
+                .into_iter()
+                .enumerate()
+            {
                 populate(&mut conn, args.rows);
                 // A retention job runs on tables the planner knows: their statistics are taken
                 // once the rows are in (the tables refresh none on their own).
@@ -40,7 +43,11 @@ mod purge {
                 let left: i64 = bench_comments::table.count().get_result(&mut conn).unwrap();
                 let issues: i64 = bench_issues::table.count().get_result(&mut conn).unwrap();
                 let repos: i64 = bench_repos::table.count().get_result(&mut conn).unwrap();
-                assert_eq!((repos, issues, left), (0, 0, 0), "a purge leaves nothing tombstoned");
+                assert_eq!(
+                    (repos, issues, left),
+                    (0, 0, 0),
+                    "a purge leaves nothing tombstoned"
+                );
                 if index == 0 {
                     purged.crate_purge.push(seconds);
                     if round == 0 {
@@ -60,13 +67,22 @@ mod purge {
     /// `rows / 100` repos of 10 issues of 10 comments, every row tombstoned at one stamp.
     fn populate(conn: &mut Conn, rows: usize) {
         let repos = i32::try_from(rows / 100).expect("rows fit in i32").max(1);
-        let stamp = NaiveDateTime::parse_from_str("2026-01-01 00:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
+        let stamp =
+            NaiveDateTime::parse_from_str("2026-01-01 00:00:00", "%Y-%m-%d %H:%M:%S").unwrap();
         conn.transaction::<_, diesel::result::Error, _>(|conn| {
             let repo_rows: Vec<_> = (1..=repos)
-                .map(|id| (bench_repos::id.eq(id), bench_repos::name.eq("repo"), bench_repos::deleted_at.eq(Some(stamp))))
+                .map(|id| {
+                    (
+                        bench_repos::id.eq(id),
+                        bench_repos::name.eq("repo"),
+                        bench_repos::deleted_at.eq(Some(stamp)),
+                    )
+                })
                 .collect();
             for chunk in repo_rows.chunks(1_000) {
-                diesel::insert_into(bench_repos::table).values(chunk).execute(conn)?;
+                diesel::insert_into(bench_repos::table)
+                    .values(chunk)
+                    .execute(conn)?;
             }
             let issue_rows: Vec<_> = (1..=repos * 10)
                 .map(|id| {
@@ -79,7 +95,9 @@ mod purge {
                 })
                 .collect();
             for chunk in issue_rows.chunks(1_000) {
-                diesel::insert_into(bench_issues::table).values(chunk).execute(conn)?;
+                diesel::insert_into(bench_issues::table)
+                    .values(chunk)
+                    .execute(conn)?;
             }
             let comment_rows: Vec<_> = (1..=repos * 100)
                 .map(|id| {
@@ -92,7 +110,9 @@ mod purge {
                 })
                 .collect();
             for chunk in comment_rows.chunks(1_000) {
-                diesel::insert_into(bench_comments::table).values(chunk).execute(conn)?;
+                diesel::insert_into(bench_comments::table)
+                    .values(chunk)
+                    .execute(conn)?;
             }
             Ok(())
         })
@@ -100,13 +120,16 @@ mod purge {
     }
 
     fn crate_purge(conn: &mut Conn) -> QueryResult<()> {
-        Repo::purge(conn, Purge::any_age().batch_size(BATCH)).map(drop).map_err(Into::into)
+        Repo::purge(conn, Purge::any_age().batch_size(BATCH))
+            .map(drop)
+            .map_err(Into::into)
     }
 
     /// Per batch, in one transaction: pick and lock the next tombstoned repos, delete their
     /// comments, their issues, then them.
     fn sql_purge(conn: &mut Conn) -> QueryResult<()> {
-        let lock = <<Conn as Connection>::Backend as soft_delete_core::SupportedBackend>::FOR_UPDATE;
+        let lock =
+            <<Conn as Connection>::Backend as soft_delete_core::SupportedBackend>::FOR_UPDATE;
         loop {
             let done = conn.transaction(|conn| {
                 #[derive(QueryableByName)]

@@ -77,7 +77,11 @@ pub(crate) fn run(args: &Args) -> Timings {
     let mut conn = open(args);
     populate(&mut conn, args.rows);
     let pristine = digest(&mut conn);
-    assert_eq!(pristine.deleted, [0, 0, 0], "a fresh tree has no tombstones");
+    assert_eq!(
+        pristine.deleted,
+        [0, 0, 0],
+        "a fresh tree has no tombstones"
+    );
     let mut timings = Timings::default();
     let mut tombstoned = None;
     for _ in 0..args.repeat {
@@ -90,7 +94,8 @@ pub(crate) fn run(args: &Args) -> Timings {
         timings.sql_restore.push(restore);
         same(&mut tombstoned, after, "hand-written SQL");
         if args.rowwise {
-            let (delete, restore, after) = measure(&mut conn, &pristine, rowwise_delete, rowwise_restore);
+            let (delete, restore, after) =
+                measure(&mut conn, &pristine, rowwise_delete, rowwise_restore);
             timings.rowwise_delete.push(delete);
             timings.rowwise_restore.push(restore);
             same(&mut tombstoned, after, "the row-by-row loop");
@@ -98,9 +103,17 @@ pub(crate) fn run(args: &Args) -> Timings {
     }
     if args.memory {
         timings.memory = crate::memory::in_fresh_process(args, Contender::Crate);
-        assert_eq!(digest(&mut conn), pristine, "the crate's probe left the tree as it found it");
+        assert_eq!(
+            digest(&mut conn),
+            pristine,
+            "the crate's probe left the tree as it found it"
+        );
         timings.memory_sql = crate::memory::in_fresh_process(args, Contender::Sql);
-        assert_eq!(digest(&mut conn), pristine, "the SQL probe left the tree as it found it");
+        assert_eq!(
+            digest(&mut conn),
+            pristine,
+            "the SQL probe left the tree as it found it"
+        );
     }
     close(args, &mut conn);
     timings
@@ -113,7 +126,10 @@ pub(crate) fn run(args: &Args) -> Timings {
 /// the operation fills the connection's caches.
 pub(crate) fn probe(args: &Args, contender: Contender) -> Option<crate::memory::Memory> {
     let mut conn = open(args);
-    let (delete, restore): (fn(&mut Conn) -> QueryResult<()>, fn(&mut Conn) -> QueryResult<()>) = match contender {
+    let (delete, restore): (
+        fn(&mut Conn) -> QueryResult<()>,
+        fn(&mut Conn) -> QueryResult<()>,
+    ) = match contender {
         Contender::Crate => (crate_delete, crate_restore),
         Contender::Sql => (sql_delete, sql_restore),
     };
@@ -134,16 +150,27 @@ fn measure(
     let started = Instant::now();
     restore(conn).expect("restore");
     let restoring = started.elapsed().as_secs_f64();
-    assert_eq!(&digest(conn), pristine, "a restore brings back exactly the pristine tree");
+    assert_eq!(
+        &digest(conn),
+        pristine,
+        "a restore brings back exactly the pristine tree"
+    );
     (deleting, restoring, after)
 }
 
 /// Asserts every contender leaves the same tombstoned state.
 fn same(first: &mut Option<Digest>, now: Digest, who: &str) {
-    assert_eq!(now.deleted, [1, rows_of_issues(&now), now.deleted[2]], "{who}");
+    assert_eq!(
+        now.deleted,
+        [1, rows_of_issues(&now), now.deleted[2]],
+        "{who}"
+    );
     assert_eq!(now.stamps, 1, "{who}: one stamp for the whole delete");
     match first {
-        Some(first) => assert_eq!(*first, now, "{who} left other table contents than the crate"),
+        Some(first) => assert_eq!(
+            *first, now,
+            "{who} left other table contents than the crate"
+        ),
         None => *first = Some(now),
     }
 }
@@ -174,27 +201,64 @@ fn digest(conn: &mut Conn) -> Digest {
         Comment::only_deleted().count().get_result(conn).unwrap(),
     ];
     let mut stamps: Vec<Option<NaiveDateTime>> = vec![
-        bench_repos::table.select(max(bench_repos::deleted_at)).first(conn).unwrap(),
-        bench_issues::table.select(max(bench_issues::deleted_at)).first(conn).unwrap(),
-        bench_comments::table.select(max(bench_comments::deleted_at)).first(conn).unwrap(),
+        bench_repos::table
+            .select(max(bench_repos::deleted_at))
+            .first(conn)
+            .unwrap(),
+        bench_issues::table
+            .select(max(bench_issues::deleted_at))
+            .first(conn)
+            .unwrap(),
+        bench_comments::table
+            .select(max(bench_comments::deleted_at))
+            .first(conn)
+            .unwrap(),
     ];
     let distinct: [i64; 3] = [
-        bench_repos::table.select(count(bench_repos::deleted_at).aggregate_distinct()).first(conn).unwrap(),
-        bench_issues::table.select(count(bench_issues::deleted_at).aggregate_distinct()).first(conn).unwrap(),
-        bench_comments::table.select(count(bench_comments::deleted_at).aggregate_distinct()).first(conn).unwrap(),
+        bench_repos::table
+            .select(count(bench_repos::deleted_at).aggregate_distinct())
+            .first(conn)
+            .unwrap(),
+        bench_issues::table
+            .select(count(bench_issues::deleted_at).aggregate_distinct())
+            .first(conn)
+            .unwrap(),
+        bench_comments::table
+            .select(count(bench_comments::deleted_at).aggregate_distinct())
+            .first(conn)
+            .unwrap(),
     ];
     stamps.retain(Option::is_some);
     stamps.dedup();
-    let stamps = if distinct.iter().all(|count| *count <= 1) { stamps.len() } else { usize::MAX };
+    let stamps = if distinct.iter().all(|count| *count <= 1) {
+        stamps.len()
+    } else {
+        usize::MAX
+    };
     let untouched = [
-        Issue::active().filter(bench_issues::repo_id.eq(SMALL)).count().get_result(conn).unwrap(),
+        Issue::active()
+            .filter(bench_issues::repo_id.eq(SMALL))
+            .count()
+            .get_result(conn)
+            .unwrap(),
         Comment::active()
-            .filter(bench_comments::issue_id.eq_any(bench_issues::table.filter(bench_issues::repo_id.eq(SMALL)).select(bench_issues::id)))
+            .filter(
+                bench_comments::issue_id.eq_any(
+                    bench_issues::table
+                        .filter(bench_issues::repo_id.eq(SMALL))
+                        .select(bench_issues::id),
+                ),
+            )
             .count()
             .get_result(conn)
             .unwrap(),
     ];
-    Digest { live, deleted, stamps, untouched }
+    Digest {
+        live,
+        deleted,
+        stamps,
+        untouched,
+    }
 }
 
 /// Repo 1 with `rows / 10` issues of 10 comments each; repo 2 with 10 issues of 10 comments.
@@ -210,17 +274,31 @@ fn populate(conn: &mut Conn, rows: usize) {
         let issue_rows: Vec<_> = (1..=issues + 10)
             .map(|id| {
                 let repo = if id <= issues { BIG } else { SMALL };
-                (bench_issues::id.eq(id), bench_issues::repo_id.eq(repo), bench_issues::title.eq("issue"))
+                (
+                    bench_issues::id.eq(id),
+                    bench_issues::repo_id.eq(repo),
+                    bench_issues::title.eq("issue"),
+                )
             })
             .collect();
         for chunk in issue_rows.chunks(1_000) {
-            diesel::insert_into(bench_issues::table).values(chunk).execute(conn)?;
+            diesel::insert_into(bench_issues::table)
+                .values(chunk)
+                .execute(conn)?;
         }
         let comment_rows: Vec<_> = (1..=(issues + 10) * 10)
-            .map(|id| (bench_comments::id.eq(id), bench_comments::issue_id.eq((id - 1) / 10 + 1), bench_comments::body.eq("comment")))
+            .map(|id| {
+                (
+                    bench_comments::id.eq(id),
+                    bench_comments::issue_id.eq((id - 1) / 10 + 1),
+                    bench_comments::body.eq("comment"),
+                )
+            })
             .collect();
         for chunk in comment_rows.chunks(1_000) {
-            diesel::insert_into(bench_comments::table).values(chunk).execute(conn)?;
+            diesel::insert_into(bench_comments::table)
+                .values(chunk)
+                .execute(conn)?;
         }
         Ok(())
     })
@@ -243,33 +321,74 @@ fn sql_delete(conn: &mut Conn) -> QueryResult<()> {
     let stamp = soft_delete_core::ops::now_stamp();
     conn.transaction(|conn| {
         let live_issues = bench_issues::table
-            .filter(bench_issues::repo_id.eq(BIG).and(bench_issues::deleted_at.is_null()))
+            .filter(
+                bench_issues::repo_id
+                    .eq(BIG)
+                    .and(bench_issues::deleted_at.is_null()),
+            )
             .select(bench_issues::id);
-        diesel::update(bench_comments::table.filter(bench_comments::deleted_at.is_null().and(bench_comments::issue_id.eq_any(live_issues))))
-            .set(bench_comments::deleted_at.eq(stamp))
-            .execute(conn)?;
-        diesel::update(bench_issues::table.filter(bench_issues::repo_id.eq(BIG).and(bench_issues::deleted_at.is_null())))
-            .set(bench_issues::deleted_at.eq(stamp))
-            .execute(conn)?;
-        diesel::update(bench_repos::table.filter(bench_repos::id.eq(BIG).and(bench_repos::deleted_at.is_null())))
-            .set(bench_repos::deleted_at.eq(stamp))
-            .execute(conn)?;
+        diesel::update(
+            bench_comments::table.filter(
+                bench_comments::deleted_at
+                    .is_null()
+                    .and(bench_comments::issue_id.eq_any(live_issues)),
+            ),
+        )
+        .set(bench_comments::deleted_at.eq(stamp))
+        .execute(conn)?;
+        diesel::update(
+            bench_issues::table.filter(
+                bench_issues::repo_id
+                    .eq(BIG)
+                    .and(bench_issues::deleted_at.is_null()),
+            ),
+        )
+        .set(bench_issues::deleted_at.eq(stamp))
+        .execute(conn)?;
+        diesel::update(
+            bench_repos::table.filter(
+                bench_repos::id
+                    .eq(BIG)
+                    .and(bench_repos::deleted_at.is_null()),
+            ),
+        )
+        .set(bench_repos::deleted_at.eq(stamp))
+        .execute(conn)?;
         Ok(())
     })
 }
 
 fn sql_restore(conn: &mut Conn) -> QueryResult<()> {
     conn.transaction(|conn| {
-        let stamp: Option<NaiveDateTime> = bench_repos::table.find(BIG).select(bench_repos::deleted_at).first(conn)?;
+        let stamp: Option<NaiveDateTime> = bench_repos::table
+            .find(BIG)
+            .select(bench_repos::deleted_at)
+            .first(conn)?;
         let hidden_issues = bench_issues::table
-            .filter(bench_issues::repo_id.eq(BIG).and(bench_issues::deleted_at.eq(stamp)))
+            .filter(
+                bench_issues::repo_id
+                    .eq(BIG)
+                    .and(bench_issues::deleted_at.eq(stamp)),
+            )
             .select(bench_issues::id);
-        diesel::update(bench_comments::table.filter(bench_comments::deleted_at.eq(stamp).and(bench_comments::issue_id.eq_any(hidden_issues))))
-            .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
-            .execute(conn)?;
-        diesel::update(bench_issues::table.filter(bench_issues::repo_id.eq(BIG).and(bench_issues::deleted_at.eq(stamp))))
-            .set(bench_issues::deleted_at.eq(None::<NaiveDateTime>))
-            .execute(conn)?;
+        diesel::update(
+            bench_comments::table.filter(
+                bench_comments::deleted_at
+                    .eq(stamp)
+                    .and(bench_comments::issue_id.eq_any(hidden_issues)),
+            ),
+        )
+        .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
+        diesel::update(
+            bench_issues::table.filter(
+                bench_issues::repo_id
+                    .eq(BIG)
+                    .and(bench_issues::deleted_at.eq(stamp)),
+            ),
+        )
+        .set(bench_issues::deleted_at.eq(None::<NaiveDateTime>))
+        .execute(conn)?;
         diesel::update(bench_repos::table.find(BIG))
             .set(bench_repos::deleted_at.eq(None::<NaiveDateTime>))
             .execute(conn)?;
@@ -283,34 +402,59 @@ fn rowwise_delete(conn: &mut Conn) -> QueryResult<()> {
     let stamp = soft_delete_core::ops::now_stamp();
     conn.transaction(|conn| {
         let issues: Vec<i32> = bench_issues::table
-            .filter(bench_issues::repo_id.eq(BIG).and(bench_issues::deleted_at.is_null()))
+            .filter(
+                bench_issues::repo_id
+                    .eq(BIG)
+                    .and(bench_issues::deleted_at.is_null()),
+            )
             .select(bench_issues::id)
             .load(conn)?;
         for issue in issues {
             let comments: Vec<i32> = bench_comments::table
-                .filter(bench_comments::issue_id.eq(issue).and(bench_comments::deleted_at.is_null()))
+                .filter(
+                    bench_comments::issue_id
+                        .eq(issue)
+                        .and(bench_comments::deleted_at.is_null()),
+                )
                 .select(bench_comments::id)
                 .load(conn)?;
             for comment in comments {
-                diesel::update(bench_comments::table.find(comment)).set(bench_comments::deleted_at.eq(stamp)).execute(conn)?;
+                diesel::update(bench_comments::table.find(comment))
+                    .set(bench_comments::deleted_at.eq(stamp))
+                    .execute(conn)?;
             }
-            diesel::update(bench_issues::table.find(issue)).set(bench_issues::deleted_at.eq(stamp)).execute(conn)?;
+            diesel::update(bench_issues::table.find(issue))
+                .set(bench_issues::deleted_at.eq(stamp))
+                .execute(conn)?;
         }
-        diesel::update(bench_repos::table.find(BIG)).set(bench_repos::deleted_at.eq(stamp)).execute(conn)?;
+        diesel::update(bench_repos::table.find(BIG))
+            .set(bench_repos::deleted_at.eq(stamp))
+            .execute(conn)?;
         Ok(())
     })
 }
 
 fn rowwise_restore(conn: &mut Conn) -> QueryResult<()> {
     conn.transaction(|conn| {
-        let stamp: Option<NaiveDateTime> = bench_repos::table.find(BIG).select(bench_repos::deleted_at).first(conn)?;
+        let stamp: Option<NaiveDateTime> = bench_repos::table
+            .find(BIG)
+            .select(bench_repos::deleted_at)
+            .first(conn)?;
         let issues: Vec<i32> = bench_issues::table
-            .filter(bench_issues::repo_id.eq(BIG).and(bench_issues::deleted_at.eq(stamp)))
+            .filter(
+                bench_issues::repo_id
+                    .eq(BIG)
+                    .and(bench_issues::deleted_at.eq(stamp)),
+            )
             .select(bench_issues::id)
             .load(conn)?;
         for issue in issues {
             let comments: Vec<i32> = bench_comments::table
-                .filter(bench_comments::issue_id.eq(issue).and(bench_comments::deleted_at.eq(stamp)))
+                .filter(
+                    bench_comments::issue_id
+                        .eq(issue)
+                        .and(bench_comments::deleted_at.eq(stamp)),
+                )
                 .select(bench_comments::id)
                 .load(conn)?;
             for comment in comments {
@@ -318,9 +462,13 @@ fn rowwise_restore(conn: &mut Conn) -> QueryResult<()> {
                     .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
                     .execute(conn)?;
             }
-            diesel::update(bench_issues::table.find(issue)).set(bench_issues::deleted_at.eq(None::<NaiveDateTime>)).execute(conn)?;
+            diesel::update(bench_issues::table.find(issue))
+                .set(bench_issues::deleted_at.eq(None::<NaiveDateTime>))
+                .execute(conn)?;
         }
-        diesel::update(bench_repos::table.find(BIG)).set(bench_repos::deleted_at.eq(None::<NaiveDateTime>)).execute(conn)?;
+        diesel::update(bench_repos::table.find(BIG))
+            .set(bench_repos::deleted_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
         Ok(())
     })
 }
@@ -331,7 +479,8 @@ fn memory_of(
     delete: fn(&mut Conn) -> QueryResult<()>,
     restore: fn(&mut Conn) -> QueryResult<()>,
 ) -> Option<crate::memory::Memory> {
-    let (done, reading) = crate::memory::Memory::around(|| delete(conn).and_then(|()| restore(conn)));
+    let (done, reading) =
+        crate::memory::Memory::around(|| delete(conn).and_then(|()| restore(conn)));
     done.expect("delete and restore");
     reading
 }

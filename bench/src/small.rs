@@ -81,13 +81,31 @@ mod small {
             .execute(conn)
             .expect("repo");
         let issues: Vec<_> = (1..=10)
-            .map(|id| (bench_issues::id.eq(id), bench_issues::repo_id.eq(REPO), bench_issues::title.eq("issue")))
+            .map(|id| {
+                (
+                    bench_issues::id.eq(id),
+                    bench_issues::repo_id.eq(REPO),
+                    bench_issues::title.eq("issue"),
+                )
+            })
             .collect();
-        diesel::insert_into(bench_issues::table).values(&issues).execute(conn).expect("issues");
+        diesel::insert_into(bench_issues::table)
+            .values(&issues)
+            .execute(conn)
+            .expect("issues");
         let comments: Vec<_> = (1..=100)
-            .map(|id| (bench_comments::id.eq(id), bench_comments::issue_id.eq((id - 1) / 10 + 1), bench_comments::body.eq("comment")))
+            .map(|id| {
+                (
+                    bench_comments::id.eq(id),
+                    bench_comments::issue_id.eq((id - 1) / 10 + 1),
+                    bench_comments::body.eq("comment"),
+                )
+            })
             .collect();
-        diesel::insert_into(bench_comments::table).values(&comments).execute(conn).expect("comments");
+        diesel::insert_into(bench_comments::table)
+            .values(&comments)
+            .execute(conn)
+            .expect("comments");
     }
 
     fn crate_delete(conn: &mut Conn) -> QueryResult<()> {
@@ -105,10 +123,12 @@ mod small {
             #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
             deleted_at: Option<NaiveDateTime>,
         }
-        let lock = <<Conn as Connection>::Backend as soft_delete_core::SupportedBackend>::FOR_UPDATE;
-        let row: Tombstone =
-            diesel::sql_query(format!("SELECT deleted_at FROM bench_repos WHERE id = {REPO}{lock}"))
-                .get_result(conn)?;
+        let lock =
+            <<Conn as Connection>::Backend as soft_delete_core::SupportedBackend>::FOR_UPDATE;
+        let row: Tombstone = diesel::sql_query(format!(
+            "SELECT deleted_at FROM bench_repos WHERE id = {REPO}{lock}"
+        ))
+        .get_result(conn)?;
         Ok(row.deleted_at)
     }
 
@@ -116,19 +136,33 @@ mod small {
         let stamp = soft_delete_core::ops::now_stamp();
         conn.transaction(|conn| {
             lock_repo(conn)?;
-            diesel::update(bench_repos::table.find(REPO).filter(bench_repos::deleted_at.is_null()))
-                .set(bench_repos::deleted_at.eq(stamp))
-                .execute(conn)?;
+            diesel::update(
+                bench_repos::table
+                    .find(REPO)
+                    .filter(bench_repos::deleted_at.is_null()),
+            )
+            .set(bench_repos::deleted_at.eq(stamp))
+            .execute(conn)?;
             let issues = bench_issues::table.filter(bench_issues::repo_id.eq(REPO));
             diesel::update(issues.filter(bench_issues::deleted_at.is_null()))
                 .set(bench_issues::deleted_at.eq(stamp))
                 .execute(conn)?;
             let stamped = bench_issues::table
-                .filter(bench_issues::repo_id.eq(REPO).and(bench_issues::deleted_at.eq(stamp)))
+                .filter(
+                    bench_issues::repo_id
+                        .eq(REPO)
+                        .and(bench_issues::deleted_at.eq(stamp)),
+                )
                 .select(bench_issues::id);
-            diesel::update(bench_comments::table.filter(bench_comments::deleted_at.is_null().and(bench_comments::issue_id.eq_any(stamped))))
-                .set(bench_comments::deleted_at.eq(stamp))
-                .execute(conn)?;
+            diesel::update(
+                bench_comments::table.filter(
+                    bench_comments::deleted_at
+                        .is_null()
+                        .and(bench_comments::issue_id.eq_any(stamped)),
+                ),
+            )
+            .set(bench_comments::deleted_at.eq(stamp))
+            .execute(conn)?;
             Ok(())
         })
     }
@@ -137,14 +171,30 @@ mod small {
         conn.transaction(|conn| {
             let stamp = lock_repo(conn)?;
             let hidden = bench_issues::table
-                .filter(bench_issues::repo_id.eq(REPO).and(bench_issues::deleted_at.eq(stamp)))
+                .filter(
+                    bench_issues::repo_id
+                        .eq(REPO)
+                        .and(bench_issues::deleted_at.eq(stamp)),
+                )
                 .select(bench_issues::id);
-            diesel::update(bench_comments::table.filter(bench_comments::deleted_at.eq(stamp).and(bench_comments::issue_id.eq_any(hidden))))
-                .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
-                .execute(conn)?;
-            diesel::update(bench_issues::table.filter(bench_issues::repo_id.eq(REPO).and(bench_issues::deleted_at.eq(stamp))))
-                .set(bench_issues::deleted_at.eq(None::<NaiveDateTime>))
-                .execute(conn)?;
+            diesel::update(
+                bench_comments::table.filter(
+                    bench_comments::deleted_at
+                        .eq(stamp)
+                        .and(bench_comments::issue_id.eq_any(hidden)),
+                ),
+            )
+            .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+            diesel::update(
+                bench_issues::table.filter(
+                    bench_issues::repo_id
+                        .eq(REPO)
+                        .and(bench_issues::deleted_at.eq(stamp)),
+                ),
+            )
+            .set(bench_issues::deleted_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
             diesel::update(bench_repos::table.find(REPO))
                 .set(bench_repos::deleted_at.eq(None::<NaiveDateTime>))
                 .execute(conn)?;
@@ -154,7 +204,12 @@ mod small {
 
     impl crate::report::SmallRun for Small {
         fn samples(&self) -> [&[f64]; 4] {
-            [&self.crate_delete, &self.crate_restore, &self.sql_delete, &self.sql_restore]
+            [
+                &self.crate_delete,
+                &self.crate_restore,
+                &self.sql_delete,
+                &self.sql_restore,
+            ]
         }
 
         fn statements(&self) -> [usize; 4] {

@@ -26,10 +26,10 @@ use crate::sql::Statement;
 /// `None`).
 ///
 /// A row that is already tombstoned is left as it is, stamp and actor included, and the report
-/// says [`Outcome::AlreadyDeleted`] with the stamp the row already carries (for a flag
-/// model, the one the ledger recorded; where nothing recorded one, the time of this call). A key no row has is [`Error::NotFound`](crate::Error::NotFound); a
-/// restricting edge with live rows is [`Error::Restricted`](crate::Error::Restricted). Either
-/// way nothing changes.
+/// says [`Outcome::AlreadyDeleted`] with the stamp the row already carries (for a flag model,
+/// the one the ledger recorded; where nothing recorded one, the time of this call). A key no
+/// row has is [`Error::NotFound`](crate::Error::NotFound); a restricting edge with live rows is
+/// [`Error::Restricted`](crate::Error::Restricted). Either way nothing changes.
 ///
 /// ```
 /// # soft_delete_core::__doc_fixture!();
