@@ -20,8 +20,8 @@ mod asynchronous {
     use diesel_async::{AsyncConnection, SimpleAsyncConnection};
 
     use super::{
-        AsyncConn, BIG, Comment, Conn, Repo, bench_comments, bench_issues, bench_repos, close,
-        crate_delete, crate_restore, digest, measure, open, populate, same,
+        AsyncConn, BIG, Comment, Conn, Repo, close, crate_delete, crate_restore, digest, measure,
+        open, populate, same,
     };
     use crate::args::Args;
 
@@ -133,7 +133,7 @@ mod asynchronous {
 
     pub(crate) fn throughput(args: &Args) -> Throughput {
         let mut conn = open(args);
-        populate_small_trees(&mut conn);
+        super::small::populate(&mut conn, CASCADES);
         // Statistics, as a table in service has: without them MariaDB scans (and, under
         // REPEATABLE READ, locks) every issue for each cascade's subquery, and the cascades of
         // different repos deadlock.
@@ -238,45 +238,6 @@ mod asynchronous {
             .collect();
         for task in tasks {
             task.await.expect("the task ran");
-        }
-    }
-
-    /// Repos 1 to `CASCADES`, each with 10 issues of 10 comments.
-    fn populate_small_trees(conn: &mut Conn) {
-        let repos: Vec<_> = (1..=CASCADES)
-            .map(|id| (bench_repos::id.eq(id), bench_repos::name.eq("small")))
-            .collect();
-        diesel::insert_into(bench_repos::table)
-            .values(&repos)
-            .execute(conn)
-            .expect("repos");
-        let issues: Vec<_> = (1..=CASCADES * 10)
-            .map(|id| {
-                (
-                    bench_issues::id.eq(id),
-                    bench_issues::repo_id.eq((id - 1) / 10 + 1),
-                    bench_issues::title.eq("issue"),
-                )
-            })
-            .collect();
-        diesel::insert_into(bench_issues::table)
-            .values(&issues)
-            .execute(conn)
-            .expect("issues");
-        let comments: Vec<_> = (1..=CASCADES * 100)
-            .map(|id| {
-                (
-                    bench_comments::id.eq(id),
-                    bench_comments::issue_id.eq((id - 1) / 10 + 1),
-                    bench_comments::body.eq("comment"),
-                )
-            })
-            .collect();
-        for chunk in comments.chunks(1_000) {
-            diesel::insert_into(bench_comments::table)
-                .values(chunk)
-                .execute(conn)
-                .expect("comments");
         }
     }
 

@@ -42,7 +42,7 @@ mod small {
 
     pub(crate) fn run(args: &Args) -> Small {
         let mut conn = open(args);
-        populate(&mut conn);
+        populate(&mut conn, REPO);
         let counter = Counter::default();
         conn.set_instrumentation(counter.clone());
         let mut small = Small::default();
@@ -75,16 +75,21 @@ mod small {
 
     type Operation = fn(&mut Conn) -> QueryResult<()>;
 
-    fn populate(conn: &mut Conn) {
+    /// Repos 1 to `trees`, each with 10 issues of 10 comments (ids `(repo - 1) * 10 + 1..` and
+    /// `(repo - 1) * 100 + 1..`): the small scenario builds one, the throughput scenario many.
+    pub(crate) fn populate(conn: &mut Conn, trees: i32) {
+        let repos: Vec<_> = (1..=trees)
+            .map(|id| (bench_repos::id.eq(id), bench_repos::name.eq("small")))
+            .collect();
         diesel::insert_into(bench_repos::table)
-            .values((bench_repos::id.eq(REPO), bench_repos::name.eq("small")))
+            .values(&repos)
             .execute(conn)
-            .expect("repo");
-        let issues: Vec<_> = (1..=10)
+            .expect("repos");
+        let issues: Vec<_> = (1..=trees * 10)
             .map(|id| {
                 (
                     bench_issues::id.eq(id),
-                    bench_issues::repo_id.eq(REPO),
+                    bench_issues::repo_id.eq((id - 1) / 10 + 1),
                     bench_issues::title.eq("issue"),
                 )
             })
@@ -93,7 +98,7 @@ mod small {
             .values(&issues)
             .execute(conn)
             .expect("issues");
-        let comments: Vec<_> = (1..=100)
+        let comments: Vec<_> = (1..=trees * 100)
             .map(|id| {
                 (
                     bench_comments::id.eq(id),
@@ -102,10 +107,12 @@ mod small {
                 )
             })
             .collect();
-        diesel::insert_into(bench_comments::table)
-            .values(&comments)
-            .execute(conn)
-            .expect("comments");
+        for chunk in comments.chunks(1_000) {
+            diesel::insert_into(bench_comments::table)
+                .values(chunk)
+                .execute(conn)
+                .expect("comments");
+        }
     }
 
     fn crate_delete(conn: &mut Conn) -> QueryResult<()> {
