@@ -12,11 +12,10 @@
 /// assert_eq!(error.to_string(), "no row in `repos` has the key 42");
 /// assert!(error.is_not_found());
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// No row, live or tombstoned, has the key that was asked for.
-    #[error("no row in `{table}` has the key {key}")]
     NotFound {
         /// The table, as named in the Diesel schema.
         table: &'static str,
@@ -25,9 +24,6 @@ pub enum Error {
     },
     /// A restricting cascade edge found live rows that still reference a row the operation
     /// would delete; nothing was changed.
-    #[error(
-        "cannot delete from `{table}`: {rows} row(s) of `{child}` still reference it (restrict)"
-    )]
     Restricted {
         /// The table whose row was to be deleted.
         table: &'static str,
@@ -38,9 +34,6 @@ pub enum Error {
     },
     /// The row to restore hangs off a parent that is still tombstoned; restore the parent
     /// first, or use `restore_with_ancestors`. Nothing was changed.
-    #[error(
-        "cannot restore `{table}` row {key}: its parent in `{parent}` is deleted; restore that first or restore with ancestors"
-    )]
     ParentDeleted {
         /// The table of the row to restore.
         table: &'static str,
@@ -51,9 +44,6 @@ pub enum Error {
     },
     /// Restoring a row with its ancestors met the row again among them: the data has a cycle
     /// (a comment that is its own ancestor). Nothing was changed.
-    #[error(
-        "cannot restore `{table}` row {key} with its ancestors: it is among them (a cycle in the data)"
-    )]
     AncestryCycle {
         /// The table.
         table: &'static str,
@@ -62,7 +52,6 @@ pub enum Error {
     },
     /// The row is tombstoned, so it refuses what was asked of it: a new child row under it
     /// ([`lock_live`](crate::ops::lock_live)), for instance.
-    #[error("`{table}` row {key} is deleted")]
     Deleted {
         /// The table.
         table: &'static str,
@@ -71,9 +60,6 @@ pub enum Error {
     },
     /// A restore would give a unique key a second live row (the key was re-used while the row
     /// was tombstoned); nothing was changed.
-    #[error(
-        "cannot restore into `{table}`: a live row already holds its unique key ({constraint})"
-    )]
     UniqueConflict {
         /// The table whose row would collide.
         table: &'static str,
@@ -82,14 +68,12 @@ pub enum Error {
         /// where no index can be told.
         constraint: String,
         /// The database's error, for its details.
-        #[source]
         source: diesel::result::Error,
     },
     /// Rows still reference rows a purge or hard delete would remove: a foreign key from a
     /// table the cascade graph does not reach, or live rows under a tombstoned parent; or rows
     /// a soft delete's `hard` edge would delete, which such a foreign key still references.
     /// Nothing of that batch (or of that operation) was deleted.
-    #[error("cannot delete from `{table}` for real: rows of {referenced_by} still reference it")]
     Referenced {
         /// The table whose rows were to be deleted.
         table: String,
@@ -101,19 +85,75 @@ pub enum Error {
         rows: u64,
     },
     /// A hook refused the operation or failed; the whole operation was rolled back.
-    #[error("a hook stopped the operation: {0}")]
-    Hook(#[source] Box<dyn std::error::Error + Send + Sync>),
+    Hook(Box<dyn std::error::Error + Send + Sync>),
     /// The database aborted this transaction to resolve a conflict with a concurrent one: a
     /// deadlock, a lock wait that timed out, a serialization failure, or an SQLite database
     /// another connection kept locked past the busy timeout. Nothing was kept, and running the
     /// operation again may succeed.
-    #[error(
-        "the database aborted the operation to resolve a conflict with a concurrent one; retry it: {0}"
-    )]
-    Conflict(#[source] diesel::result::Error),
+    Conflict(diesel::result::Error),
     /// The database refused a statement; nothing the operation wrote was kept.
-    #[error("database error: {0}")]
-    Database(#[source] diesel::result::Error),
+    Database(diesel::result::Error),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::NotFound { table, key } => write!(f, "no row in `{table}` has the key {key}"),
+            Error::Restricted { table, child, rows } => write!(
+                f,
+                "cannot delete from `{table}`: {rows} row(s) of `{child}` still reference it (restrict)"
+            ),
+            Error::ParentDeleted { table, key, parent } => write!(
+                f,
+                "cannot restore `{table}` row {key}: its parent in `{parent}` is deleted; restore that first or restore with ancestors"
+            ),
+            Error::AncestryCycle { table, key } => write!(
+                f,
+                "cannot restore `{table}` row {key} with its ancestors: it is among them (a cycle in the data)"
+            ),
+            Error::Deleted { table, key } => write!(f, "`{table}` row {key} is deleted"),
+            Error::UniqueConflict {
+                table, constraint, ..
+            } => write!(
+                f,
+                "cannot restore into `{table}`: a live row already holds its unique key ({constraint})"
+            ),
+            Error::Referenced {
+                table,
+                referenced_by,
+                ..
+            } => write!(
+                f,
+                "cannot delete from `{table}` for real: rows of {referenced_by} still reference it"
+            ),
+            Error::Hook(reason) => write!(f, "a hook stopped the operation: {reason}"),
+            Error::Conflict(error) => write!(
+                f,
+                "the database aborted the operation to resolve a conflict with a concurrent one; retry it: {error}"
+            ),
+            Error::Database(error) => write!(f, "database error: {error}"),
+        }
+    }
+}
+
+/// The database's or the hook's own error, where there is one.
+///
+/// ```
+/// use std::error::Error as _;
+/// use soft_delete_core::Error;
+///
+/// let error = Error::Database(diesel::result::Error::NotFound);
+/// assert_eq!(error.source().unwrap().to_string(), "Record not found");
+/// ```
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::UniqueConflict { source, .. } => Some(source),
+            Error::Hook(reason) => Some(&**reason),
+            Error::Conflict(error) | Error::Database(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 impl From<diesel::result::Error> for Error {

@@ -138,7 +138,7 @@
 //!
 //! | module | what it does |
 //! |---|---|
-//! | [`leak`] | a Diesel `Instrumentation` that reports every statement reading or writing a soft-deletable table without its tombstone predicate; collect and assert in tests, log in production |
+//! | [`leak`] (feature `leak`) | a Diesel `Instrumentation` that reports every statement reading or writing a soft-deletable table without its tombstone predicate; collect and assert in tests, log in production |
 //! | [`audit`] | reads a live schema and reports what undoes soft delete: `ON DELETE CASCADE` into tombstoned tables, uncovered children, unique keys that count tombstones, unindexed tombstones, drift from the cascade graphs (also the `soft-delete-audit` command) |
 //! | [`purge`] | deletes for real the rows tombstoned before a cutoff, with their cascades, children first, in batches; never a live row |
 //! | [`ops::hard_delete`] | deletes for real one row and its whole subtree in one transaction |
@@ -201,6 +201,7 @@ mod api;
 #[cfg(feature = "async")]
 pub mod asynchronous;
 pub mod audit;
+#[cfg(feature = "leak")]
 pub mod leak;
 pub mod migration;
 #[cfg(feature = "testing")]
@@ -236,6 +237,7 @@ pub mod __private {
     pub use crate::model::fallback::Unresolved;
     pub use crate::model::graph::{CascadeGraph, GraphEdge, GraphRef, Policy};
     pub use crate::model::probe::{LiveFilter, LiveFilterOf, Probe, ProbeOther, ProbeSoft};
+    pub use crate::model::table_name::TableName;
     pub use crate::model::tombstone::{FlagField, TimestampField};
     pub use crate::model::{
         ActorColumn, ActorField, ActorOf, Flag, Model, NoActor, Timestamp, TombstoneField,

@@ -22,15 +22,17 @@ use diesel::{QueryResult, RunQueryDsl};
 pub type Fragment<'a, DB> = Box<dyn QueryFragment<DB> + Send + Sync + 'a>;
 
 /// The comment that opens a raw statement meant to read every row of a watched table, live and
-/// tombstoned: the [leak detector](crate::leak) reports nothing in it. The crate's own
+/// tombstoned: the leak detector (`soft_delete_core::leak`, feature `leak`) reports nothing in it. The crate's own
 /// foreign-key probes before a purge carry it; write it in your own raw SQL to say the same.
 ///
 /// ```
+/// # #[cfg(feature = "leak")] {
 /// use soft_delete_core::leak::{EVERY_ROW, Watched, scan};
 ///
 /// let watched = [Watched::new("posts", "deleted_at")];
 /// assert_eq!(scan("SELECT COUNT(*) FROM posts", &watched).len(), 1);
 /// assert!(scan(&format!("{EVERY_ROW} SELECT COUNT(*) FROM posts"), &watched).is_empty());
+/// # }
 /// ```
 pub const EVERY_ROW: &str = "/* soft_delete: every row */";
 

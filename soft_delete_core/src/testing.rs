@@ -1,7 +1,7 @@
 //! Assertions for your own tests (feature `testing`): a row is tombstoned and not removed, a
 //! whole cascade is tombstoned, a row is absent from the active scope. Each reads the database
-//! and panics, at the caller's line, with what it found. (That the [leak detector](crate::leak)
-//! saw nothing is its own assertion: [`Leaks::assert_none`](crate::leak::Leaks::assert_none).)
+//! and panics, at the caller's line, with what it found. (That the leak detector
+//! saw nothing is its own assertion: `soft_delete_core::leak::Leaks::assert_none`, feature `leak`.)
 //!
 //! ```
 //! # soft_delete_core::__doc_fixture!();

@@ -131,12 +131,7 @@ fn describe(
     cascade: &Cascade,
     private: &TokenStream,
 ) -> TokenStream {
-    let Model {
-        ident,
-        table,
-        table_name,
-        ..
-    } = model;
+    let Model { ident, table, .. } = model;
     let table_type = quote_spanned!(table.span()=> #table::table);
     let key_column = column(table, key.field);
     let key_ident = key.field.ident;
@@ -192,7 +187,7 @@ fn describe(
             type Cascade = #edges;
             type Parents = #parents;
             const MODEL: &'static str = #model_name;
-            const TABLE: &'static str = #table_name;
+            const TABLE: &'static str = <#table_type as #private::TableName>::SQL_NAME;
             const CASCADE_EDGES: &'static [#private::GraphEdge] = #graph;
 
             fn key_of(row: &Self) -> &Self::Id {

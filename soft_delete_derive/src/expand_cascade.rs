@@ -241,10 +241,9 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
         (EdgePolicy::Keep, _) => kept(edge, &child, &this_tokens, private),
         (EdgePolicy::Hard, _) => {
             let fk = foreign_key(explicit, &child, &this_tokens, private, span, false);
-            let name = child_name(&attr.child);
             EdgeParts {
                 ty: quote_spanned!(span=> #private::Hard<#child, #fk>),
-                graph: quote_spanned!(span=> #private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Hard)),
+                graph: quote_spanned!(span=> #private::GraphEdge::other(<<#fk as #private::Column>::Table as #private::TableName>::SQL_NAME, <#fk as #private::Column>::NAME, #private::Policy::Hard)),
                 items: quote_spanned! {span=>
                     const _: () = #private::assert_foreign_key::<#fk, #this>();
                 },
@@ -252,11 +251,10 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
         }
         (EdgePolicy::Restrict, _) => {
             let fk = foreign_key(explicit, &child, &this_tokens, private, span, false);
-            let name = child_name(&attr.child);
             let live = format_ident!("__SoftDeleteLive_{}_{}", this, index);
             EdgeParts {
                 ty: quote_spanned!(span=> #private::Restrict<#child, #fk, #live>),
-                graph: quote_spanned!(span=> #private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Restrict)),
+                graph: quote_spanned!(span=> #private::GraphEdge::other(<<#fk as #private::Column>::Table as #private::TableName>::SQL_NAME, <#fk as #private::Column>::NAME, #private::Policy::Restrict)),
                 items: quote_spanned! {span=>
                     #[doc(hidden)]
                     #[allow(non_camel_case_types)]
@@ -288,8 +286,7 @@ fn kept(edge: &Edge, child: &TokenStream, this: &TokenStream, private: &TokenStr
         (fk, graph)
     } else {
         let fk = foreign_key(explicit, child, this, private, span, false);
-        let name = child_name(&attr.child);
-        let graph = quote_spanned!(span=> #private::GraphEdge::other(#name, <#fk as #private::Column>::NAME, #private::Policy::Keep));
+        let graph = quote_spanned!(span=> #private::GraphEdge::other(<<#fk as #private::Column>::Table as #private::TableName>::SQL_NAME, <#fk as #private::Column>::NAME, #private::Policy::Keep));
         (fk, graph)
     };
     EdgeParts {
@@ -299,13 +296,6 @@ fn kept(edge: &Edge, child: &TokenStream, this: &TokenStream, private: &TokenStr
             const _: () = #private::assert_foreign_key::<#fk, #this>();
         },
     }
-}
-
-fn child_name(child: &Path) -> String {
-    child
-        .segments
-        .last()
-        .map_or_else(String::new, |segment| segment.ident.to_string())
 }
 
 /// Whether the model has a self edge that cascades (a tree); kept self references do not.

@@ -48,6 +48,12 @@ mod lifecycle {
     include!("lifecycle.rs");
 }
 
+mod names {
+    use super::{Db, connect};
+
+    include!("names.rs");
+}
+
 mod migration {
     use super::connect;
 

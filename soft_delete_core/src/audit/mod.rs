@@ -219,7 +219,7 @@ pub fn audit_graphs(catalog: &Catalog, graphs: &[&'static CascadeGraph]) -> Audi
         edge_columns(catalog, graph, &mut hazards);
         for fk in catalog.references_to(&table.name) {
             cascading(fk, &mut hazards);
-            if !covered(catalog, fk, graph, &nodes) {
+            if !covered(fk, graph, &nodes) {
                 hazards.push(Hazard::UncoveredChild {
                     table: fk.table.clone(),
                     columns: fk.columns.clone(),
@@ -316,12 +316,7 @@ fn cascading(fk: &ForeignKey, hazards: &mut Vec<Hazard>) {
 }
 
 /// Whether a cascade edge takes care of `fk`, a foreign key into `parent`'s table.
-fn covered(
-    catalog: &Catalog,
-    fk: &ForeignKey,
-    parent: &CascadeGraph,
-    nodes: &[&'static CascadeGraph],
-) -> bool {
+fn covered(fk: &ForeignKey, parent: &CascadeGraph, nodes: &[&'static CascadeGraph]) -> bool {
     let through = |column: &str| fk.columns.iter().any(|c| same(c, column));
     let from_parent = parent.edges.iter().any(|edge| {
         !edge.owned
@@ -329,9 +324,7 @@ fn covered(
             && match edge.target {
                 Target::Model(child) => same(child.table, &fk.table),
                 Target::Itself => same(parent.table, &fk.table),
-                Target::Other(model) => other_tables(catalog, parent, edge.column, model)
-                    .iter()
-                    .any(|table| same(table, &fk.table)),
+                Target::Other(table) => same(table, &fk.table),
             }
     });
     // An owned record: the key sits on the owner, whose graph reaches down through it.
@@ -347,50 +340,13 @@ fn covered(
     from_parent || from_owner
 }
 
-/// The tables an edge to `model`, known by name only (a model that is not soft-deletable, or the
-/// child of a `restrict` edge), may stand for: the tables whose foreign key through `column` references
-/// `parent`; when there are several, those whose name matches the model's (`HubWebhook` and
-/// `hub_webhooks`, `StationIndexEntry` and `station_index`), or all of them if none does.
-fn other_tables<'c>(
-    catalog: &'c Catalog,
-    parent: &CascadeGraph,
-    column: &str,
-    model: &str,
-) -> Vec<&'c str> {
-    let candidates: Vec<&str> = catalog
-        .references_to(parent.table)
-        .filter(|fk| fk.columns.iter().any(|c| same(c, column)))
-        .map(|fk| fk.table.as_str())
-        .collect();
-    let squash = |name: &str| -> String {
-        name.chars()
-            .filter(|c| *c != '_')
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
-    let model = squash(model);
-    let named: Vec<&str> = candidates
-        .iter()
-        .copied()
-        .filter(|table| {
-            let table = squash(table);
-            table.starts_with(&model) || model.starts_with(&table)
-        })
-        .collect();
-    if candidates.len() > 1 && !named.is_empty() {
-        named
-    } else {
-        candidates
-    }
-}
-
 /// Edge columns the database lacks, on tables it has.
 fn edge_columns(catalog: &Catalog, graph: &CascadeGraph, hazards: &mut Vec<Hazard>) {
     for edge in graph.edges {
         let (table, model) = match edge.target {
             Target::Model(child) if !edge.owned => (child.table, child.model),
             Target::Model(_) | Target::Itself => (graph.table, graph.model),
-            Target::Other(_) => continue,
+            Target::Other(table) => (table, graph.model),
         };
         if let Some(found) = catalog.table(table) {
             if found.column(edge.column).is_none() {

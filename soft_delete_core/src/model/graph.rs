@@ -113,7 +113,7 @@ impl core::fmt::Debug for GraphRef {
 /// # soft_delete_core::__doc_fixture!();
 /// use soft_delete_core::cascade::Target;
 ///
-/// let target = Target::Other("Webhook");
+/// let target = Target::Other("webhooks");
 /// assert_ne!(target, Target::Itself);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +123,7 @@ pub enum Target {
     Model(GraphRef),
     /// The same model: a self-referencing tree (replies, folders).
     Itself,
-    /// A model that is not soft-deletable, by name.
+    /// A table that is not soft-deletable, by its SQL name.
     Other(&'static str),
 }
 
@@ -132,8 +132,8 @@ pub enum Target {
 /// ```
 /// use soft_delete_core::cascade::{GraphEdge, Policy, Target};
 ///
-/// let edge = GraphEdge::other("Webhook", "repo_id", Policy::Hard);
-/// assert_eq!((edge.target, edge.column, edge.owned), (Target::Other("Webhook"), "repo_id", false));
+/// let edge = GraphEdge::other("webhooks", "repo_id", Policy::Hard);
+/// assert_eq!((edge.target, edge.column, edge.owned), (Target::Other("webhooks"), "repo_id", false));
 /// assert_eq!(GraphEdge::tree("parent_id").target, Target::Itself);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,11 +202,12 @@ impl GraphEdge {
         }
     }
 
-    /// An edge to model `name`, known by name only, with `policy` (`hard`, `restrict`, `keep`).
+    /// An edge to table `table` (by its SQL name), which is not soft-deletable, with `policy`
+    /// (`hard`, `restrict`, `keep`).
     #[must_use]
-    pub const fn other(name: &'static str, column: &'static str, policy: Policy) -> Self {
+    pub const fn other(table: &'static str, column: &'static str, policy: Policy) -> Self {
         GraphEdge {
-            target: Target::Other(name),
+            target: Target::Other(table),
             column,
             owned: false,
             policy,
@@ -286,16 +287,54 @@ impl CascadeGraph {
         (nodes, lines)
     }
 
-    /// The graph in Mermaid's flowchart notation.
+    /// The graph in Mermaid's flowchart notation: each node labelled by its table's SQL name,
+    /// under an id Mermaid accepts (the name with anything but letters, digits and `_` replaced
+    /// by `_`, numbered if two names come out alike).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// let mermaid = Repo::cascade_graph().to_mermaid();
+    /// assert_eq!(mermaid, "flowchart TD\n    repos[\"repos\"]\n");
+    /// ```
     #[must_use]
     pub fn to_mermaid(&'static self) -> String {
         let (nodes, lines) = self.walk();
-        let mut out = String::from("flowchart TD\n");
+        let mut ids: Vec<(&str, String)> = Vec::with_capacity(nodes.len());
         for node in nodes {
-            let _ = writeln!(out, "    {node}[\"{node}\"]");
+            let mut id: String = node
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            if ids.iter().any(|(_, taken)| *taken == id) {
+                id = format!("{id}_{}", ids.len());
+            }
+            ids.push((node, id));
+        }
+        let id_of = |table: &'static str| -> &str {
+            ids.iter()
+                .find(|(node, _)| *node == table)
+                .map_or(table, |(_, id)| id.as_str())
+        };
+        let mut out = String::from("flowchart TD\n");
+        for (node, id) in &ids {
+            let _ = writeln!(out, "    {id}[\"{}\"]", node.replace('"', "#quot;"));
         }
         for line in lines {
-            let _ = writeln!(out, "    {} -->|\"{}\"| {}", line.from, line.label, line.to);
+            let _ = writeln!(
+                out,
+                "    {} -->|\"{}\"| {}",
+                id_of(line.from),
+                line.label,
+                id_of(line.to)
+            );
         }
         out
     }
@@ -306,13 +345,15 @@ impl CascadeGraph {
         let (nodes, lines) = self.walk();
         let mut out = String::from("digraph cascade {\n");
         for node in nodes {
-            let _ = writeln!(out, "    \"{node}\";");
+            let _ = writeln!(out, "    \"{}\";", dot_escaped(node));
         }
         for line in lines {
             let _ = writeln!(
                 out,
                 "    \"{}\" -> \"{}\" [label=\"{}\"];",
-                line.from, line.to, line.label
+                dot_escaped(line.from),
+                dot_escaped(line.to),
+                line.label
             );
         }
         out.push_str("}\n");
@@ -330,4 +371,9 @@ impl CascadeGraph {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// A name inside a DOT string: its quotes and backslashes escaped.
+fn dot_escaped(name: &str) -> String {
+    name.replace('\\', "\\\\").replace('"', "\\\"")
 }

@@ -10,6 +10,7 @@
 //! | [`edges`] | the cascade edges and parent links, as types the derive names |
 //! | [`graph`] | the same edges as data: the compile-time [`CascadeGraph`] |
 //! | [`probe`] | which rows of a restricting edge's child count as live |
+//! | [`table_name`] | a Diesel table's name in SQL ([`TableName`]) |
 //! | `checks` | helpers for the compile-time checks the derive emits |
 //! | `fallback` | stand-ins for the facts the derive could not resolve after an error |
 
@@ -21,6 +22,7 @@ pub mod edges;
 pub mod fallback;
 pub mod graph;
 pub mod probe;
+pub mod table_name;
 pub mod tombstone;
 
 use core::fmt::Debug;
@@ -29,6 +31,7 @@ use diesel::{Column, Table};
 
 pub use actor::{Actor, ActorColumn, ActorField, ActorOf, NoActor};
 pub use graph::{CascadeGraph, GraphEdge, GraphRef, Policy, Target};
+pub use table_name::TableName;
 pub use tombstone::{Flag, Stamp, Timestamp, Tombstone, TombstoneField, TombstoneKind};
 
 /// A soft-deletable model, as facts: the table it maps, its key, its tombstone and actor
@@ -73,7 +76,8 @@ pub trait Model: Sized + 'static {
 
     /// The model's name, for messages.
     const MODEL: &'static str;
-    /// The table's name as written in the Diesel schema, for reports and messages.
+    /// The table's name in SQL (Diesel's `#[sql_name]`, or the name in `table!`): every
+    /// statement, report and message uses it.
     const TABLE: &'static str;
     /// The edges of [`Self::Cascade`](Model::Cascade), described for graphs.
     const CASCADE_EDGES: &'static [GraphEdge];

@@ -41,5 +41,5 @@ struct Issue {
 fn main() {
     let graph = Repo::cascade_graph().to_mermaid();
     assert!(graph.contains("repos -->|\"soft (repo_id)\"| issues"), "{graph}");
-    assert!(graph.contains("issues -->|\"keep (pinned_issue_id)\"| Repo"), "{graph}");
+    assert!(graph.contains("issues -->|\"keep (pinned_issue_id)\"| repos"), "{graph}");
 }
