@@ -2,7 +2,6 @@
 //! with `soft_delete_core::migration`, so each backend gets its own DDL, and the code-hosting
 //! HTTP API (its binary serves it, its end-to-end test drives it).
 
-#[cfg(feature = "postgres")]
 pub mod async_service;
 pub mod code_hosting;
 pub mod migrations;
@@ -52,3 +51,9 @@ pub fn run_on_database_url(sqlite: Story, postgres: Option<Story>) -> Outcome {
         Some(url) => sqlite(&url),
     }
 }
+
+// The README's Rust blocks, compiled and run as this crate's doctests: this crate has what
+// they use (the async stack for the Async section, every feature of the crate).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

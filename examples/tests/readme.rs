@@ -8,7 +8,7 @@ const SERVICE: &str = include_str!("../src/async_service.rs");
 fn the_readme_shows_the_async_service_as_it_compiles() {
     let code = &SERVICE[SERVICE.find("\nuse ").expect("the example has imports") + 1..];
     assert!(
-        README.contains(&format!("```rust,ignore\n{code}```")),
+        README.contains(&format!("```rust,no_run\n{code}```")),
         "README's Async section is not examples/src/async_service.rs from its first `use`:\n{code}"
     );
 }

@@ -383,6 +383,3 @@ macro_rules! __async_doc {
     };
 }
 
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;
