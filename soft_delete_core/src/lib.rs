@@ -382,4 +382,3 @@ macro_rules! __async_doc {
         }
     };
 }
-

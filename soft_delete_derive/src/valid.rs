@@ -21,13 +21,13 @@ pub(crate) fn check(model: &Model<'_>, errors: &mut Errors) {
 fn check_distinct(model: &Model<'_>, errors: &mut Errors) {
     let key = model.key.as_ref().map(|key| key.field.ident);
     let tombstone = model.tombstone.as_ref().map(|tombstone| &tombstone.named);
-    if let (Some(key), Some(tombstone)) = (key, tombstone) {
-        if tombstone.field.ident == key {
-            errors.at(
-                &tombstone.origin,
-                format!("`{key}` is the primary key and cannot also be the tombstone"),
-            );
-        }
+    if let (Some(key), Some(tombstone)) = (key, tombstone)
+        && tombstone.field.ident == key
+    {
+        errors.at(
+            &tombstone.origin,
+            format!("`{key}` is the primary key and cannot also be the tombstone"),
+        );
     }
     if let Some(actor) = &model.actor {
         if Some(actor.field.ident) == key {

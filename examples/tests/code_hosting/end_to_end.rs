@@ -64,7 +64,7 @@ impl Api {
                     scope.spawn(move || request(&self.base, method, path, body.clone()))
                 })
                 .collect();
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
             while self.state.in_flight() < in_flight {
                 assert!(
                     std::time::Instant::now() < deadline,

@@ -348,14 +348,14 @@ fn edge_columns(catalog: &Catalog, graph: &CascadeGraph, hazards: &mut Vec<Hazar
             Target::Model(_) | Target::Itself => (graph.table, graph.model),
             Target::Other(table) => (table, graph.model),
         };
-        if let Some(found) = catalog.table(table) {
-            if found.column(edge.column).is_none() {
-                hazards.push(Hazard::MissingTable {
-                    table: found.name.clone(),
-                    column: Some(edge.column.to_owned()),
-                    model: model.to_owned(),
-                });
-            }
+        if let Some(found) = catalog.table(table)
+            && found.column(edge.column).is_none()
+        {
+            hazards.push(Hazard::MissingTable {
+                table: found.name.clone(),
+                column: Some(edge.column.to_owned()),
+                model: model.to_owned(),
+            });
         }
     }
 }

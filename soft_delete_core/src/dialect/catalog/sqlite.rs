@@ -89,13 +89,12 @@ impl CatalogBackend for Sqlite {
             .map(|table| (table.name.clone(), primary_key(table)))
             .collect();
         for fk in tables.iter_mut().flat_map(|table| &mut table.foreign_keys) {
-            if fk.referenced_columns.iter().any(String::is_empty) {
-                if let Some((_, key)) = keys
+            if fk.referenced_columns.iter().any(String::is_empty)
+                && let Some((_, key)) = keys
                     .iter()
                     .find(|(name, _)| super::same(name, &fk.referenced_table))
-                {
-                    fk.referenced_columns.clone_from(key);
-                }
+            {
+                fk.referenced_columns.clone_from(key);
             }
         }
         Ok(tables)
