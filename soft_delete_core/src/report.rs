@@ -104,6 +104,10 @@ impl core::fmt::Display for TableChange {
 /// assert_eq!(report.rows_in("repos"), 1);
 /// assert_eq!(report.total_rows(), 1);
 /// assert!(report.to_string().ends_with("UTC: repos: 1 row"));
+///
+/// // A second delete changes nothing and writes no stamp, so its message shows none.
+/// let again = Repo::soft_delete(conn, 1)?;
+/// assert_eq!(again.to_string(), "soft delete: already deleted, nothing changed");
 /// # Ok::<(), soft_delete_core::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,13 +149,17 @@ impl Report {
 
 impl core::fmt::Display for Report {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{} at {} UTC: ", self.operation, self.stamp)?;
-        match self.outcome {
-            Outcome::AlreadyDeleted => return f.write_str("already deleted, nothing changed"),
-            Outcome::AlreadyActive => return f.write_str("already active, nothing changed"),
-            Outcome::NothingMatched => return f.write_str("no row matched, nothing changed"),
-            Outcome::Changed => {}
+        // An operation that changed nothing wrote no stamp, so it prints none.
+        let unchanged = match self.outcome {
+            Outcome::AlreadyDeleted => "already deleted, nothing changed",
+            Outcome::AlreadyActive => "already active, nothing changed",
+            Outcome::NothingMatched => "no row matched, nothing changed",
+            Outcome::Changed => "",
+        };
+        if !unchanged.is_empty() {
+            return write!(f, "{}: {unchanged}", self.operation);
         }
+        write!(f, "{} at {} UTC: ", self.operation, self.stamp)?;
         for (index, change) in self.changes.iter().enumerate() {
             if index > 0 {
                 f.write_str(", ")?;
