@@ -269,7 +269,11 @@ pub fn drop_actor<DB: SupportedBackend>(table: &str, column: &str) -> String {
 /// `DROP INDEX`, naming the table where the backend wants it (MySQL).
 fn drop_index<DB: SupportedBackend>(index: &str, table: &str) -> String {
     if DB::DROP_INDEX_ON_TABLE {
-        format!("DROP INDEX {} ON {};", quote::<DB>(index), quote::<DB>(table))
+        format!(
+            "DROP INDEX {} ON {};",
+            quote::<DB>(index),
+            quote::<DB>(table)
+        )
     } else {
         format!("DROP INDEX {};", quote::<DB>(index))
     }
@@ -477,12 +481,9 @@ impl TablePlan {
     /// assert_eq!(keys, [("t_name", vec!["name"])]);
     /// ```
     pub fn unique_keys(&self) -> impl Iterator<Item = (&str, Vec<&str>)> {
-        self.unique_keys.iter().map(|(index, columns)| {
-            (
-                index.as_str(),
-                columns.iter().map(String::as_str).collect(),
-            )
-        })
+        self.unique_keys
+            .iter()
+            .map(|(index, columns)| (index.as_str(), columns.iter().map(String::as_str).collect()))
     }
 
     fn up<DB: SupportedBackend>(&self) -> Vec<String> {
@@ -613,7 +614,10 @@ impl Plan {
         let mut queue = vec![root];
         let mut seen: Vec<&'static str> = Vec::new();
         while let Some(graph) = queue.pop() {
-            if seen.iter().any(|table| table.eq_ignore_ascii_case(graph.table)) {
+            if seen
+                .iter()
+                .any(|table| table.eq_ignore_ascii_case(graph.table))
+            {
                 continue;
             }
             seen.push(graph.table);
@@ -899,7 +903,9 @@ impl Plan {
         if bad(version) || bad(name) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
-                format!("a migration's version and name must be plain, non-empty words, not `{version}` and `{name}`"),
+                format!(
+                    "a migration's version and name must be plain, non-empty words, not `{version}` and `{name}`"
+                ),
             ));
         }
         let dir = dir.as_ref();

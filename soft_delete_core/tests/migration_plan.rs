@@ -97,7 +97,10 @@ fn renders_up_and_down_on_postgres() {
         "{up}"
     );
     let down = plan.down::<diesel::pg::Pg>();
-    assert!(down.contains("DROP INDEX \"sites_deleted_at_idx\";"), "{down}");
+    assert!(
+        down.contains("DROP INDEX \"sites_deleted_at_idx\";"),
+        "{down}"
+    );
 }
 
 #[cfg(feature = "mysql")]
@@ -105,7 +108,10 @@ fn renders_up_and_down_on_postgres() {
 fn renders_up_and_down_on_mysql() {
     let plan = sites();
     let up = plan.up::<diesel::mysql::Mysql>();
-    assert!(up.contains("ADD COLUMN `deleted_at` DATETIME(6) NULL;"), "{up}");
+    assert!(
+        up.contains("ADD COLUMN `deleted_at` DATETIME(6) NULL;"),
+        "{up}"
+    );
     assert!(
         up.contains(
             "DROP INDEX `sites_slug` ON `sites`;\n\
@@ -123,7 +129,10 @@ fn renders_up_and_down_on_mysql() {
         ),
         "{down}"
     );
-    assert!(down.contains("DROP INDEX `sites_deleted_at_idx` ON `sites`;"), "{down}");
+    assert!(
+        down.contains("DROP INDEX `sites_deleted_at_idx` ON `sites`;"),
+        "{down}"
+    );
 }
 
 #[test]
@@ -131,8 +140,13 @@ fn the_ledger_is_created_first_and_dropped_last() {
     let plan = sites().ledger(true);
     let up = plan.up::<diesel::sqlite::Sqlite>();
     let down = plan.down::<diesel::sqlite::Sqlite>();
-    assert!(up.find("CREATE TABLE IF NOT EXISTS `soft_delete_flag_stamps`") < up.find("ALTER TABLE"));
-    assert!(down.trim_end().ends_with("DROP TABLE IF EXISTS `soft_delete_flag_stamps`;"));
+    assert!(
+        up.find("CREATE TABLE IF NOT EXISTS `soft_delete_flag_stamps`") < up.find("ALTER TABLE")
+    );
+    assert!(
+        down.trim_end()
+            .ends_with("DROP TABLE IF EXISTS `soft_delete_flag_stamps`;")
+    );
 }
 
 #[test]
@@ -146,7 +160,11 @@ fn for_graph_takes_every_model_of_the_graph() {
     assert_eq!(
         tables,
         [
-            ("repos", Tombstone::Timestamp("deleted_at"), Some(("deleted_by", "BIGINT"))),
+            (
+                "repos",
+                Tombstone::Timestamp("deleted_at"),
+                Some(("deleted_by", "BIGINT"))
+            ),
             ("issues", Tombstone::Timestamp("deleted_at"), None),
             ("comments", Tombstone::Flag("is_deleted"), None),
         ]
@@ -158,14 +176,18 @@ fn for_graph_takes_every_model_of_the_graph() {
     // The timestamp models alone do not.
     let plan = Plan::for_graph::<Issue>();
     assert_eq!(plan.tables().len(), 2);
-    assert!(Plan::new().table(TablePlan::new("issues", Tombstone::Timestamp("deleted_at"))) != plan);
+    assert!(
+        Plan::new().table(TablePlan::new("issues", Tombstone::Timestamp("deleted_at"))) != plan
+    );
 }
 
 #[test]
 fn a_graphs_migration_runs_on_sqlite_and_rolls_back() {
-    let plan = Plan::for_graph::<Repo>()
-        .actor_type("INTEGER")
-        .unique_key("repos", "repos_slug", &["slug"]);
+    let plan = Plan::for_graph::<Repo>().actor_type("INTEGER").unique_key(
+        "repos",
+        "repos_slug",
+        &["slug"],
+    );
     let conn = &mut SqliteConnection::establish(":memory:").unwrap();
     // The schema before soft delete.
     conn.batch_execute(
@@ -179,7 +201,8 @@ fn a_graphs_migration_runs_on_sqlite_and_rolls_back() {
          INSERT INTO comments (id, issue_id) VALUES (100, 10), (101, 10);",
     )
     .unwrap();
-    conn.batch_execute(&plan.up::<diesel::sqlite::Sqlite>()).unwrap();
+    conn.batch_execute(&plan.up::<diesel::sqlite::Sqlite>())
+        .unwrap();
 
     // The models work on the migrated schema: a cascade with the flag ledger, and the slug is
     // free again once its repo is tombstoned.
@@ -196,7 +219,8 @@ fn a_graphs_migration_runs_on_sqlite_and_rolls_back() {
         conn.batch_execute("INSERT INTO repos (id, slug) VALUES (3, 'api')")
             .is_err()
     );
-    conn.batch_execute("DELETE FROM repos WHERE id = 2").unwrap();
+    conn.batch_execute("DELETE FROM repos WHERE id = 2")
+        .unwrap();
     Repo::restore(conn, 1).unwrap();
 
     conn.batch_execute(&plan.down::<diesel::sqlite::Sqlite>())
