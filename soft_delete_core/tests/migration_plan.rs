@@ -1,54 +1,61 @@
 //! `migration::Plan`: the SQL it renders on each backend, a plan filled from a compiled cascade
 //! graph, and that graph's migration applied to a real SQLite database and rolled back.
 
-use chrono::NaiveDateTime;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use soft_delete_core::SoftDelete;
 use soft_delete_core::migration::{Plan, TablePlan, Tombstone};
 
-diesel::table! { repos (id) { id -> Integer, slug -> Text, deleted_at -> Nullable<Timestamp>, deleted_by -> Nullable<Integer>, } }
-diesel::table! { issues (id) { id -> Integer, repo_id -> Integer, deleted_at -> Nullable<Timestamp>, } }
-diesel::table! { comments (id) { id -> Integer, issue_id -> Integer, is_deleted -> Bool, } }
-diesel::table! { webhooks (id) { id -> Integer, repo_id -> Integer, } }
-diesel::allow_tables_to_appear_in_same_query!(repos, issues, comments, webhooks);
+/// The models: a repo's issues (timestamps) and their comments (a flag), and webhooks.
+mod models {
+    use chrono::NaiveDateTime;
+    use diesel::prelude::*;
+    use soft_delete_core::SoftDelete;
 
-#[derive(Queryable, Identifiable, SoftDelete)]
-#[diesel(table_name = repos)]
-#[soft_delete(deleted_by = deleted_by)]
-#[cascade(Issue, Webhook(hard))]
-pub struct Repo {
-    pub id: i32,
-    pub slug: String,
-    pub deleted_at: Option<NaiveDateTime>,
-    pub deleted_by: Option<i32>,
+    diesel::table! { repos (id) { id -> Integer, slug -> Text, deleted_at -> Nullable<Timestamp>, deleted_by -> Nullable<Integer>, } }
+    diesel::table! { issues (id) { id -> Integer, repo_id -> Integer, deleted_at -> Nullable<Timestamp>, } }
+    diesel::table! { comments (id) { id -> Integer, issue_id -> Integer, is_deleted -> Bool, } }
+    diesel::table! { webhooks (id) { id -> Integer, repo_id -> Integer, } }
+    diesel::allow_tables_to_appear_in_same_query!(repos, issues, comments, webhooks);
+
+    #[derive(Queryable, Identifiable, SoftDelete)]
+    #[diesel(table_name = repos)]
+    #[soft_delete(deleted_by = deleted_by)]
+    #[cascade(Issue, Webhook(hard))]
+    pub struct Repo {
+        pub id: i32,
+        pub slug: String,
+        pub deleted_at: Option<NaiveDateTime>,
+        pub deleted_by: Option<i32>,
+    }
+
+    #[derive(Queryable, Identifiable, Associations, SoftDelete)]
+    #[diesel(table_name = issues, belongs_to(Repo))]
+    #[soft_delete(parent = Repo)]
+    #[cascade(Comment)]
+    pub struct Issue {
+        pub id: i32,
+        pub repo_id: i32,
+        pub deleted_at: Option<NaiveDateTime>,
+    }
+
+    #[derive(Queryable, Identifiable, Associations, SoftDelete)]
+    #[diesel(table_name = comments, belongs_to(Issue))]
+    #[soft_delete(flag = is_deleted, parent = Issue)]
+    pub struct Comment {
+        pub id: i32,
+        pub issue_id: i32,
+        pub is_deleted: bool,
+    }
+
+    #[derive(Queryable, Identifiable, Associations)]
+    #[diesel(table_name = webhooks, belongs_to(Repo))]
+    pub struct Webhook {
+        pub id: i32,
+        pub repo_id: i32,
+    }
 }
 
-#[derive(Queryable, Identifiable, Associations, SoftDelete)]
-#[diesel(table_name = issues, belongs_to(Repo))]
-#[soft_delete(parent = Repo)]
-#[cascade(Comment)]
-pub struct Issue {
-    pub id: i32,
-    pub repo_id: i32,
-    pub deleted_at: Option<NaiveDateTime>,
-}
-
-#[derive(Queryable, Identifiable, Associations, SoftDelete)]
-#[diesel(table_name = comments, belongs_to(Issue))]
-#[soft_delete(flag = is_deleted, parent = Issue)]
-pub struct Comment {
-    pub id: i32,
-    pub issue_id: i32,
-    pub is_deleted: bool,
-}
-
-#[derive(Queryable, Identifiable, Associations)]
-#[diesel(table_name = webhooks, belongs_to(Repo))]
-pub struct Webhook {
-    pub id: i32,
-    pub repo_id: i32,
-}
+use models::{Comment, Issue, Repo, comments};
 
 fn sites() -> Plan {
     Plan::new().table(
