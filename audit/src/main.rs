@@ -146,12 +146,14 @@ enum Command {
 /// `--tombstone-column NAME`, repeatable.
 #[derive(Debug, Args)]
 struct Tombstones {
-    /// A tombstone column's name, repeatable [default: deleted_at]
     #[arg(
+        long = "tombstone-column",
+        value_name = "NAME",
+        value_parser = clap::builder::NonEmptyStringValueParser::new(),
+        help = "A tombstone column's name, repeatable [default: deleted_at]",
         long_help = "A column that marks a table soft-deletable; repeat it for several \
-                       [default: deleted_at]"
+                     [default: deleted_at]"
     )]
-    #[arg(long = "tombstone-column", value_name = "NAME", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     columns: Vec<String>,
 }
 
@@ -218,11 +220,18 @@ struct MigrationArgs {
     /// Write DIR/<version>_<name>/{up,down}.sql [default: print]
     #[arg(long, value_name = "DIR")]
     dir: Option<std::path::PathBuf>,
-    /// The migration's name [default: soft_delete_<tables>]
-    #[arg(long, value_name = "NAME")]
+    #[arg(
+        long,
+        value_name = "NAME",
+        help = "The migration's name [default: soft_delete_<tables>]"
+    )]
     name: Option<String>,
-    /// Add an actor column (who deleted), e.g. deleted_by:BIGINT
-    #[arg(long, value_name = "COLUMN:SQLTYPE", value_parser = migration::actor_arg)]
+    #[arg(
+        long,
+        value_name = "COLUMN:SQLTYPE",
+        value_parser = migration::actor_arg,
+        help = "Add an actor column (who deleted), e.g. deleted_by:BIGINT"
+    )]
     actor: Option<(String, String)>,
     /// Migration version [default: UTC now]; alone: prints version
     #[arg(long_help = concat!(
@@ -230,6 +239,10 @@ struct MigrationArgs {
         "CLI writes it]. Without a value, print the command's version, as every command does."
     ))]
     #[arg(long, value_name = "VERSION", num_args = 0..=1)]
+    #[allow(
+        clippy::option_option,
+        reason = "clap's optional value: absent, `--version` alone, `--version VERSION`"
+    )]
     version: Option<Option<String>>,
 }
 
@@ -324,25 +337,22 @@ fn migration(args: MigrationArgs) -> Result<ExitCode, String> {
     let name = args
         .name
         .unwrap_or_else(|| migration::default_name(&args.tables));
-    match args.dir {
-        Some(dir) => {
-            let written = plan
-                .write_dir(schema.dialect, &dir, &version, &name)
-                .map_err(|error| {
-                    format!(
-                        "cannot write {}: {error}",
-                        dir.join(format!("{version}_{name}")).display()
-                    )
-                })?;
-            println!("{}", written.join("up.sql").display());
-            println!("{}", written.join("down.sql").display());
-        }
-        None => {
-            println!("-- {version}_{name}/up.sql");
-            print!("{}", plan.up_in(schema.dialect));
-            println!("\n-- {version}_{name}/down.sql");
-            print!("{}", plan.down_in(schema.dialect));
-        }
+    if let Some(dir) = args.dir {
+        let written = plan
+            .write_dir(schema.dialect, &dir, &version, &name)
+            .map_err(|error| {
+                format!(
+                    "cannot write {}: {error}",
+                    dir.join(format!("{version}_{name}")).display()
+                )
+            })?;
+        println!("{}", written.join("up.sql").display());
+        println!("{}", written.join("down.sql").display());
+    } else {
+        println!("-- {version}_{name}/up.sql");
+        print!("{}", plan.up_in(schema.dialect));
+        println!("\n-- {version}_{name}/down.sql");
+        print!("{}", plan.down_in(schema.dialect));
     }
     Ok(ExitCode::SUCCESS)
 }

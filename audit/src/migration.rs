@@ -163,7 +163,7 @@ mod tests {
     #[test]
     fn unique_keys_come_from_the_catalog() {
         let arg = table_arg("sites:is_deleted:flag").unwrap();
-        let plan = plan(&sites(), &[arg.clone()], None, false).unwrap();
+        let plan = plan(&sites(), std::slice::from_ref(&arg), None, false).unwrap();
         let keys: Vec<(&str, Vec<&str>)> = plan.tables()[0].unique_keys().collect();
         assert_eq!(keys, [("sites_slug", vec!["slug"])]);
         assert_eq!(plan.tables()[0].name(), "Sites");

@@ -56,7 +56,7 @@ pub(crate) fn wrap(text: &str, first: &str, rest: &str) -> String {
             }
             out.push_str(line.trim_end());
             out.push('\n');
-            line = rest.to_owned();
+            rest.clone_into(&mut line);
             empty = true;
             if word.is_empty() {
                 break;

@@ -155,23 +155,9 @@ fn assert_graphs(url: &str) {
 /// The version every migration of the tests has.
 const VERSION: &str = "2026-01-02-030405";
 
-/// `soft-delete migration` on `url`, whose schema has a table `handles (id, name)` with a unique
-/// key `handles_name` on `name` (and the row `1, 'ada'` once it starts): writes the migration, applies `up.sql` on
-/// `conn`, checks the tombstone, its index and the key over live rows with real rows, applies
-/// `down.sql` and checks the original schema is back.
-fn assert_migration_round_trip<C>(url: &str, conn: &mut C, flag: bool)
-where
-    C: LoadConnection,
-    C::Backend: SupportedBackend,
-{
-    let (table, tombstone, dead) = if flag {
-        ("handles:is_deleted:flag", "is_deleted", "TRUE")
-    } else {
-        ("handles", "deleted_at", "CURRENT_TIMESTAMP")
-    };
-    conn.batch_execute("DELETE FROM handles").unwrap();
-    conn.batch_execute("INSERT INTO handles (id, name) VALUES (1, 'ada')")
-        .unwrap();
+/// Runs `soft-delete migration` on `url` for `table` into a directory of its own, checks a second
+/// run refuses to overwrite it, and returns `up.sql` and `down.sql`.
+fn write_migration(url: &str, table: &str) -> (String, String) {
     let dir = std::env::temp_dir().join(unique("sd_migrations"));
     let shown = dir.to_str().unwrap();
     let args = [
@@ -205,6 +191,27 @@ where
     for line in up.lines().chain(down.lines()) {
         assert!(line.chars().count() <= 100, "{line}");
     }
+    (up, down)
+}
+
+/// `soft-delete migration` on `url`, whose schema has a table `handles (id, name)` with a unique
+/// key `handles_name` on `name` (and the row `1, 'ada'` once it starts): writes the migration, applies `up.sql` on
+/// `conn`, checks the tombstone, its index and the key over live rows with real rows, applies
+/// `down.sql` and checks the original schema is back.
+fn assert_migration_round_trip<C>(url: &str, conn: &mut C, flag: bool)
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+{
+    let (table, tombstone, dead) = if flag {
+        ("handles:is_deleted:flag", "is_deleted", "TRUE")
+    } else {
+        ("handles", "deleted_at", "CURRENT_TIMESTAMP")
+    };
+    conn.batch_execute("DELETE FROM handles").unwrap();
+    conn.batch_execute("INSERT INTO handles (id, name) VALUES (1, 'ada')")
+        .unwrap();
+    let (up, down) = write_migration(url, table);
     assert_eq!(up.contains("soft_delete_flag_stamps"), flag, "{up}");
 
     conn.batch_execute(&up)
