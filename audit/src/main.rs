@@ -217,8 +217,11 @@ struct MigrationArgs {
         required_unless_present = "version"
     )]
     tables: Vec<migration::TableArg>,
-    /// Write DIR/<version>_<name>/{up,down}.sql [default: print]
-    #[arg(long, value_name = "DIR")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "Write DIR/<version>_<name>/{up,down}.sql [default: print]"
+    )]
     dir: Option<std::path::PathBuf>,
     #[arg(
         long,
