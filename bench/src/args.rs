@@ -1,8 +1,23 @@
 //! Command-line arguments.
 
-pub(crate) const USAGE: &str = "usage: soft_delete_bench --backend <sqlite|postgres|mysql> --rows <N> \
-[--repeat <R>] [--rowwise <auto|always|never>] [--csv <file>] [--memory] [--sqlite-cache-kib <K>] \
-[--tree <timestamp|flag>] [--analyze] [--scenario <cascade|small|purge|async|throughput>]";
+pub(crate) const USAGE: &str = "\
+usage: soft_delete_bench --backend <sqlite|postgres|mysql> --rows <N> [options]
+
+Every option takes its value as `--flag value` or `--flag=value`.
+
+  --backend <sqlite|postgres|mysql>   the database (postgres and mysql need their features)
+  --rows <N>                          comments under the benchmarked repo (at least 10; `_` and
+                                      `,` may group digits)
+  --repeat <R>                        runs per contender, the median is reported (default 5)
+  --rowwise <auto|always|never>       time the row-by-row loop too (auto: up to 200,000 rows)
+  --csv <file>                        append the medians to a CSV file, for the chart
+  --memory                            measure each contender's memory in a fresh process
+  --sqlite-cache-kib <K>              SQLite's page cache per connection, KiB
+  --tree <timestamp|flag>             the tree to build (default timestamp)
+  --analyze                           refresh the planner's statistics between delete and restore
+  --scenario <cascade|small|purge|async|throughput>
+                                      what to measure (default cascade)
+  -h, --help                          print this help";
 
 /// What a run measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +95,15 @@ impl Contender {
 }
 
 impl Args {
-    pub(crate) fn parse(mut words: impl Iterator<Item = String>) -> Result<Self, String> {
+    /// The arguments, or `None` for `--help`/`-h`.
+    pub(crate) fn parse(words: impl Iterator<Item = String>) -> Result<Option<Self>, String> {
+        // `--flag=value` is `--flag value` (so `--memory=yes` is `--memory` and a stray `yes`).
+        let mut words = words.flat_map(|word| match word.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                vec![flag.to_owned(), value.to_owned()]
+            }
+            _ => vec![word],
+        });
         let mut backend = None;
         let mut rows = None;
         let mut repeat = 5;
@@ -100,6 +123,7 @@ impl Args {
                     .ok_or_else(|| format!("`{word}` needs a value"))
             };
             match word.as_str() {
+                "-h" | "--help" => return Ok(None),
                 "--backend" => backend = Some(value()?),
                 "--rows" => rows = Some(number(&value()?)?),
                 "--repeat" => repeat = number(&value()?)?.max(1),
@@ -160,7 +184,7 @@ impl Args {
                 ));
             }
         };
-        Ok(Args {
+        Ok(Some(Args {
             backend: backend.ok_or("--backend is required")?,
             rows,
             repeat,
@@ -173,7 +197,7 @@ impl Args {
             scenario,
             tree,
             analyze,
-        })
+        }))
     }
 }
 
@@ -181,4 +205,66 @@ fn number(text: &str) -> Result<usize, String> {
     text.replace(['_', ','], "")
         .parse()
         .map_err(|_| format!("`{text}` is not a number"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Option<Args>, String> {
+        Args::parse(line.split_whitespace().map(str::to_owned))
+    }
+
+    #[test]
+    fn flags_take_values_with_a_space_or_an_equals_sign() {
+        let args =
+            parse("--backend=postgres --rows 1_000 --repeat=2 --memory --tree=flag --analyze")
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            (args.backend.as_str(), args.rows, args.repeat),
+            ("postgres", 1000, 2)
+        );
+        assert!(args.memory && args.analyze && args.rowwise);
+        assert_eq!(args.tree, Tree::Flag);
+        let args = parse("--rows=300000 --backend sqlite --scenario=purge --rowwise=auto")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (args.rows, args.scenario, args.rowwise),
+            (300_000, Scenario::Purge, false)
+        );
+        assert_eq!(
+            parse("--backend sqlite --rows 10 --csv=a=b.csv")
+                .unwrap()
+                .unwrap()
+                .csv
+                .as_deref(),
+            Some("a=b.csv")
+        );
+    }
+
+    #[test]
+    fn help_and_mistakes() {
+        assert!(parse("--help").unwrap().is_none());
+        assert!(parse("--backend sqlite -h").unwrap().is_none());
+        assert!(
+            parse("--backend sqlite --rows")
+                .unwrap_err()
+                .contains("needs a value")
+        );
+        assert!(
+            parse("--backend sqlite --rows=")
+                .unwrap_err()
+                .contains("not a number")
+        );
+        assert!(parse("--backend sqlite --rows 10 --memory=yes").is_err());
+        assert!(
+            parse("--backend sqlite --rows 10 --verbose")
+                .unwrap_err()
+                .contains("--verbose")
+        );
+        assert!(parse("--rows 10").unwrap_err().contains("--backend"));
+        assert!(USAGE.lines().all(|line| line.len() <= 100));
+    }
 }

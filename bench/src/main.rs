@@ -133,7 +133,11 @@ type Probe = fn(&Args, args::Contender) -> Option<memory::Memory>;
 
 fn main() {
     let args = match Args::parse(std::env::args().skip(1)) {
-        Ok(args) => args,
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            println!("{}", args::USAGE);
+            return;
+        }
         Err(message) => {
             eprintln!("{message}\n\n{}", args::USAGE);
             std::process::exit(2);

@@ -139,7 +139,8 @@
 //! | module | what it does |
 //! |---|---|
 //! | [`leak`] (feature `leak`) | a Diesel `Instrumentation` that reports every statement reading or writing a soft-deletable table without its tombstone predicate; collect and assert in tests, log in production |
-//! | [`audit`] | reads a live schema and reports what undoes soft delete: `ON DELETE CASCADE` into tombstoned tables, uncovered children, unique keys that count tombstones, unindexed tombstones, drift from the cascade graphs (also the `soft-delete-audit` command) |
+//! | [`audit`] | reads a live schema and reports what undoes soft delete: `ON DELETE CASCADE` into tombstoned tables, uncovered children, unique keys that count tombstones, unindexed tombstones, drift from the cascade graphs (also the `soft-delete audit` command) |
+//! | [`migration`] | DDL for `up.sql` and `down.sql`: tombstone, actor, unique keys over live rows only; [`migration::Plan`], a whole migration filled by hand, from a model's cascade graph or (the `soft-delete migration` command) from a live schema |
 //! | [`purge`] | deletes for real the rows tombstoned before a cutoff, with their cascades, children first, in batches; never a live row |
 //! | [`ops::hard_delete`] | deletes for real one row and its whole subtree in one transaction |
 //! | [`hooks`] | your closures inside an operation's transaction, before and after, with its report |

@@ -8,7 +8,7 @@
 //!
 //! - [`audit_schema`] needs nothing but the database: a table is soft-deletable when it has one
 //!   of the [`Options::tombstone_columns`] (`deleted_at` by default). The command-line tool
-//!   `soft-delete-audit` runs this one.
+//!   `soft-delete audit` runs this one.
 //! - [`audit_graphs`] (and [`audit`], which reads the catalog first) also knows the models'
 //!   compiled [`CascadeGraph`]s: it tells which child tables no cascade edge covers, and where
 //!   the models and the database have drifted apart.

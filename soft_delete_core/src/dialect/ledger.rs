@@ -97,7 +97,7 @@ pub(crate) fn ddl<DB: SupportedBackend>() -> String {
     if DB::CREATE_INDEX_IF_NOT_EXISTS {
         let _ = write!(
             ddl,
-            "\nCREATE INDEX IF NOT EXISTS {} ON {} ({index_columns});",
+            "\nCREATE INDEX IF NOT EXISTS {}\n    ON {} ({index_columns});",
             quote(BY_ROW),
             quote(TABLE)
         );

@@ -83,6 +83,13 @@ pub trait SupportedBackend: Backend + sealed::Sealed + catalog::CatalogBackend +
     /// its table's `CREATE TABLE`).
     #[doc(hidden)]
     const CREATE_INDEX_IF_NOT_EXISTS: bool;
+    /// Whether a unique key may be a table constraint that only `ALTER TABLE ... DROP
+    /// CONSTRAINT` removes (PostgreSQL; MySQL's are indexes, SQLite's cannot be dropped).
+    #[doc(hidden)]
+    const UNIQUE_CONSTRAINTS: bool;
+    /// Whether `DROP INDEX` names the index's table (`DROP INDEX i ON t`: MySQL).
+    #[doc(hidden)]
+    const DROP_INDEX_ON_TABLE: bool;
     /// Whether `DELETE ... RETURNING` exists (MySQL has none; MariaDB's is not used, so the
     /// same code runs on MySQL).
     #[doc(hidden)]
@@ -159,7 +166,14 @@ macro_rules! supported_backend {
         $backend:ty,
         text = ($text:literal, $collation:literal, $charset:literal),
         lock = ($update:literal, $share:literal, $nested:literal, $claim:literal),
-        ddl = ($timestamp:literal, $false:literal, $partial:literal, $if_not_exists:literal),
+        ddl = (
+            $timestamp:literal,
+            $false:literal,
+            $partial:literal,
+            $if_not_exists:literal,
+            $constraints:literal,
+            $drop_on:literal
+        ),
         returning = $returning:literal,
         delete_joins = $joins:literal,
         keys_as_array = $array:literal,
@@ -181,6 +195,8 @@ macro_rules! supported_backend {
             const FALSE_LITERAL: &'static str = $false;
             const PARTIAL_INDEXES: bool = $partial;
             const CREATE_INDEX_IF_NOT_EXISTS: bool = $if_not_exists;
+            const UNIQUE_CONSTRAINTS: bool = $constraints;
+            const DROP_INDEX_ON_TABLE: bool = $drop_on;
             const DELETE_RETURNING: bool = $returning;
             const DELETE_JOINS: bool = $joins;
             const KEYS_AS_ARRAY: bool = $array;
@@ -247,7 +263,7 @@ supported_backend!(
     diesel::sqlite::Sqlite,
     text = ("TEXT", "", ""),
     lock = ("", "", false, true),
-    ddl = ("TIMESTAMP", "0", true, true),
+    ddl = ("TIMESTAMP", "0", true, true, false, false),
     returning = true,
     delete_joins = false,
     keys_as_array = false,
@@ -258,7 +274,7 @@ supported_backend!(
     diesel::pg::Pg,
     text = ("TEXT", "", ""),
     lock = (" FOR UPDATE", " FOR SHARE", true, false),
-    ddl = ("TIMESTAMP", "FALSE", true, true),
+    ddl = ("TIMESTAMP", "FALSE", true, true, true, false),
     returning = true,
     delete_joins = false,
     keys_as_array = true,
@@ -273,7 +289,7 @@ supported_backend!(
         " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
     ),
     lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false, false),
-    ddl = ("DATETIME(6)", "FALSE", false, false),
+    ddl = ("DATETIME(6)", "FALSE", false, false, false, true),
     returning = false,
     delete_joins = true,
     keys_as_array = false,

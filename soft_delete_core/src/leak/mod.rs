@@ -569,6 +569,7 @@ mod tests {
             table: "comments",
             tombstone: "is_deleted",
             kind: TombstoneKind::Flag,
+            actor: None,
             edges: &[GraphEdge::tree("parent_id")],
         };
         static POSTS: CascadeGraph = CascadeGraph {
@@ -576,6 +577,7 @@ mod tests {
             table: "posts",
             tombstone: "deleted_at",
             kind: TombstoneKind::Timestamp,
+            actor: Some("deleted_by"),
             edges: &[
                 GraphEdge::soft(GraphRef::new(|| &COMMENTS), "post_id"),
                 GraphEdge::other("Webhook", "post_id", Policy::Hard),

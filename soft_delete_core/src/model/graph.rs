@@ -240,6 +240,8 @@ pub struct CascadeGraph {
     pub tombstone: &'static str,
     /// Its tombstone's kind.
     pub kind: TombstoneKind,
+    /// Its actor column (`#[soft_delete(deleted_by = ...)]`), if it records who deleted a row.
+    pub actor: Option<&'static str>,
     /// The edges leaving it.
     pub edges: &'static [GraphEdge],
 }

@@ -87,6 +87,7 @@ pub trait Model: Sized + 'static {
         table: Self::TABLE,
         tombstone: <Self::Tombstone as Tombstone>::COLUMN,
         kind: <Self::Tombstone as Tombstone>::KIND,
+        actor: <Self::Actor as Actor>::COLUMN,
         edges: Self::CASCADE_EDGES,
     };
 
