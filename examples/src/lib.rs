@@ -1,6 +1,7 @@
-//! What the example applications share: a `diesel_migrations` source whose steps are written
-//! with `soft_delete_core::migration`, so each backend gets its own DDL, and the code-hosting
-//! HTTP API (its binary serves it, its end-to-end test drives it).
+//! What the example applications share: their schemas as `diesel_migrations` directories
+//! (`migrations/<backend>/<example>/`, the soft-delete migration of each written by
+//! `soft_delete_core::migration::Plan` from the example's models), and the code-hosting HTTP
+//! API (its binary serves it, its end-to-end test drives it).
 
 pub mod async_service;
 pub mod code_hosting;

@@ -1,162 +1,98 @@
-//! A migration source for `diesel_migrations` built from functions instead of `.sql` files:
-//! the crate's migration helpers write each step's DDL for the backend it runs on.
+//! The examples' schemas, as `diesel_migrations` reads them: `migrations/<backend>/<example>/`
+//! holds one directory per migration with its `up.sql` and `down.sql`. The first migration of
+//! each example is the application's own tables, written by hand; the second makes them
+//! soft-deletable and is written by the crate ([`soft_delete_core::migration::Plan`], from the
+//! example's models): [`check_written_by_the_crate`] compares the files with what the crate
+//! writes today, and rewrites them when `SOFT_DELETE_WRITE_MIGRATIONS` is set.
 //!
 //! ```
 //! use diesel::Connection;
 //! use diesel_migrations::MigrationHarness;
-//! use soft_delete_examples::migrations::{Schema, Step};
 //!
 //! let conn = &mut diesel::SqliteConnection::establish(":memory:").unwrap();
-//! let schema = Schema::new(vec![Step::new("2026112300", "tags", |_| "CREATE TABLE tags (id INTEGER PRIMARY KEY)".into())]);
-//! conn.run_pending_migrations(schema).unwrap();
+//! conn.run_pending_migrations(soft_delete_examples::migrations::sqlite::HOSTING).unwrap();
+//! conn.revert_all_migrations(soft_delete_examples::migrations::sqlite::HOSTING).unwrap();
 //! ```
 
-use std::fmt;
-use std::marker::PhantomData;
+use std::path::PathBuf;
 
-use diesel::backend::Backend;
-use diesel::connection::BoxableConnection;
-use diesel::migration::{
-    Migration, MigrationMetadata, MigrationName, MigrationSource, MigrationVersion,
-};
+use soft_delete_core::migration::{Dialect, Plan};
 
-/// Which backend a step writes DDL for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    /// SQLite.
-    Sqlite,
-    /// PostgreSQL.
-    Postgres,
+/// The examples' migrations for SQLite.
+pub mod sqlite {
+    use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+
+    /// Seed 000: merchants, stores, sites and pages.
+    pub const HOSTING: EmbeddedMigrations = embed_migrations!("migrations/sqlite/hosting");
+    /// Seed 004: routes and what hangs off them.
+    pub const COMMUTE: EmbeddedMigrations = embed_migrations!("migrations/sqlite/commute");
+    /// Seed 001: repos, issues, proposals, their comments, collaborators.
+    pub const CODE_HOSTING: EmbeddedMigrations =
+        embed_migrations!("migrations/sqlite/code_hosting");
 }
 
-/// Runs `ddl` with the backend type of `dialect`: the crate's migration helpers are generic
-/// over the backend, the steps choose it at run time.
-#[macro_export]
-macro_rules! for_dialect {
-    ($dialect:expr, |$db:ident| $ddl:expr) => {
-        match $dialect {
-            $crate::migrations::Dialect::Sqlite => {
-                type $db = ::diesel::sqlite::Sqlite;
-                $ddl
+/// The examples' migrations for PostgreSQL.
+pub mod postgres {
+    use diesel_migrations::{EmbeddedMigrations, embed_migrations};
+
+    /// Seed 000: merchants, stores, sites and pages.
+    pub const HOSTING: EmbeddedMigrations = embed_migrations!("migrations/postgres/hosting");
+    /// Seed 004: routes and what hangs off them.
+    pub const COMMUTE: EmbeddedMigrations = embed_migrations!("migrations/postgres/commute");
+    /// Seed 001: repos, issues, proposals, their comments, collaborators.
+    pub const CODE_HOSTING: EmbeddedMigrations =
+        embed_migrations!("migrations/postgres/code_hosting");
+}
+
+/// The backends the examples run on, with the directory each one's migrations sit in.
+const BACKENDS: [(Dialect, &str); 2] =
+    [(Dialect::Sqlite, "sqlite"), (Dialect::Postgres, "postgres")];
+
+/// Checks that `migrations/<backend>/<example>/<migration>/up.sql` and `down.sql` are what
+/// `plan` writes for each backend, so the files in the repository are the crate's output; with
+/// `SOFT_DELETE_WRITE_MIGRATIONS` set, writes them instead.
+///
+/// # Panics
+///
+/// When a file differs from the crate's output (saying how to regenerate it), or cannot be read
+/// or written.
+///
+/// ```
+/// use soft_delete_core::migration::Plan;
+///
+/// let plan = Plan::for_graph::<soft_delete_examples::code_hosting::Repo>();
+/// soft_delete_examples::migrations::check_written_by_the_crate(&plan, "code_hosting", "2026-11-23-000022_soft_delete");
+/// ```
+pub fn check_written_by_the_crate(plan: &Plan, example: &str, migration: &str) {
+    let write = std::env::var_os("SOFT_DELETE_WRITE_MIGRATIONS").is_some();
+    for (dialect, backend) in BACKENDS {
+        let dir: PathBuf = [
+            env!("CARGO_MANIFEST_DIR"),
+            "migrations",
+            backend,
+            example,
+            migration,
+        ]
+        .iter()
+        .collect();
+        for (file, written) in [
+            ("up.sql", plan.up_in(dialect)),
+            ("down.sql", plan.down_in(dialect)),
+        ] {
+            let path = dir.join(file);
+            if write {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, written).unwrap();
+                continue;
             }
-            #[cfg(feature = "postgres")]
-            $crate::migrations::Dialect::Postgres => {
-                type $db = ::diesel::pg::Pg;
-                $ddl
-            }
-            #[cfg(not(feature = "postgres"))]
-            $crate::migrations::Dialect::Postgres => {
-                unreachable!("PostgreSQL needs the `postgres` feature")
-            }
+            let kept = std::fs::read_to_string(&path)
+                .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+            assert!(
+                kept == written,
+                "{} is not what the crate writes for {dialect}; run the examples' tests with \
+                 SOFT_DELETE_WRITE_MIGRATIONS=1 and read the diff. The crate writes:\n{written}",
+                path.display()
+            );
         }
-    };
-}
-
-/// One migration: a version, a name, and the DDL for a dialect.
-#[derive(Clone)]
-pub struct Step {
-    version: &'static str,
-    name: String,
-    up: fn(Dialect) -> String,
-}
-
-impl Step {
-    /// A step named `version_name` whose DDL `up` writes for the dialect at hand.
-    #[must_use]
-    pub fn new(version: &'static str, name: &str, up: fn(Dialect) -> String) -> Self {
-        Step {
-            version,
-            name: format!("{version}_{name}"),
-            up,
-        }
-    }
-}
-
-/// The steps, in order, for backend `DB`.
-pub struct Schema<DB> {
-    steps: Vec<Step>,
-    backend: PhantomData<fn() -> DB>,
-}
-
-impl<DB> Schema<DB> {
-    /// A source of `steps`.
-    #[must_use]
-    pub fn new(steps: Vec<Step>) -> Self {
-        Schema {
-            steps,
-            backend: PhantomData,
-        }
-    }
-}
-
-/// The dialect of backend `DB`.
-pub trait HasDialect {
-    /// Its dialect.
-    const DIALECT: Dialect;
-}
-
-impl HasDialect for diesel::sqlite::Sqlite {
-    const DIALECT: Dialect = Dialect::Sqlite;
-}
-
-#[cfg(feature = "postgres")]
-impl HasDialect for diesel::pg::Pg {
-    const DIALECT: Dialect = Dialect::Postgres;
-}
-
-struct Run<DB> {
-    step: Step,
-    name: Name,
-    backend: PhantomData<fn() -> DB>,
-}
-
-struct Name(String, &'static str);
-
-impl fmt::Display for Name {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl MigrationName for Name {
-    fn version(&self) -> MigrationVersion<'_> {
-        MigrationVersion::from(self.1)
-    }
-}
-
-impl MigrationMetadata for Name {}
-
-impl<DB: Backend + HasDialect> Migration<DB> for Run<DB> {
-    fn run(&self, conn: &mut dyn BoxableConnection<DB>) -> diesel::migration::Result<()> {
-        conn.batch_execute(&(self.step.up)(DB::DIALECT))?;
-        Ok(())
-    }
-
-    fn revert(&self, _conn: &mut dyn BoxableConnection<DB>) -> diesel::migration::Result<()> {
-        Err("the examples' migrations only go forward".into())
-    }
-
-    fn metadata(&self) -> &dyn MigrationMetadata {
-        &self.name
-    }
-
-    fn name(&self) -> &dyn MigrationName {
-        &self.name
-    }
-}
-
-impl<DB: Backend + HasDialect + 'static> MigrationSource<DB> for Schema<DB> {
-    fn migrations(&self) -> diesel::migration::Result<Vec<Box<dyn Migration<DB>>>> {
-        Ok(self
-            .steps
-            .iter()
-            .map(|step| {
-                Box::new(Run::<DB> {
-                    step: step.clone(),
-                    name: Name(step.name.clone(), step.version),
-                    backend: PhantomData,
-                }) as Box<dyn Migration<DB>>
-            })
-            .collect())
     }
 }

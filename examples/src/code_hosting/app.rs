@@ -120,7 +120,7 @@ impl AppState {
 
 /// The schema, migrated on a blocking connection.
 fn migrate(conn: &mut Blocking) -> Result<(), StartError> {
-    conn.run_pending_migrations(super::migrations::<<Blocking as Connection>::Backend>())?;
+    conn.run_pending_migrations(MIGRATIONS)?;
     Ok(())
 }
 

@@ -25,7 +25,7 @@ pub use database::Database;
 
 use serde::{Deserialize, Serialize};
 
-pub use schema::{Issue, IssueComment, Repo, issue_comments, issues, migrations, repos};
+pub use schema::{Issue, IssueComment, Repo, issue_comments, issues, repos};
 
 /// How many connections the API's pool holds.
 pub const POOL_SIZE: usize = 8;
@@ -37,6 +37,9 @@ pub mod sqlite {
         diesel_async::sync_connection_wrapper::SyncConnectionWrapper<diesel::SqliteConnection>;
     /// A blocking connection to the same database, for migrations and for looking at the rows.
     pub type Blocking = diesel::SqliteConnection;
+    /// The schema's migrations.
+    const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
+        crate::migrations::sqlite::CODE_HOSTING;
 
     include!("app.rs");
 }
@@ -48,6 +51,9 @@ pub mod postgres {
     pub type Conn = diesel_async::AsyncPgConnection;
     /// A blocking connection to the same schema, for migrations and for looking at the rows.
     pub type Blocking = diesel::PgConnection;
+    /// The schema's migrations.
+    const MIGRATIONS: diesel_migrations::EmbeddedMigrations =
+        crate::migrations::postgres::CODE_HOSTING;
 
     include!("app.rs");
 }

@@ -3,44 +3,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use soft_delete_core::SoftDelete;
-use soft_delete_core::migration::{Tombstone, add_tombstone};
-
-use crate::migrations::{Dialect, Schema, Step};
-
-/// The schema as `diesel_migrations` steps; the soft-delete columns and the flag ledger are
-/// written by the crate's helpers for the backend at hand.
-#[must_use]
-pub fn migrations<DB>() -> Schema<DB> {
-    Schema::new(vec![
-        Step::new("2026112321", "code_hosting", |dialect| {
-            let key = match dialect {
-                Dialect::Sqlite => "INTEGER PRIMARY KEY",
-                Dialect::Postgres => "SERIAL PRIMARY KEY",
-            };
-            "CREATE TABLE repos (id SERIAL_KEY, slug TEXT NOT NULL);
-             CREATE TABLE issues (id SERIAL_KEY, repo_id INTEGER NOT NULL REFERENCES repos (id), title TEXT NOT NULL);
-             CREATE TABLE issue_comments (id SERIAL_KEY, issue_id INTEGER NOT NULL REFERENCES issues (id), body TEXT NOT NULL);
-             CREATE TABLE proposals (id SERIAL_KEY, repo_id INTEGER NOT NULL REFERENCES repos (id), title TEXT NOT NULL);
-             CREATE TABLE proposal_comments (id SERIAL_KEY, proposal_id INTEGER NOT NULL REFERENCES proposals (id),
-                                             body TEXT NOT NULL);
-             CREATE TABLE collaborators (id SERIAL_KEY, repo_id INTEGER NOT NULL REFERENCES repos (id), login TEXT NOT NULL);"
-                .replace("SERIAL_KEY", key)
-        }),
-        Step::new("2026112322", "soft_delete", |dialect| {
-            let stamp = Tombstone::Timestamp("deleted_at");
-            let flag = Tombstone::Flag("is_deleted");
-            crate::for_dialect!(dialect, |Db| [
-                add_tombstone::<Db>("repos", stamp),
-                add_tombstone::<Db>("issues", stamp),
-                add_tombstone::<Db>("issue_comments", flag),
-                add_tombstone::<Db>("proposals", stamp),
-                add_tombstone::<Db>("proposal_comments", flag),
-                soft_delete_core::ledger::create_table_sql::<Db>().to_owned(),
-            ]
-            .join("\n"))
-        }),
-    ])
-}
 
 diesel::table! {
     /// Repositories.

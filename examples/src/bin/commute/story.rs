@@ -123,7 +123,7 @@ pub(crate) fn run(url: &str) -> Result<(), Box<dyn std::error::Error + Send + Sy
     let conn = &mut Conn::establish(url)?;
     // Everything the story writes is rolled back at the end.
     conn.begin_test_transaction()?;
-    let applied = conn.run_pending_migrations(schema::<<Conn as Connection>::Backend>())?;
+    let applied = conn.run_pending_migrations(MIGRATIONS)?;
     println!(
         "migrations applied: {}",
         applied.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")

@@ -14,48 +14,11 @@
     reason = "diesel::table! makes public items that a binary never exports"
 )]
 
-use soft_delete_core::migration::{Tombstone, add_tombstone, unique_while_live};
-use soft_delete_examples::for_dialect;
-use soft_delete_examples::migrations::{Schema, Step};
-
-/// The schema, as `diesel_migrations` steps whose soft-delete DDL the crate writes.
-fn schema<DB>() -> Schema<DB> {
-    Schema::new(vec![
-        Step::new("2026112301", "merchants_and_stores", |_| {
-            "CREATE TABLE merchants (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
-             CREATE TABLE stores (id INTEGER PRIMARY KEY, subdomain VARCHAR(64) NOT NULL);
-             CREATE TABLE hosted_sites (id INTEGER PRIMARY KEY,
-                                        merchant_id INTEGER NOT NULL REFERENCES merchants (id),
-                                        store_id INTEGER NOT NULL REFERENCES stores (id),
-                                        name TEXT NOT NULL);
-             CREATE TABLE store_pages (id INTEGER PRIMARY KEY,
-                                       store_id INTEGER NOT NULL REFERENCES stores (id),
-                                       title TEXT NOT NULL);"
-                .to_owned()
-        }),
-        Step::new("2026112302", "soft_delete", |dialect| {
-            let tombstone = Tombstone::Timestamp("deleted_at");
-            for_dialect!(dialect, |Db| ["stores", "hosted_sites", "store_pages"]
-                .map(|table| add_tombstone::<Db>(table, tombstone))
-                .join("\n"))
-        }),
-        Step::new("2026112303", "subdomain_unique_while_live", |dialect| {
-            let tombstone = Tombstone::Timestamp("deleted_at");
-            for_dialect!(dialect, |Db| unique_while_live::<Db>(
-                "stores_live_subdomain",
-                "stores",
-                &["subdomain"],
-                tombstone
-            ))
-        }),
-    ])
-}
-
 // The story, once per backend, over that backend's connection type.
 macro_rules! story {
     ($name:ident, $conn:ty) => {
         mod $name {
-            use super::schema;
+            use soft_delete_examples::migrations::$name::HOSTING as MIGRATIONS;
 
             type Conn = $conn;
 
@@ -73,4 +36,21 @@ fn main() -> soft_delete_examples::Outcome {
         sqlite::run,
         soft_delete_examples::postgres_story!(postgres::run),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use soft_delete_core::migration::Plan;
+    use soft_delete_examples::migrations::check_written_by_the_crate;
+
+    /// The migration that makes the tables soft-deletable is the crate's, from the models.
+    #[test]
+    fn the_soft_delete_migration_is_the_one_the_crate_writes() {
+        let plan = Plan::for_graph::<super::sqlite::HostedSite>().unique_key(
+            "stores",
+            "stores_subdomain",
+            &["subdomain"],
+        );
+        check_written_by_the_crate(&plan, "hosting", "2026-11-23-000002_soft_delete");
+    }
 }

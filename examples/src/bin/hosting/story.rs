@@ -88,7 +88,7 @@ pub(crate) fn run(url: &str) -> Result<(), Box<dyn std::error::Error + Send + Sy
     // Everything the story writes is rolled back at the end, so a shared database is left as
     // it was found.
     conn.begin_test_transaction()?;
-    let applied = conn.run_pending_migrations(schema::<<Conn as Connection>::Backend>())?;
+    let applied = conn.run_pending_migrations(MIGRATIONS)?;
     println!("migrations applied: {}", applied.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "));
 
     conn.batch_execute(
