@@ -233,7 +233,7 @@ pub mod __private {
     pub use crate::model::checks::{FieldOf, SoftChildOf, cycle};
     pub use crate::model::edges::{
         CascadesTo, ChildOf, Hard, HasParent, Keep, Owned, ParentLink, Restrict, Soft, Tree,
-        TreeParent,
+        TreeParent, WithParent,
     };
     pub use crate::model::fallback::Unresolved;
     pub use crate::model::graph::{CascadeGraph, GraphEdge, GraphRef, Policy};

@@ -1,4 +1,4 @@
-//! Reading `#[cascade(Child, Other(hard), Store(owned), Log(keep), ...)]`.
+//! Reading `#[cascade(Child, Other(hard), Store(owned), Log(keep), Setting(with_parent), ...)]`.
 
 use proc_macro2::TokenStream;
 use quote::ToTokens;
@@ -17,9 +17,10 @@ const SOFT: &str = "soft";
 const HARD: &str = "hard";
 const RESTRICT: &str = "restrict";
 const KEEP: &str = "keep";
+const WITH_PARENT: &str = "with_parent";
 const OWNED: &str = "owned";
 const FOREIGN_KEY: &str = "foreign_key";
-const OPTIONS: [&str; 6] = [SOFT, HARD, RESTRICT, KEEP, OWNED, FOREIGN_KEY];
+const OPTIONS: [&str; 7] = [SOFT, HARD, RESTRICT, KEEP, WITH_PARENT, OWNED, FOREIGN_KEY];
 
 /// What an edge does to the child rows.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -29,6 +30,9 @@ pub(crate) enum EdgePolicy {
     Restrict,
     /// The child rows outlive the parent on purpose: nothing happens to them.
     Keep,
+    /// The child rows live and die with the parent: untouched by soft delete and restore,
+    /// deleted for real by the parent's purge and hard delete.
+    WithParent,
 }
 
 /// One edge as written.
@@ -116,12 +120,12 @@ impl EdgeAttr {
     fn option(&mut self, option: &Meta) -> syn::Result<()> {
         let name = option.path().to_token_stream().to_string();
         match (option, name.as_str()) {
-            (Meta::Path(_), SOFT | HARD | RESTRICT | KEEP) => {
+            (Meta::Path(_), SOFT | HARD | RESTRICT | KEEP | WITH_PARENT) => {
                 if let Some(first) = &self.policy_tokens {
                     return Err(syn::Error::new_spanned(
                         option,
                         format!(
-                            "an edge has one policy, and `{first}` was already given; keep one of `soft`, `hard`, `restrict`, `keep`"
+                            "an edge has one policy, and `{first}` was already given; keep one of `soft`, `hard`, `restrict`, `keep`, `with_parent`"
                         ),
                     ));
                 }
@@ -129,6 +133,7 @@ impl EdgeAttr {
                     SOFT => EdgePolicy::Soft,
                     HARD => EdgePolicy::Hard,
                     RESTRICT => EdgePolicy::Restrict,
+                    WITH_PARENT => EdgePolicy::WithParent,
                     _ => EdgePolicy::Keep,
                 };
                 self.policy_tokens = Some(option.to_token_stream());

@@ -81,6 +81,9 @@ fn describe(edge: &Edge) -> String {
         (false, EdgePolicy::Soft, false) => format!("soft to `{child}`"),
         (false, EdgePolicy::Hard, _) => format!("hard delete of `{child}`"),
         (false, EdgePolicy::Restrict, _) => format!("refused while `{child}` rows exist"),
+        (false, EdgePolicy::WithParent, _) => {
+            format!("`{child}` rows are purged and hard deleted with it")
+        }
     }
 }
 
@@ -239,11 +242,17 @@ fn edge_parts(model: &Model<'_>, edge: &Edge, index: usize, private: &TokenStrea
             }
         }
         (EdgePolicy::Keep, _) => kept(edge, &child, &this_tokens, private),
-        (EdgePolicy::Hard, _) => {
+        (EdgePolicy::Hard | EdgePolicy::WithParent, _) => {
             let fk = foreign_key(explicit, &child, &this_tokens, private, span, false);
+            // The edge's type and its policy in the graph share the name.
+            let kind = if attr.policy == EdgePolicy::Hard {
+                format_ident!("Hard", span = span)
+            } else {
+                format_ident!("WithParent", span = span)
+            };
             EdgeParts {
-                ty: quote_spanned!(span=> #private::Hard<#child, #fk>),
-                graph: quote_spanned!(span=> #private::GraphEdge::other(<<#fk as #private::Column>::Table as #private::TableName>::SQL_NAME, <#fk as #private::Column>::NAME, #private::Policy::Hard)),
+                ty: quote_spanned!(span=> #private::#kind<#child, #fk>),
+                graph: quote_spanned!(span=> #private::GraphEdge::other(<<#fk as #private::Column>::Table as #private::TableName>::SQL_NAME, <#fk as #private::Column>::NAME, #private::Policy::#kind)),
                 items: quote_spanned! {span=>
                     const _: () = #private::assert_foreign_key::<#fk, #this>();
                 },

@@ -78,12 +78,18 @@ fn check_edges(model: &Model<'_>, errors: &mut Errors) {
             if let Some(policy) = attr
                 .policy_tokens
                 .as_ref()
-                .filter(|_| matches!(attr.policy, EdgePolicy::Hard | EdgePolicy::Restrict))
+                .filter(|_| {
+                    matches!(
+                        attr.policy,
+                        EdgePolicy::Hard | EdgePolicy::Restrict | EdgePolicy::WithParent
+                    )
+                })
             {
                 errors.at(
                     policy,
                     "a self edge tombstones the whole subtree and restores it, or with `keep` leaves \
-                     the rows that point at a deleted row alone; it cannot be `hard` or `restrict`",
+                     the rows that point at a deleted row alone; it cannot be `hard`, `restrict` or \
+                     `with_parent`",
                 );
             }
             if let Some(owned) = &attr.owned {
@@ -92,8 +98,10 @@ fn check_edges(model: &Model<'_>, errors: &mut Errors) {
                     "a self edge follows the child's own column to its parent; drop `owned`",
                 );
             }
-        } else if let (Some(owned), EdgePolicy::Hard | EdgePolicy::Restrict | EdgePolicy::Keep) =
-            (&attr.owned, attr.policy)
+        } else if let (
+            Some(owned),
+            EdgePolicy::Hard | EdgePolicy::Restrict | EdgePolicy::Keep | EdgePolicy::WithParent,
+        ) = (&attr.owned, attr.policy)
         {
             errors.at(
                 owned,
@@ -103,6 +111,7 @@ fn check_edges(model: &Model<'_>, errors: &mut Errors) {
                     match attr.policy {
                         EdgePolicy::Hard => "delete",
                         EdgePolicy::Restrict => "refuse while there are",
+                        EdgePolicy::WithParent => "purge with it the",
                         _ => "keep",
                     },
                     model.ident

@@ -1288,7 +1288,9 @@ fn the_cascade_graph_is_a_constant_that_prints_as_mermaid_and_dot() {
         "{mermaid}"
     );
     assert!(
-        mermaid.contains("hub_repos -->|\"hard (repo_id)\"| hub_webhooks"),
+        mermaid.contains(
+            "hub_repos -->|\"hard (repo_id): deleted by a soft delete, never restored\"| hub_webhooks"
+        ),
         "{mermaid}"
     );
     assert!(

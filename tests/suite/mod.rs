@@ -48,6 +48,12 @@ mod lifecycle {
     include!("lifecycle.rs");
 }
 
+mod policies {
+    use super::{Db, connect};
+
+    include!("policies.rs");
+}
+
 mod names {
     use super::{Db, connect};
 

@@ -12,7 +12,7 @@ use super::pass::Pass;
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
 use crate::exec::Executor;
-use crate::model::edges::{Hard, Keep, Link, Owned, Restrict, Soft, Tree};
+use crate::model::edges::{Hard, Keep, Link, Owned, Restrict, Soft, Tree, WithParent};
 use crate::model::probe::LiveFilterOf;
 use crate::render::{ModelOn, RowSet};
 
@@ -235,6 +235,27 @@ where
         Siblings: CascadeOn<Parent, DB>,
     {
         pass.hard::<Parent, Fk, X>(x, parent)
+    }
+}
+
+impl<Parent, Child, Fk, DB> EdgeOn<Parent, DB> for WithParent<Child, Fk>
+where
+    DB: SupportedBackend,
+    Parent: ModelOn<DB>,
+    Fk: Column + Default + QueryFragment<DB> + Send + Sync + 'static,
+    Fk::Table: Default + QueryFragment<DB> + Send + Sync + 'static,
+{
+    fn run<X, P, Siblings>(
+        x: &mut X,
+        parent: &dyn RowSet<DB>,
+        pass: &mut P,
+    ) -> impl Future<Output = Result<()>>
+    where
+        X: Executor<Backend = DB>,
+        P: Pass<DB>,
+        Siblings: CascadeOn<Parent, DB>,
+    {
+        pass.with_parent::<Parent, Fk, X>(x, parent)
     }
 }
 

@@ -8,6 +8,7 @@
 //! | owned | a purge leaves the records to their own model's purge; a hard delete tombstones the live ones no other live owner uses, so none is left live and unowned (seed 000) |
 //! | tree | deletes the subtree with the model's other edges over it first; a purge refuses if a live row hangs anywhere under it, and deletes a batch and its descendants as one set |
 //! | hard | deletes the rows that reference the parent |
+//! | with parent | deletes the rows that reference the parent, as `hard` does |
 //! | keep | nothing, but a self-reference is followed leaves first where foreign keys are checked row by row |
 //! | restrict | nothing (checked before) |
 
@@ -199,6 +200,21 @@ impl<DB: SupportedBackend> Pass<DB> for Erase<'_> {
         let rows = delete_referencing::<Parent, Fk, X>(x, parent).await?;
         self.record(Cow::Owned(DB::table_name::<Fk::Table>()), rows);
         Ok(())
+    }
+
+    async fn with_parent<Parent, Fk, X>(
+        &mut self,
+        x: &mut X,
+        parent: &dyn RowSet<DB>,
+    ) -> Result<()>
+    where
+        Parent: ModelOn<DB>,
+        Fk: Column + Default + QueryFragment<DB> + Send + Sync + 'static,
+        Fk::Table: Default + QueryFragment<DB> + Send + Sync + 'static,
+        X: Executor<Backend = DB>,
+    {
+        // What the parent cannot live without goes only when the parent goes for real.
+        <Self as Pass<DB>>::hard::<Parent, Fk, X>(self, x, parent).await
     }
 
     fn keep<Parent, Fk>(&mut self)

@@ -74,6 +74,22 @@ pub trait Pass<DB: SupportedBackend> {
         core::future::ready(Ok(()))
     }
 
+    /// A with-parent edge: rows whose column `Fk` references `parent`, in a table without a
+    /// tombstone, that live and die with it.
+    fn with_parent<Parent, Fk, X>(
+        &mut self,
+        _x: &mut X,
+        _parent: &dyn RowSet<DB>,
+    ) -> impl Future<Output = Result<()>>
+    where
+        Parent: ModelOn<DB>,
+        Fk: Column + Default + QueryFragment<DB> + Send + Sync + 'static,
+        Fk::Table: Default + QueryFragment<DB> + Send + Sync + 'static,
+        X: Executor<Backend = DB>,
+    {
+        core::future::ready(Ok(()))
+    }
+
     /// A restricting edge: rows whose column `Fk` references `parent`; `Live` says which of
     /// them count as live.
     fn restrict<Parent, Fk, Live, X>(

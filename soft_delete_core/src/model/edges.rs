@@ -41,6 +41,12 @@ pub struct Restrict<Child, Fk, Live>(PhantomData<fn() -> (Child, Fk, Live)>);
 pub struct Keep<Fk>(PhantomData<fn() -> Fk>);
 
 #[doc(hidden)]
+/// A with-parent edge: rows of `Child` (not soft-deletable) whose foreign key `Fk` holds the
+/// parent's key stay through a soft delete and a restore, and are deleted for real by the
+/// parent's purge and hard delete.
+pub struct WithParent<Child, Fk>(PhantomData<fn() -> (Child, Fk)>);
+
+#[doc(hidden)]
 /// A tuple of edges: what [`Model::Cascade`] holds.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a tuple of cascade edges",

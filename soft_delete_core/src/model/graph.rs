@@ -17,13 +17,41 @@ use super::TombstoneKind;
 pub enum Policy {
     /// Tombstone the child rows, and restore them with the parent.
     Soft,
-    /// Delete the child rows for real; a restore cannot bring them back.
+    /// Delete the child rows for real at soft-delete time: a restore brings the parent back
+    /// without them. For rows the parent cannot live without (its configuration), use
+    /// [`WithParent`](Policy::WithParent).
     Hard,
     /// Refuse the whole operation while live child rows exist.
     Restrict,
     /// Leave the child rows alone: they outlive the parent on purpose (a fork, a log, a
     /// `deleted_by` column). Declaring it tells the schema audit the reference is meant.
     Keep,
+    /// The child rows live and die with the parent: a soft delete and a restore leave them
+    /// alone, the parent's purge and hard delete delete them for real, children first, in the
+    /// same transaction.
+    WithParent,
+}
+
+impl Policy {
+    /// What the edge does, in a few words, for the graph's edge labels: the lossy `hard`
+    /// says that a soft delete loses the rows.
+    ///
+    /// ```
+    /// use soft_delete_core::cascade::Policy;
+    ///
+    /// assert_eq!(Policy::Hard.effect(), "deleted by a soft delete, never restored");
+    /// assert_eq!(Policy::WithParent.effect(), "kept, deleted by purge and hard delete");
+    /// ```
+    #[must_use]
+    pub fn effect(self) -> &'static str {
+        match self {
+            Policy::Soft => "tombstoned and restored with it",
+            Policy::Hard => "deleted by a soft delete, never restored",
+            Policy::Restrict => "refuses the delete while live",
+            Policy::Keep => "outlive it",
+            Policy::WithParent => "kept, deleted by purge and hard delete",
+        }
+    }
 }
 
 impl core::fmt::Display for Policy {
@@ -33,6 +61,7 @@ impl core::fmt::Display for Policy {
             Policy::Hard => "hard",
             Policy::Restrict => "restrict",
             Policy::Keep => "keep",
+            Policy::WithParent => "with_parent",
         })
     }
 }
@@ -279,10 +308,16 @@ impl CascadeGraph {
                     }
                 };
                 let place = if edge.owned { "owned via " } else { "" };
+                // A hard edge loses rows on a soft delete: its label says so.
+                let lossy = if edge.policy == Policy::Hard {
+                    format!(": {}", edge.policy.effect())
+                } else {
+                    String::new()
+                };
                 lines.push(Line {
                     from: graph.table,
                     to,
-                    label: format!("{} ({place}{})", edge.policy, edge.column),
+                    label: format!("{} ({place}{}){lossy}", edge.policy, edge.column),
                 });
             }
         }
