@@ -219,7 +219,7 @@ pub use model::{
     Tombstone, TombstoneField, TombstoneKind,
 };
 pub use ops::purge;
-pub use report::{Operation, Outcome, Report, TableChange};
+pub use report::{Held, Operation, Outcome, Report, TableChange};
 
 /// Derives [`Model`] (and with it [`SoftDelete`]) for a Diesel model; see the
 /// [crate docs](crate#the-derive) for its attributes.

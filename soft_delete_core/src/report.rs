@@ -122,6 +122,80 @@ pub struct Report {
     pub stamp: NaiveDateTime,
     /// Rows changed, per table, the target's table first. Empty when nothing changed.
     pub changes: Vec<TableChange>,
+    /// Rows a purge left in place because something still holds them, each with what holds
+    /// it; the purge went on with the others. Empty for every other operation.
+    pub held: Vec<Held>,
+}
+
+/// A tombstoned row a purge left in place: something still references it (a live row under it,
+/// a restricting foreign key from outside the cascade, an owner holding its key), so deleting
+/// it would break that reference or delete a live row.
+///
+/// ```
+/// use soft_delete_core::Held;
+///
+/// let held = Held {
+///     key: "3".into(),
+///     held_by: "repo_audit.repo_id".into(),
+///     constraint: Some("repo_audit_repo_id_fkey".into()),
+///     reason: "cannot delete from `repos` for real: rows of repo_audit.repo_id still reference it".into(),
+/// };
+/// assert_eq!(held.to_string(), "3, held by repo_audit.repo_id (repo_audit_repo_id_fkey)");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Held {
+    /// The row's key, as written by its `Debug` impl.
+    pub key: String,
+    /// What holds it: `table.column` for a foreign key, `table (live rows)` for live rows under
+    /// it, `table (restrict)` for a restricting edge.
+    pub held_by: String,
+    /// The foreign key's name, when the database gives one.
+    pub constraint: Option<String>,
+    /// Why, as the refusal's message.
+    pub reason: String,
+}
+
+/// Whether `error` is a refusal that a row still holds: what a purge holds back instead of
+/// stopping.
+pub(crate) fn holds(error: &crate::Error) -> bool {
+    matches!(
+        error,
+        crate::Error::Referenced { .. } | crate::Error::Restricted { .. }
+    )
+}
+
+impl Held {
+    /// `key` held back by what `error` says refused it, if it is a refusal that a row still
+    /// holds: [`Error::Referenced`](crate::Error::Referenced) or
+    /// [`Error::Restricted`](crate::Error::Restricted).
+    pub(crate) fn by(key: String, error: &crate::Error) -> Option<Self> {
+        let (held_by, constraint) = match error {
+            crate::Error::Referenced {
+                referenced_by,
+                constraint,
+                ..
+            } => (referenced_by.clone(), constraint.clone()),
+            crate::Error::Restricted { child, .. } => (format!("{child} (restrict)"), None),
+            _ => return None,
+        };
+        Some(Held {
+            key,
+            held_by,
+            constraint,
+            reason: error.to_string(),
+        })
+    }
+}
+
+impl core::fmt::Display for Held {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}, held by {}", self.key, self.held_by)?;
+        if let Some(constraint) = &self.constraint {
+            write!(f, " ({constraint})")?;
+        }
+        Ok(())
+    }
 }
 
 impl Report {
@@ -157,7 +231,8 @@ impl core::fmt::Display for Report {
             Outcome::Changed => "",
         };
         if !unchanged.is_empty() {
-            return write!(f, "{}: {unchanged}", self.operation);
+            write!(f, "{}: {unchanged}", self.operation)?;
+            return self.fmt_held(f);
         }
         write!(f, "{} at {} UTC: ", self.operation, self.stamp)?;
         for (index, change) in self.changes.iter().enumerate() {
@@ -165,6 +240,23 @@ impl core::fmt::Display for Report {
                 f.write_str(", ")?;
             }
             write!(f, "{change}")?;
+        }
+        self.fmt_held(f)
+    }
+}
+
+impl Report {
+    /// `; held back: 3, held by ...; 7, held by ...` when a purge left rows in place.
+    fn fmt_held(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        if self.held.is_empty() {
+            return Ok(());
+        }
+        f.write_str("; held back: ")?;
+        for (index, held) in self.held.iter().enumerate() {
+            if index > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{held}")?;
         }
         Ok(())
     }

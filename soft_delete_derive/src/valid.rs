@@ -75,16 +75,12 @@ fn check_edges(model: &Model<'_>, errors: &mut Errors) {
         }
         seen.push(key);
         if edge.is_self {
-            if let Some(policy) = attr
-                .policy_tokens
-                .as_ref()
-                .filter(|_| {
-                    matches!(
-                        attr.policy,
-                        EdgePolicy::Hard | EdgePolicy::Restrict | EdgePolicy::WithParent
-                    )
-                })
-            {
+            if let Some(policy) = attr.policy_tokens.as_ref().filter(|_| {
+                matches!(
+                    attr.policy,
+                    EdgePolicy::Hard | EdgePolicy::Restrict | EdgePolicy::WithParent
+                )
+            }) {
                 errors.at(
                     policy,
                     "a self edge tombstones the whole subtree and restores it, or with `keep` leaves \

@@ -1310,7 +1310,7 @@ fn the_cascade_graph_is_a_constant_that_prints_as_mermaid_and_dot() {
     );
     let restrict = Station::cascade_graph().to_mermaid();
     assert!(
-        restrict.contains("stations -->|\"restrict (station_id)\"| RouteSegment"),
+        restrict.contains("stations -->|\"restrict (station_id)\"| route_segments"),
         "{restrict}"
     );
 }

@@ -52,6 +52,18 @@ fn assert_referenced(error: &Error, table: &str, referenced_by: &str, rows: u64)
     }
 }
 
+/// Asserts that a purge's `report` held back exactly the rows `keys`, each held by `held_by`.
+#[track_caller]
+fn assert_held(report: &soft_delete_core::Report, keys: &[&str], held_by: &str) {
+    let held: Vec<(&str, &str)> = report
+        .held
+        .iter()
+        .map(|held| (held.key.as_str(), held.held_by.as_str()))
+        .collect();
+    let expected: Vec<(&str, &str)> = keys.iter().map(|key| (*key, held_by)).collect();
+    assert_eq!(held, expected, "{report}");
+}
+
 fn day(year: i32, month: u32, day: u32) -> NaiveDateTime {
     NaiveDate::from_ymd_opt(year, month, day)
         .unwrap()
@@ -266,14 +278,15 @@ fn purge_never_removes_a_live_row() {
         .unwrap();
     let before = rows(conn);
 
-    let refused = op!(HubRepo::purge(conn, Purge::any_age())).unwrap_err();
+    let report = op!(HubRepo::purge(conn, Purge::any_age())).unwrap();
 
-    assert_referenced(&refused, "hub_repos", "hub_issues (live rows)", 1);
+    assert_eq!(report.outcome, Outcome::NothingMatched);
+    assert_held(&report, &["1"], "hub_issues (live rows)");
     assert_eq!(rows(conn), before);
 }
 
 #[test]
-fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
+fn a_row_a_restricting_foreign_key_from_outside_the_graph_holds_is_left_and_reported() {
     let mut db = connect();
     let conn = &mut *db;
     conn.batch_execute(REPO_AUDIT).unwrap();
@@ -291,38 +304,64 @@ fn a_restricting_foreign_key_from_outside_the_graph_stops_its_batch() {
     let leaks = detector.leaks();
     conn.set_instrumentation(detector);
 
-    // One batch holds both repos: it deletes nothing.
-    let refused = op!(HubRepo::purge(conn, Purge::any_age().batch_size(10))).unwrap_err();
+    // One batch holds both repos: repo 3 is held back and reported, repo 1 goes.
+    let report = op!(HubRepo::purge(conn, Purge::any_age().batch_size(10))).unwrap();
     leaks.assert_none();
-    match &refused {
-        Error::Referenced {
-            table,
-            referenced_by,
-            constraint,
-            rows,
-        } => {
-            assert_eq!(table, "hub_repos");
-            assert_eq!(referenced_by, "repo_audit.repo_id");
-            assert_eq!(*rows, 1);
-            // SQLite's catalog gives foreign keys no names; the servers name them.
-            let named = !std::any::type_name::<super::Db>().contains("Sqlite");
-            assert_eq!(constraint.is_some(), named, "{constraint:?}");
-        }
-        other => panic!("expected Referenced, got {other:?}"),
-    }
-    assert!(
-        refused.to_string().contains("repo_audit.repo_id"),
-        "{refused}"
-    );
-    assert_eq!(rows(conn), before);
-    drop(leaks.take()); // this test's own counts read every row
-
-    // One repo per batch: the first batch commits, the second is refused.
-    let refused = op!(HubRepo::purge(conn, Purge::any_age().batch_size(1))).unwrap_err();
-    leaks.assert_none();
-    assert!(matches!(refused, Error::Referenced { .. }), "{refused:?}");
+    assert_eq!(report.rows_in("hub_repos"), 1);
+    assert_held(&report, &["3"], "repo_audit.repo_id");
+    let held = &report.held[0];
+    // SQLite's catalog gives foreign keys no names; the servers name them.
+    let named = !std::any::type_name::<super::Db>().contains("Sqlite");
+    assert_eq!(held.constraint.is_some(), named, "{held:?}");
+    assert!(held.reason.contains("repo_audit.repo_id"), "{held:?}");
+    assert!(report.to_string().contains("held back: 3"), "{report}");
+    assert_ne!(rows(conn), before);
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 0, 8]);
     assert_cascade_tombstoned::<HubRepo, _>(conn, 3);
+    drop(leaks.take()); // this test's own counts read every row
+
+    // Again, one repo per batch: nothing left to purge but the held repo, held again.
+    let report = op!(HubRepo::purge(conn, Purge::any_age().batch_size(1))).unwrap();
+    leaks.assert_none();
+    assert_eq!(report.outcome, Outcome::NothingMatched);
+    assert_held(&report, &["3"], "repo_audit.repo_id");
+    assert_eq!(rows(conn), [1, 3, 6, 1, 2, 0, 8]);
+}
+
+#[test]
+fn a_purge_goes_on_past_held_rows_in_every_batch() {
+    let mut db = connect();
+    let conn = &mut *db;
+    conn.batch_execute(REPO_AUDIT).unwrap();
+    for repo in 1..=7 {
+        code_hosting(conn, repo);
+        op!(HubRepo::soft_delete(conn, repo)).unwrap();
+    }
+    // Repos 2, 3 and 6 are held; batches of three: [1, 2, 3], [4, 5, 6], [7].
+    conn.batch_execute("INSERT INTO repo_audit (id, repo_id) VALUES (1, 2), (2, 3), (3, 6)")
+        .unwrap();
+    let mut batches = Vec::new();
+
+    let report = op!(HubRepo::purge(
+        conn,
+        Purge::any_age()
+            .batch_size(3)
+            .on_progress(|progress| batches.push(progress.report.rows_in("hub_repos")))
+    ))
+    .unwrap();
+
+    assert_eq!(report.rows_in("hub_repos"), 4);
+    assert_held(&report, &["2", "3", "6"], "repo_audit.repo_id");
+    let left: Vec<i32> = hub_repos::table
+        .order(hub_repos::id)
+        .select(hub_repos::id)
+        .load(conn)
+        .unwrap();
+    assert_eq!(left, [2, 3, 6]);
+    assert_eq!(batches.iter().sum::<usize>(), 4, "{batches:?}");
+    for repo in [2, 3, 6] {
+        assert_cascade_tombstoned::<HubRepo, _>(conn, repo);
+    }
 }
 
 #[test]
@@ -376,13 +415,12 @@ fn an_owned_record_outlives_its_owner_until_the_owner_is_purged() {
             .unwrap()
     };
 
-    // The store first: its owner still holds its key, so nothing goes.
-    let refused = op!(Store::purge(conn, Purge::any_age())).unwrap_err();
-    assert_referenced(
-        &refused,
-        "stores",
+    // The store first: its owner still holds its key, so it is held back.
+    let report = op!(Store::purge(conn, Purge::any_age())).unwrap();
+    assert_held(
+        &report,
+        &["10"],
         "hosted_sites (owner rows holding its key)",
-        1,
     );
     assert_eq!(stores(conn), [10, 20]);
     // A live owner protects its store from a hard delete too.
@@ -428,19 +466,8 @@ fn a_fork_outlives_its_upstream_and_holds_its_key_against_a_purge() {
     assert_eq!(fork_issues, 3);
 
     // The fork still points at repo 1, so repo 1 cannot go for real yet.
-    match op!(HubRepo::purge(conn, Purge::any_age())).unwrap_err() {
-        Error::Referenced {
-            table,
-            referenced_by,
-            rows,
-            ..
-        } => {
-            assert_eq!(table, "hub_repos");
-            assert_eq!(referenced_by, "hub_repos.fork_parent_id");
-            assert_eq!(rows, 1);
-        }
-        other => panic!("expected Referenced, got {other:?}"),
-    }
+    let report = op!(HubRepo::purge(conn, Purge::any_age())).unwrap();
+    assert_held(&report, &["1"], "hub_repos.fork_parent_id");
     let all: i64 = HubRepo::with_deleted().count().get_result(conn).unwrap();
     assert_eq!(all, 2);
     // Once the fork is deleted too, one purge takes both, the fork first (leaves first on

@@ -253,3 +253,37 @@ fn the_graph_and_the_audit_know_a_with_parent_child() {
         "a with_parent child is a covered child: {uncovered:?}"
     );
 }
+
+#[test]
+fn a_purge_holds_back_a_row_whose_with_parent_child_is_referenced_and_goes_on() {
+    let mut db = connect();
+    let conn = &mut *db;
+    schema(conn);
+    // Something outside the graph still uses domain 1's `tls` setting.
+    conn.batch_execute("INSERT INTO pw_setting_uses (id, setting_id) VALUES (1, 11)")
+        .unwrap();
+    if std::any::type_name::<Db>().ends_with("Sqlite") {
+        conn.batch_execute("PRAGMA foreign_keys = OFF").unwrap();
+    }
+    op!(PwDomain::soft_delete(conn, 1)).unwrap();
+    op!(PwDomain::soft_delete(conn, 2)).unwrap();
+
+    let report = op!(PwDomain::purge(conn, Purge::any_age())).unwrap();
+
+    assert_eq!(
+        (report.rows_in("pw_domains"), report.rows_in("pw_settings")),
+        (1, 1)
+    );
+    let held: Vec<_> = report
+        .held
+        .iter()
+        .map(|held| (held.key.as_str(), held.held_by.as_str()))
+        .collect();
+    assert_eq!(held, [("1", "pw_setting_uses.setting_id")]);
+    assert_eq!(
+        domains(conn),
+        [(1, true)],
+        "domain 1 is held, still tombstoned"
+    );
+    assert_eq!(settings(conn)[..], all_settings()[..2], "with its settings");
+}

@@ -202,11 +202,7 @@ impl<DB: SupportedBackend> Pass<DB> for Erase<'_> {
         Ok(())
     }
 
-    async fn with_parent<Parent, Fk, X>(
-        &mut self,
-        x: &mut X,
-        parent: &dyn RowSet<DB>,
-    ) -> Result<()>
+    async fn with_parent<Parent, Fk, X>(&mut self, x: &mut X, parent: &dyn RowSet<DB>) -> Result<()>
     where
         Parent: ModelOn<DB>,
         Fk: Column + Default + QueryFragment<DB> + Send + Sync + 'static,

@@ -82,6 +82,7 @@ fn changed<M: Model>(
             table: Cow::Borrowed(M::TABLE),
             rows,
         }],
+        held: Vec::new(),
     };
     for change in cascade {
         report.add(change.table, change.rows);
@@ -96,6 +97,7 @@ fn unchanged(operation: Operation, outcome: Outcome, stamp: NaiveDateTime) -> Re
         outcome,
         stamp,
         changes: Vec::new(),
+        held: Vec::new(),
     }
 }
 

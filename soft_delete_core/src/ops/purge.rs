@@ -5,8 +5,11 @@
 //! A purge never touches a live row. Before a batch deletes anything it checks that no live
 //! row hangs off a row it would delete, and that no row of any table references one through
 //! a restricting foreign key (`RESTRICT` or `NO ACTION`, read from the database's catalog once
-//! per purge): either is [`Error::Referenced`](crate::Error::Referenced) naming the table, column and constraint, and that
-//! batch deletes nothing. Batches committed before it stay committed.
+//! per purge). A row something still holds that way is not deleted and does not stop the
+//! purge: the batch is split until that row stands alone, the row is left as it is
+//! (tombstoned, with its cascade) and reported in [`Report::held`](crate::Report::held) with
+//! what holds it, and the purge goes on with the others. Run it again once the reference is
+//! gone. Batches go through the rows in key order, each in its own transaction.
 //!
 //! ```
 //! # soft_delete_core::__doc_fixture!();
@@ -26,7 +29,7 @@
 //! Owned records (`#[cascade(Child(owned))]`) are not deleted with their owner, which holds their
 //! key: purge their own model after the owner's; they carry the same stamp, so the same cutoff
 //! reaches them (a hard delete of a live owner tombstones them with its own stamp). A record whose owner row still holds its key is refused
-//! ([`Error::Referenced`](crate::Error::Referenced)), whatever the owner's state.
+//! (held back and reported), whatever the owner's state.
 
 use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
@@ -44,7 +47,7 @@ use crate::exec::{Blocking, Executor, HookSet, block_on, finish};
 use crate::hooks::{Intent, NoHooks};
 use crate::render::State;
 use crate::render::rowset::Root;
-use crate::report::{Operation, Outcome, Report};
+use crate::report::{Held, Operation, Outcome, Report, holds};
 use crate::sql::Statement;
 
 /// How many rows of the purged model one batch takes unless told otherwise.
@@ -309,7 +312,9 @@ pub(crate) struct Batches<'p, 'h> {
 }
 
 /// A purge, on any connection: batch after batch, each in its own transaction, until one
-/// finds fewer rows than it may take.
+/// finds fewer rows than it may take. Batches go through the rows in key order; a batch that a
+/// held row refuses is split until each held row stands alone, and that row is left in place
+/// and reported while the others go.
 pub(crate) async fn purge_on<M, X, H>(
     x: &mut X,
     mut batches: Batches<'_, '_>,
@@ -322,52 +327,171 @@ where
     H: HookSet<X>,
 {
     let blockers = blockers(x).await?;
-    let stamp = now_stamp();
-    let mut total = Report {
-        operation: Operation::Purge,
-        outcome: Outcome::NothingMatched,
-        stamp,
-        changes: Vec::new(),
+    let mut run = Run {
+        blockers,
+        cutoff: batches.cutoff,
+        stamp: now_stamp(),
+        batch: 0,
+        total: Report {
+            operation: Operation::Purge,
+            outcome: Outcome::NothingMatched,
+            stamp: now_stamp(),
+            changes: Vec::new(),
+            held: Vec::new(),
+        },
     };
-    for batch in 1.. {
+    run.total.stamp = run.stamp;
+    let mut after: Option<M::Id> = None;
+    loop {
         x.begin().await?;
-        let result =
-            purge_batch::<M, X, H>(x, batches.cutoff, batches.size, &blockers, hooks, stamp).await;
-        let Some((report, rows)) = finish(x, result).await? else {
-            break;
+        let picked = pick::<M, X>(x, Pick::After(after.clone(), batches.size), run.cutoff).await;
+        let keys = match picked {
+            Ok(keys) if !keys.is_empty() => keys,
+            other => {
+                finish(x, other.map(drop)).await?;
+                break;
+            }
         };
-        total.outcome = Outcome::Changed;
-        for change in &report.changes {
-            total.add(change.table.clone(), change.rows);
+        let count = keys.len();
+        after = keys.last().cloned();
+        let result = run.erase::<M, X, H>(x, keys.clone(), hooks).await;
+        match finish(x, result).await {
+            Ok(report) => run.committed(&report, &mut batches),
+            Err(error) if holds(&error) => {
+                run.split::<M, X, H>(x, keys, hooks, &mut batches).await?;
+            }
+            Err(error) => return Err(error),
         }
-        if let Some(progress) = &mut batches.progress {
-            progress(&Progress {
-                batch,
-                report: &report,
-                total_rows: total.total_rows(),
-            });
-        }
-        if rows < batches.size {
+        if count < batches.size {
             break;
         }
     }
-    Ok(total)
+    Ok(run.total)
 }
 
-/// One batch: picks and locks up to `size` rows, checks, deletes; `None` when none are left.
-async fn purge_batch<M, X, H>(
-    x: &mut X,
+/// One purge under way: what it checks against, how far it got, what it did.
+struct Run {
+    blockers: Vec<Blocker>,
     cutoff: Option<NaiveDateTime>,
-    size: usize,
-    blockers: &[Blocker],
-    hooks: &mut H,
     stamp: NaiveDateTime,
-) -> Result<Option<(Report, usize)>>
+    /// Transactions committed so far.
+    batch: usize,
+    total: Report,
+}
+
+impl Run {
+    /// Deletes the rows of `keys` (the tombstoned ones, locked) with their cascades, inside the
+    /// transaction the caller opened.
+    async fn erase<M, X, H>(&self, x: &mut X, keys: Vec<M::Id>, hooks: &mut H) -> Result<Report>
+    where
+        X: Executor,
+        X::Backend: SupportedBackend,
+        M: SoftDeleteOn<X::Backend>,
+        H: HookSet<X>,
+    {
+        hooks
+            .before(x, || {
+                Intent::new(Operation::Purge, M::TABLE, format!("{keys:?}"))
+            })
+            .await?;
+        let target = M::key_in(keys);
+        let root = Root::<M, X::Backend>::new(&*target, State::Deleted);
+        M::ParentLinks::refuse_owners(x, &root).await?;
+        Check::before_purge().rows::<M, X>(x, &root).await?;
+        let mut pass = Erase::purge(&self.blockers);
+        let rows = pass.rows::<M, X>(x, &root).await.map_err(referenced::<M>)?;
+        let report = changed::<M>(Operation::Purge, self.stamp, rows, pass.changes);
+        hooks.after(x, &report).await?;
+        Ok(report)
+    }
+
+    /// Purges `keys`, refused as one set because some row among them is held: halves, again
+    /// and again, each in its own transaction, until every held row stands alone; those are
+    /// left in place and reported, the others purged.
+    async fn split<M, X, H>(
+        &mut self,
+        x: &mut X,
+        keys: Vec<M::Id>,
+        hooks: &mut H,
+        batches: &mut Batches<'_, '_>,
+    ) -> Result<()>
+    where
+        X: Executor,
+        X::Backend: SupportedBackend,
+        M: SoftDeleteOn<X::Backend>,
+        H: HookSet<X>,
+    {
+        let mut pending = halves(keys);
+        while let Some(keys) = pending.pop() {
+            if keys.is_empty() {
+                continue;
+            }
+            x.begin().await?;
+            // The rows were unlocked by the rollback: take them again, as they are now.
+            let result = match pick::<M, X>(x, Pick::Among(keys.clone()), self.cutoff).await {
+                Ok(locked) if locked.is_empty() => Ok(None),
+                Ok(locked) => self.erase::<M, X, H>(x, locked, hooks).await.map(Some),
+                Err(error) => Err(error),
+            };
+            match finish(x, result).await {
+                Ok(Some(report)) => self.committed(&report, batches),
+                Ok(None) => {}
+                Err(error) => {
+                    let Some(held) = Held::by(format!("{:?}", keys[0]), &error) else {
+                        return Err(error);
+                    };
+                    if keys.len() == 1 {
+                        self.total.held.push(held);
+                    } else {
+                        pending.extend(halves(keys));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds a committed transaction's report to the total, and tells the progress callback.
+    fn committed(&mut self, report: &Report, batches: &mut Batches<'_, '_>) {
+        self.batch += 1;
+        self.total.outcome = Outcome::Changed;
+        for change in &report.changes {
+            self.total.add(change.table.clone(), change.rows);
+        }
+        if let Some(progress) = &mut batches.progress {
+            progress(&Progress {
+                batch: self.batch,
+                report,
+                total_rows: self.total.total_rows(),
+            });
+        }
+    }
+}
+
+/// `keys` in two halves, the first to be taken last (a stack pops the second half's first).
+fn halves<T>(mut keys: Vec<T>) -> Vec<Vec<T>> {
+    let second = keys.split_off(keys.len() / 2);
+    vec![second, keys]
+}
+
+/// Which tombstoned rows a transaction of a purge takes.
+enum Pick<Id> {
+    /// The next ones in key order after this key (from the first without one), at most so many.
+    After(Option<Id>, usize),
+    /// Those among these keys that are still to purge.
+    Among(Vec<Id>),
+}
+
+/// Picks and locks the rows of `M` to purge that `which` says, tombstoned before `cutoff`.
+async fn pick<M, X>(
+    x: &mut X,
+    which: Pick<M::Id>,
+    cutoff: Option<NaiveDateTime>,
+) -> Result<Vec<M::Id>>
 where
     X: Executor,
     X::Backend: SupportedBackend,
     M: SoftDeleteOn<X::Backend>,
-    H: HookSet<X>,
 {
     claim_writes::<M, X>(x).await?;
     let mut pick = Statement::new();
@@ -380,30 +504,25 @@ where
     if let Some(cutoff) = cutoff {
         pick.sql(" AND ").fragment(M::deleted_before(cutoff));
     }
-    pick.sql(" ORDER BY ")
-        .fragment(M::key())
-        .sql(" LIMIT ")
-        .fragment(<X::Backend as SupportedBackend>::bind_count(
-            i64::try_from(size).unwrap_or(i64::MAX),
-        ))
-        .sql(<X::Backend as SupportedBackend>::FOR_UPDATE);
-    let keys = M::read_keys(x, pick).await?;
-    if keys.is_empty() {
-        return Ok(None);
+    let limit = match which {
+        Pick::After(after, limit) => {
+            if let Some(after) = after {
+                pick.sql(" AND ").fragment(M::key_after(after));
+            }
+            Some(limit)
+        }
+        Pick::Among(keys) => {
+            pick.sql(" AND ").fragment(M::key_in(keys));
+            None
+        }
+    };
+    pick.sql(" ORDER BY ").fragment(M::key());
+    if let Some(limit) = limit {
+        pick.sql(" LIMIT ")
+            .fragment(<X::Backend as SupportedBackend>::bind_count(
+                i64::try_from(limit).unwrap_or(i64::MAX),
+            ));
     }
-    let picked = keys.len();
-    hooks
-        .before(x, || {
-            Intent::new(Operation::Purge, M::TABLE, format!("{keys:?}"))
-        })
-        .await?;
-    let target = M::key_in(keys);
-    let root = Root::<M, X::Backend>::new(&*target, State::Deleted);
-    M::ParentLinks::refuse_owners(x, &root).await?;
-    Check::before_purge().rows::<M, X>(x, &root).await?;
-    let mut pass = Erase::purge(blockers);
-    let rows = pass.rows::<M, X>(x, &root).await.map_err(referenced::<M>)?;
-    let report = changed::<M>(Operation::Purge, stamp, rows, pass.changes);
-    hooks.after(x, &report).await?;
-    Ok(Some((report, picked)))
+    pick.sql(<X::Backend as SupportedBackend>::FOR_UPDATE);
+    Ok(M::read_keys(x, pick).await?)
 }

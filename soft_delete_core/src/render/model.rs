@@ -35,6 +35,8 @@ pub trait ModelOn<DB: SupportedBackend>: Model {
     fn key_is<'a>(id: Self::Id) -> Fragment<'a, DB>;
     /// `key IN (ids...)`, every key bound.
     fn key_in<'a>(ids: Vec<Self::Id>) -> Fragment<'a, DB>;
+    /// The rows whose key sorts after `id`: `key > $id`.
+    fn key_after<'a>(id: Self::Id) -> Fragment<'a, DB>;
     /// The rows in `state`: `deleted_at IS NULL`, `deleted_at = $stamp`, ...
     fn in_state<'a>(state: State) -> Fragment<'a, DB>;
     /// The tombstone column, qualified.
@@ -110,6 +112,15 @@ where
             statement.fragment(bind::<KeyType<M>, _, DB>(id));
         }
         statement.sql(")");
+        Box::new(statement)
+    }
+
+    fn key_after<'a>(id: M::Id) -> Fragment<'a, DB> {
+        let mut statement = Statement::new();
+        statement
+            .push(M::Key::default())
+            .sql(" > ")
+            .fragment(bind::<KeyType<M>, _, DB>(id));
         Box::new(statement)
     }
 
