@@ -20,6 +20,7 @@ pub(crate) mod lock;
 pub mod purge;
 pub(crate) mod restore;
 pub(crate) mod soft_delete;
+mod trace;
 
 use std::borrow::Cow;
 

@@ -31,6 +31,7 @@
 use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
 
+use super::trace::{Op, Trace};
 use super::{changed, now_stamp};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::check::Check;
@@ -312,7 +313,7 @@ pub(crate) struct Batches<'p, 'h> {
 /// finds fewer rows than it may take.
 pub(crate) async fn purge_on<M, X, H>(
     x: &mut X,
-    mut batches: Batches<'_, '_>,
+    batches: Batches<'_, '_>,
     hooks: &mut H,
 ) -> Result<Report>
 where
@@ -321,8 +322,27 @@ where
     M: SoftDeleteOn<X::Backend>,
     H: HookSet<X>,
 {
-    let blockers = blockers(x).await?;
     let stamp = now_stamp();
+    let trace = Trace::start(Op::Purge, M::TABLE, None, Some(stamp));
+    trace
+        .run(purge_in_batches::<M, X, H>(x, batches, hooks, stamp))
+        .await
+}
+
+/// [`purge_on`]'s batches, at `stamp`.
+async fn purge_in_batches<M, X, H>(
+    x: &mut X,
+    mut batches: Batches<'_, '_>,
+    hooks: &mut H,
+    stamp: NaiveDateTime,
+) -> Result<Report>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: SoftDeleteOn<X::Backend>,
+    H: HookSet<X>,
+{
+    let blockers = blockers(x).await?;
     let mut total = Report {
         operation: Operation::Purge,
         outcome: Outcome::NothingMatched,
