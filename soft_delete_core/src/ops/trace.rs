@@ -4,7 +4,8 @@
 //!
 //! The operations are `async fn`s that pause at every statement on an async connection, so the
 //! span is never entered across an `.await`: the operation's future is
-//! [`instrument`](tracing::Instrument::instrument)ed with it, which enters it at each poll.
+//! [`instrument`](tracing::Instrument::instrument)ed with it, which enters it at each poll, and
+//! [`Run`] records the end once that future is ready.
 //!
 //! | field | when | value |
 //! |---|---|---|
@@ -104,21 +105,34 @@ impl Trace {
         Trace {}
     }
 
-    /// Runs `operation` inside the span, then records how it ended.
-    pub(crate) async fn run<T, F>(self, operation: F) -> Result<T>
+    /// Runs `operation` inside the span, then records how it ended. Without the feature,
+    /// `operation` itself.
+    ///
+    /// Not an `async fn`: its state would hold `operation` twice (as the argument and as the
+    /// future awaited), and every operation's future would grow by its own size.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn run<T, F>(self, operation: F) -> Run<F>
     where
         T: Traced,
         F: Future<Output = Result<T>>,
     {
-        #[cfg(feature = "tracing")]
-        {
-            use tracing::Instrument as _;
-            let result = operation.instrument(self.span.clone()).await;
-            self.end(&result);
-            result
+        use tracing::Instrument as _;
+        Run {
+            operation: operation.instrument(self.span.clone()),
+            trace: Some(self),
         }
-        #[cfg(not(feature = "tracing"))]
-        operation.await
+    }
+
+    /// Runs `operation` inside the span, then records how it ended. Without the feature,
+    /// `operation` itself.
+    #[cfg(not(feature = "tracing"))]
+    #[allow(clippy::unused_self)]
+    pub(crate) fn run<T, F>(self, operation: F) -> F
+    where
+        T: Traced,
+        F: Future<Output = Result<T>>,
+    {
+        operation
     }
 
     /// Records the end's fields on the span, and says them in an event inside it.
@@ -159,6 +173,37 @@ impl Trace {
                 tracing::info!(parent: span, %error, duration_us, "failed");
             }
         }
+    }
+}
+
+#[cfg(feature = "tracing")]
+pin_project_lite::pin_project! {
+    /// An operation, instrumented with its span, that records how it ended once it is ready.
+    pub(crate) struct Run<F> {
+        #[pin]
+        operation: tracing::instrument::Instrumented<F>,
+        trace: Option<Trace>,
+    }
+}
+
+#[cfg(feature = "tracing")]
+impl<T, F> Future for Run<F>
+where
+    T: Traced,
+    F: Future<Output = Result<T>>,
+{
+    type Output = Result<T>;
+
+    fn poll(
+        self: core::pin::Pin<&mut Self>,
+        cx: &mut core::task::Context<'_>,
+    ) -> core::task::Poll<Result<T>> {
+        let this = self.project();
+        let result = core::task::ready!(this.operation.poll(cx));
+        if let Some(trace) = this.trace.take() {
+            trace.end(&result);
+        }
+        core::task::Poll::Ready(result)
     }
 }
 
