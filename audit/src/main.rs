@@ -295,7 +295,10 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, String> {
 
 /// The report as JSON, on one line.
 fn print_json(report: &AuditReport) {
-    println!("{}", report.to_json());
+    println!(
+        "{}",
+        serde_json::to_string(report).expect("a report serializes")
+    );
 }
 
 fn graph(args: &GraphArgs) -> Result<ExitCode, String> {

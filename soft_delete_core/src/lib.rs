@@ -72,7 +72,7 @@
 //! | attribute | meaning | default |
 //! |---|---|---|
 //! | `#[soft_delete(field)]` | the tombstone field; its kind follows its type, as the compiler sees it (an alias such as `type Stamp = Option<NaiveDateTime>` or a full path works): `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a timestamp, `NULL` while live) or `bool` (a flag, `false` while live) | the field named `deleted_at` |
-//! | `#[soft_delete(timestamp = field)]` | a timestamp tombstone, checked to be `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` | as above |
+//! | `#[soft_delete(timestamp = field)]` | a timestamp tombstone, checked to be `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (with the `time` feature also `Option<time::PrimitiveDateTime>` or `Option<time::OffsetDateTime>`; see [`Stamp`] for each type's column on each backend) | as above |
 //! | `#[soft_delete(flag = field)]` | a boolean tombstone, checked to be `bool` | none |
 //! | `#[soft_delete(deleted_by = field)]` | an `Option<T>` field recording who deleted the row; set by `soft_delete_by` (on every row of the cascade that has one), `NULL` after `soft_delete`, cleared by `restore` | no actor column |
 //! | `#[soft_delete(parent = Model)]` | `Model` cascades softly to this one; restoring a row first checks its `Model` row is live. Required for every soft edge into this model | no parents |

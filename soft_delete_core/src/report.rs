@@ -12,6 +12,11 @@ use chrono::NaiveDateTime;
 /// assert_eq!(Operation::SoftDelete.to_string(), "soft delete");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 #[non_exhaustive]
 pub enum Operation {
     /// Rows were tombstoned.
@@ -44,6 +49,11 @@ impl core::fmt::Display for Operation {
 /// assert!(!Outcome::Changed.is_noop());
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(rename_all = "snake_case")
+)]
 #[non_exhaustive]
 pub enum Outcome {
     /// The operation changed the target (for a bulk operation: at least one row).
@@ -73,6 +83,7 @@ impl Outcome {
 /// assert_eq!(change.to_string(), "repos: 1 row");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct TableChange {
     /// The table: as named in the Diesel schema for soft-deletable models, as the database
     /// names it for tables a cascade hard-deletes from.
@@ -110,7 +121,26 @@ impl core::fmt::Display for TableChange {
 /// assert_eq!(again.to_string(), "soft delete: already deleted, nothing changed");
 /// # Ok::<(), soft_delete_core::Error>(())
 /// ```
+///
+/// With the `serde` feature it is [`serde::Serialize`]: the operation and outcome in snake
+/// case, the stamp as chrono writes a `NaiveDateTime` (ISO 8601, UTC, no offset), the changes
+/// as `{"table", "rows"}` objects.
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// # #[cfg(feature = "serde")] {
+/// # let conn = &mut fixture();
+/// let report = Repo::soft_delete(conn, 1)?;
+/// let json: serde_json::Value = serde_json::to_value(&report).unwrap();
+/// assert_eq!(json["operation"], "soft_delete");
+/// assert_eq!(json["outcome"], "changed");
+/// assert_eq!(json["changes"], serde_json::json!([{ "table": "repos", "rows": 1 }]));
+/// assert_eq!(json["stamp"], report.stamp.format("%Y-%m-%dT%H:%M:%S%.f").to_string());
+/// # }
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Report {
     /// The operation.
@@ -143,6 +173,7 @@ pub struct Report {
 /// assert_eq!(held.to_string(), "3, held by repo_audit.repo_id (repo_audit_repo_id_fkey)");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Held {
     /// The row's key, as written by its `Debug` impl.

@@ -6,3 +6,5 @@
 #[cfg(feature = "async")]
 pub mod asynchronous;
 pub mod fixture;
+#[cfg(feature = "tracing")]
+pub mod spans;

@@ -89,3 +89,30 @@ mod leak {
 
     include!("leak.rs");
 }
+
+// The optional features, each with the backend's cascade fixture (tests named `<feature>_...`,
+// so `cargo test ... -- feature_` runs them alone).
+#[cfg(feature = "serde")]
+mod feature_serde {
+    use super::cascade::code_hosting;
+    use super::cascade_schema::*;
+    use super::connect;
+
+    include!("feature_serde.rs");
+}
+
+#[cfg(feature = "time")]
+mod feature_time {
+    use super::{TimestampTz, connect};
+
+    include!("feature_time.rs");
+}
+
+#[cfg(feature = "tracing")]
+mod feature_tracing {
+    use super::cascade::code_hosting;
+    use super::cascade_schema::*;
+    use super::connect;
+
+    include!("feature_tracing.rs");
+}

@@ -1,6 +1,6 @@
-//! What an audit found, printable as an aligned table or as JSON.
+//! What an audit found, printable as an aligned table, or as JSON with the `serde` feature.
 
-use core::fmt::{self, Write as _};
+use core::fmt;
 
 /// One thing in a schema that works against soft delete, with what to write instead.
 ///
@@ -407,105 +407,99 @@ impl AuditReport {
     pub fn is_clean(&self) -> bool {
         self.hazards.is_empty()
     }
+}
 
-    /// The report as a JSON object: `{"clean": bool, "hazards": [{"kind", "table", "columns",
-    /// "constraint", "referenced_table", "model", "detail", "advice"}]}`, with `null` for what a
-    /// kind does not have (`constraint` is the index's name for a unique key).
-    ///
-    /// ```
-    /// use soft_delete_core::audit::{AuditReport, Hazard};
-    ///
-    /// let report = AuditReport::new(vec![Hazard::UnmodelledTable {
-    ///     table: "a\"b".into(),
-    ///     column: "deleted_at".into(),
-    /// }]);
-    /// let json = report.to_json();
-    /// assert!(json.starts_with(r#"{"clean":false,"hazards":[{"kind":"unmodelled-table","table":"a\"b","columns":["deleted_at"],"constraint":null,"#));
-    /// assert_eq!(AuditReport::default().to_json(), r#"{"clean":true,"hazards":[]}"#);
-    /// ```
-    #[must_use]
-    pub fn to_json(&self) -> String {
-        let mut out = format!("{{\"clean\":{},\"hazards\":[", self.is_clean());
-        for (n, hazard) in self.hazards.iter().enumerate() {
-            if n > 0 {
-                out.push(',');
-            }
-            let (constraint, referenced, model) = match hazard {
-                Hazard::CascadingForeignKey {
-                    constraint,
-                    referenced_table,
-                    ..
-                }
-                | Hazard::ChildWithoutTombstone {
-                    constraint,
-                    referenced_table,
-                    ..
-                } => (constraint.as_deref(), Some(referenced_table.as_str()), None),
-                Hazard::UncoveredChild {
-                    constraint,
-                    referenced_table,
-                    model,
-                    ..
-                } => (
-                    constraint.as_deref(),
-                    Some(referenced_table.as_str()),
-                    Some(model.as_str()),
-                ),
-                Hazard::UniqueCountsTombstones { index, .. } => (Some(index.as_str()), None, None),
-                Hazard::MissingTable { model, .. } => (None, None, Some(model.as_str())),
-                Hazard::CoarseTombstone { .. }
-                | Hazard::UnindexedTombstone { .. }
-                | Hazard::UnmodelledTable { .. } => (None, None, None),
-            };
-            out.push_str("{\"kind\":");
-            json_string(&mut out, Some(hazard.kind()));
-            out.push_str(",\"table\":");
-            json_string(&mut out, Some(hazard.table()));
-            out.push_str(",\"columns\":[");
-            for (n, column) in hazard.columns().into_iter().enumerate() {
-                if n > 0 {
-                    out.push(',');
-                }
-                json_string(&mut out, Some(column));
-            }
-            out.push_str("],\"constraint\":");
-            json_string(&mut out, constraint);
-            out.push_str(",\"referenced_table\":");
-            json_string(&mut out, referenced);
-            out.push_str(",\"model\":");
-            json_string(&mut out, model);
-            out.push_str(",\"detail\":");
-            json_string(&mut out, Some(&hazard.detail()));
-            out.push_str(",\"advice\":");
-            json_string(&mut out, Some(&hazard.advice()));
-            out.push('}');
+/// With the `serde` feature: `{"clean": bool, "hazards": [...]}`, each hazard as [`Hazard`]
+/// serializes, for `serde_json::to_string(&report)` (the audit CLI's `--json`).
+///
+/// ```
+/// use soft_delete_core::audit::AuditReport;
+///
+/// let json = serde_json::to_string(&AuditReport::default()).unwrap();
+/// assert_eq!(json, r#"{"clean":true,"hazards":[]}"#);
+/// ```
+#[cfg(feature = "serde")]
+impl serde::Serialize for AuditReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct View<'a> {
+            clean: bool,
+            hazards: &'a [Hazard],
         }
-        out.push_str("]}");
-        out
+        View {
+            clean: self.is_clean(),
+            hazards: &self.hazards,
+        }
+        .serialize(serializer)
     }
 }
 
-/// A JSON string literal, or `null`.
-fn json_string(out: &mut String, text: Option<&str>) {
-    let Some(text) = text else {
-        out.push_str("null");
-        return;
-    };
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
+/// With the `serde` feature: one flat object per hazard, the same keys for every kind, `null`
+/// for what a kind does not have: `kind`, `table`, `columns`, `constraint` (the index's name for
+/// a unique key), `referenced_table`, `model`, `detail` and `advice`.
+///
+/// ```
+/// use soft_delete_core::audit::Hazard;
+///
+/// let hazard = Hazard::UnmodelledTable { table: "a\"b".into(), column: "deleted_at".into() };
+/// let json = serde_json::to_string(&hazard).unwrap();
+/// assert!(json.starts_with(
+///     r#"{"kind":"unmodelled-table","table":"a\"b","columns":["deleted_at"],"constraint":null,"referenced_table":null,"model":null,"detail":"#
+/// ));
+/// ```
+#[cfg(feature = "serde")]
+impl serde::Serialize for Hazard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct View<'a> {
+            kind: &'static str,
+            table: &'a str,
+            columns: Vec<&'a str>,
+            constraint: Option<&'a str>,
+            referenced_table: Option<&'a str>,
+            model: Option<&'a str>,
+            detail: String,
+            advice: String,
         }
+        let (constraint, referenced_table, model) = match self {
+            Hazard::CascadingForeignKey {
+                constraint,
+                referenced_table,
+                ..
+            }
+            | Hazard::ChildWithoutTombstone {
+                constraint,
+                referenced_table,
+                ..
+            } => (constraint.as_deref(), Some(referenced_table.as_str()), None),
+            Hazard::UncoveredChild {
+                constraint,
+                referenced_table,
+                model,
+                ..
+            } => (
+                constraint.as_deref(),
+                Some(referenced_table.as_str()),
+                Some(model.as_str()),
+            ),
+            Hazard::UniqueCountsTombstones { index, .. } => (Some(index.as_str()), None, None),
+            Hazard::MissingTable { model, .. } => (None, None, Some(model.as_str())),
+            Hazard::CoarseTombstone { .. }
+            | Hazard::UnindexedTombstone { .. }
+            | Hazard::UnmodelledTable { .. } => (None, None, None),
+        };
+        View {
+            kind: self.kind(),
+            table: self.table(),
+            columns: self.columns(),
+            constraint,
+            referenced_table,
+            model,
+            detail: self.detail(),
+            advice: self.advice(),
+        }
+        .serialize(serializer)
     }
-    out.push('"');
 }
 
 impl fmt::Display for AuditReport {

@@ -151,10 +151,21 @@ where
 /// assert_eq!(Made::KIND, TombstoneKind::Timestamp);
 /// assert_eq!(<bool as TombstoneField<issue_comments::is_deleted>>::Tombstone::KIND, TombstoneKind::Flag);
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be a tombstone",
-    label = "not a tombstone type",
-    note = "a tombstone is `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a nullable timestamp, NULL while the row is live: a timestamp alone cannot say the row is live) or `bool` (a flag, false while the row is live)"
+#[cfg_attr(
+    not(feature = "time"),
+    diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be a tombstone",
+        label = "not a tombstone type",
+        note = "a tombstone is `Option<NaiveDateTime>` or `Option<DateTime<Utc>>` (a nullable timestamp, NULL while the row is live: a timestamp alone cannot say the row is live) or `bool` (a flag, false while the row is live)"
+    )
+)]
+#[cfg_attr(
+    feature = "time",
+    diagnostic::on_unimplemented(
+        message = "`{Self}` cannot be a tombstone",
+        label = "not a tombstone type",
+        note = "a tombstone is `Option<NaiveDateTime>`, `Option<DateTime<Utc>>`, `Option<time::PrimitiveDateTime>` or `Option<time::OffsetDateTime>` (a nullable timestamp, NULL while the row is live: a timestamp alone cannot say the row is live) or `bool` (a flag, false while the row is live)"
+    )
 )]
 pub trait TombstoneField<C> {
     /// The tombstone. Not bounded here: the facts trait bounds it, so a column of the wrong SQL
@@ -186,10 +197,21 @@ impl<C> TombstoneField<C> for bool {
 /// type Made = <Option<NaiveDateTime> as TimestampField<repos::deleted_at>>::Tombstone;
 /// assert_eq!(Made::KIND, TombstoneKind::Timestamp);
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "`#[soft_delete(timestamp = ...)]` names a field of type `{Self}`, which is not a nullable timestamp",
-    label = "expected `Option<NaiveDateTime>` or `Option<DateTime<Utc>>`",
-    note = "a timestamp tombstone is NULL while the row is live; for a `bool` tombstone write `#[soft_delete(flag = ...)]`"
+#[cfg_attr(
+    not(feature = "time"),
+    diagnostic::on_unimplemented(
+        message = "`#[soft_delete(timestamp = ...)]` names a field of type `{Self}`, which is not a nullable timestamp",
+        label = "expected `Option<NaiveDateTime>` or `Option<DateTime<Utc>>`",
+        note = "a timestamp tombstone is NULL while the row is live; for a `bool` tombstone write `#[soft_delete(flag = ...)]`"
+    )
+)]
+#[cfg_attr(
+    feature = "time",
+    diagnostic::on_unimplemented(
+        message = "`#[soft_delete(timestamp = ...)]` names a field of type `{Self}`, which is not a nullable timestamp",
+        label = "expected `Option<NaiveDateTime>`, `Option<DateTime<Utc>>`, `Option<time::PrimitiveDateTime>` or `Option<time::OffsetDateTime>`",
+        note = "a timestamp tombstone is NULL while the row is live; for a `bool` tombstone write `#[soft_delete(flag = ...)]`"
+    )
 )]
 pub trait TimestampField<C> {
     /// The tombstone: a [`Timestamp`].
@@ -228,6 +250,17 @@ impl<C> FlagField<C> for bool {
 
 /// A Rust timestamp type a tombstone can hold.
 ///
+/// Every stamp is a UTC instant. The types, and the Diesel SQL type a tombstone column of each
+/// needs in the `table!` (the column itself: `TIMESTAMP`/`TIMESTAMPTZ` on PostgreSQL, any
+/// timestamp text on SQLite, `DATETIME(6)`/`TIMESTAMP(6)` on MySQL):
+///
+/// | Rust type | PostgreSQL | SQLite | MySQL / MariaDB |
+/// |---|---|---|---|
+/// | `chrono::NaiveDateTime` (UTC by convention) | `Timestamp` | `Timestamp` | `Timestamp` or `Datetime` |
+/// | `chrono::DateTime<Utc>` | `Timestamptz` | `TimestamptzSqlite` | none: Diesel maps no SQL type to it |
+/// | `time::PrimitiveDateTime` (feature `time`, UTC by convention) | `Timestamp` | `Timestamp` | `Timestamp` or `Datetime` |
+/// | `time::OffsetDateTime` (feature `time`, written at offset UTC) | `Timestamptz` | `TimestamptzSqlite` | `Timestamp` or `Datetime` (stored as UTC) |
+///
 /// ```
 /// use chrono::{DateTime, NaiveDateTime, Utc};
 /// use soft_delete_core::Stamp;
@@ -237,10 +270,21 @@ impl<C> FlagField<C> for bool {
 /// assert_eq!(DateTime::<Utc>::from_utc_stamp(now).naive_utc(), now);
 /// assert_eq!(DateTime::<Utc>::from_utc_stamp(now).to_utc_stamp(), now);
 /// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a timestamp a tombstone can hold",
-    label = "not a tombstone timestamp",
-    note = "a timestamp tombstone is `Option<NaiveDateTime>` or `Option<DateTime<Utc>>`; a boolean tombstone is `bool`"
+#[cfg_attr(
+    not(feature = "time"),
+    diagnostic::on_unimplemented(
+        message = "`{Self}` is not a timestamp a tombstone can hold",
+        label = "not a tombstone timestamp",
+        note = "a timestamp tombstone is `Option<NaiveDateTime>` or `Option<DateTime<Utc>>`; a boolean tombstone is `bool`"
+    )
+)]
+#[cfg_attr(
+    feature = "time",
+    diagnostic::on_unimplemented(
+        message = "`{Self}` is not a timestamp a tombstone can hold",
+        label = "not a tombstone timestamp",
+        note = "a timestamp tombstone is `Option<NaiveDateTime>`, `Option<DateTime<Utc>>`, `Option<time::PrimitiveDateTime>` or `Option<time::OffsetDateTime>`; a boolean tombstone is `bool`"
+    )
 )]
 pub trait Stamp: Clone + Send + Sync + 'static {
     /// The timestamp for a UTC instant.
@@ -266,5 +310,77 @@ impl Stamp for DateTime<Utc> {
 
     fn to_utc_stamp(&self) -> NaiveDateTime {
         self.naive_utc()
+    }
+}
+
+/// A UTC instant as `time` counts it, clamped to `time`'s range (years -9999 to 9999), so a
+/// far cutoff such as `NaiveDateTime::MAX` still compares as the farthest instant.
+#[cfg(feature = "time")]
+fn offset_at(stamp: NaiveDateTime) -> time::OffsetDateTime {
+    let utc = stamp.and_utc();
+    let nanos =
+        i128::from(utc.timestamp()) * 1_000_000_000 + i128::from(utc.timestamp_subsec_nanos());
+    time::OffsetDateTime::from_unix_timestamp_nanos(nanos).unwrap_or_else(|_| {
+        if nanos < 0 {
+            time::PrimitiveDateTime::MIN.assume_utc()
+        } else {
+            time::PrimitiveDateTime::MAX.assume_utc()
+        }
+    })
+}
+
+/// With the `time` feature: a `PrimitiveDateTime` tombstone holds the UTC wall-clock time, as a
+/// `NaiveDateTime` one does.
+///
+/// ```
+/// use soft_delete_core::Stamp;
+/// use time::PrimitiveDateTime;
+///
+/// let now = soft_delete_core::ops::now_stamp();
+/// let stamp = PrimitiveDateTime::from_utc_stamp(now);
+/// assert_eq!(stamp.assume_utc().unix_timestamp(), now.and_utc().timestamp());
+/// assert_eq!(stamp.nanosecond(), chrono::Timelike::nanosecond(&now));
+/// assert_eq!(stamp.to_utc_stamp(), now);
+/// ```
+#[cfg(feature = "time")]
+impl Stamp for time::PrimitiveDateTime {
+    fn from_utc_stamp(stamp: NaiveDateTime) -> Self {
+        let at = offset_at(stamp);
+        time::PrimitiveDateTime::new(at.date(), at.time())
+    }
+
+    fn to_utc_stamp(&self) -> NaiveDateTime {
+        self.assume_utc().to_utc_stamp()
+    }
+}
+
+/// With the `time` feature: an `OffsetDateTime` tombstone is written at offset UTC, and read
+/// back at whatever offset the database gives, as the same instant.
+///
+/// ```
+/// use soft_delete_core::Stamp;
+/// use time::{OffsetDateTime, UtcOffset};
+///
+/// let now = soft_delete_core::ops::now_stamp();
+/// let stamp = OffsetDateTime::from_utc_stamp(now);
+/// assert_eq!(stamp.offset(), UtcOffset::UTC);
+/// assert_eq!(stamp.unix_timestamp_nanos(), i128::from(now.and_utc().timestamp_micros()) * 1_000);
+/// let elsewhere = stamp.to_offset(UtcOffset::from_hms(2, 0, 0).unwrap());
+/// assert_eq!(elsewhere.to_utc_stamp(), now);
+/// ```
+#[cfg(feature = "time")]
+impl Stamp for time::OffsetDateTime {
+    fn from_utc_stamp(stamp: NaiveDateTime) -> Self {
+        offset_at(stamp)
+    }
+
+    fn to_utc_stamp(&self) -> NaiveDateTime {
+        // Nanoseconds since the epoch: `time`'s range (years -9999 to 9999) fits in chrono's.
+        let nanos = self.unix_timestamp_nanos();
+        let seconds = i64::try_from(nanos.div_euclid(1_000_000_000)).unwrap_or_default();
+        let subsecond = u32::try_from(nanos.rem_euclid(1_000_000_000)).unwrap_or_default();
+        DateTime::from_timestamp(seconds, subsecond)
+            .unwrap_or_default()
+            .naive_utc()
     }
 }

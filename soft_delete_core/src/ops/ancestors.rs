@@ -10,6 +10,7 @@ use core::future::Future;
 use diesel::connection::LoadConnection;
 
 use super::restore::revive;
+use super::trace::{Op, Trace};
 use super::{not_found, now_stamp, unchanged};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::lookup::{claim_writes, find};
@@ -76,9 +77,14 @@ where
     X::Backend: SupportedBackend,
     M: RestoreUp<X::Backend>,
 {
-    x.begin().await?;
-    let result = climb_in_transaction::<M, X>(x, id).await;
-    finish(x, result).await
+    let trace = Trace::start(Op::RestoreWithAncestors, M::TABLE, Some(&id), None);
+    trace
+        .run(async {
+            x.begin().await?;
+            let result = climb_in_transaction::<M, X>(x, id).await;
+            finish(x, result).await
+        })
+        .await
 }
 
 async fn climb_in_transaction<M, X>(x: &mut X, id: M::Id) -> Result<Report>

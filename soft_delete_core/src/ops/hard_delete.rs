@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
 
+use super::trace::{Op, Trace};
 use super::{changed, not_found, now_stamp};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::check::Check;
@@ -63,12 +64,17 @@ where
     M: SoftDeleteOn<X::Backend>,
 {
     let stamp = now_stamp();
-    // The foreign keys that would refuse, read from the catalog: the database may not enforce
-    // them (SQLite without `PRAGMA foreign_keys`), and its own error names less.
-    let blockers = blockers(x).await?;
-    x.begin().await?;
-    let result = erase_in_transaction::<M, X>(x, id, &blockers, stamp).await;
-    finish(x, result).await
+    let trace = Trace::start(Op::HardDelete, M::TABLE, Some(&id), Some(stamp));
+    trace
+        .run(async {
+            // The foreign keys that would refuse, read from the catalog: the database may not
+            // enforce them (SQLite without `PRAGMA foreign_keys`), and its own error names less.
+            let blockers = blockers(x).await?;
+            x.begin().await?;
+            let result = erase_in_transaction::<M, X>(x, id, &blockers, stamp).await;
+            finish(x, result).await
+        })
+        .await
 }
 
 async fn erase_in_transaction<M, X>(

@@ -3,6 +3,7 @@
 use diesel::connection::LoadConnection;
 
 use super::not_found;
+use super::trace::{Op, Trace};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::lookup::{claim_writes, find};
 use crate::dialect::SupportedBackend;
@@ -55,14 +56,19 @@ where
     // the latest committed state whatever the transaction's snapshot, and keeps the row so.
     // On SQLite the caller's transaction is a writer's: it takes the write lock now, waiting
     // for a busy database, rather than fail when it writes.
-    claim_writes::<M, X>(x).await?;
-    let for_share = <X::Backend as SupportedBackend>::FOR_SHARE;
-    match find::<M, X>(x, id.clone(), for_share).await? {
-        Found::Live => Ok(()),
-        Found::Missing => Err(not_found::<M>(&id)),
-        Found::Deleted(_) => Err(Error::Deleted {
-            table: M::TABLE,
-            key: format!("{id:?}"),
-        }),
-    }
+    let trace = Trace::start(Op::LockLive, M::TABLE, Some(&id), None);
+    trace
+        .run(async {
+            claim_writes::<M, X>(x).await?;
+            let for_share = <X::Backend as SupportedBackend>::FOR_SHARE;
+            match find::<M, X>(x, id.clone(), for_share).await? {
+                Found::Live => Ok(()),
+                Found::Missing => Err(not_found::<M>(&id)),
+                Found::Deleted(_) => Err(Error::Deleted {
+                    table: M::TABLE,
+                    key: format!("{id:?}"),
+                }),
+            }
+        })
+        .await
 }

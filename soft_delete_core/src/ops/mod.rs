@@ -13,6 +13,27 @@
 //!
 //! Models reach these through the functions the derive adds (`Repo::soft_delete(conn, id)`)
 //! and the [`SoftDelete`](crate::SoftDelete) trait; generic code can call them directly.
+//!
+//! With the `tracing` feature, every operation, blocking or async, runs in a `tracing` span at
+//! level `INFO` named after it (`soft_delete`, `restore`, `restore_with_ancestors`,
+//! `lock_live`, `hard_delete`, `purge`), with the fields `operation` (the same name), `model`
+//! (the table), `key` (`Debug`; none for a bulk soft delete or a purge) and `stamp` (UTC); when
+//! it ends, the span records `outcome` (`changed`, `already_deleted`, `already_active`,
+//! `nothing_matched`, `done` for `lock_live`, or `error` with `error`), `rows` (in all tables),
+//! `changes` (per table: `repos: 1 row, issues: 2 rows`) and `duration_us`, and an `INFO` event
+//! inside it says the same for subscribers that print events. A restore with ancestors holds
+//! the restores it is made of as spans inside its own.
+//!
+//! ```
+//! # soft_delete_core::__doc_fixture!();
+//! # let conn = &mut fixture();
+//! // With a subscriber installed (`tracing_subscriber::fmt().init()`, say), this logs
+//! // `soft_delete{operation="soft_delete" model="repos" key=1 stamp=...}: soft delete done
+//! // outcome="changed" rows=1 changes=repos: 1 row duration_us=...`.
+//! let report = Repo::soft_delete(conn, 1)?;
+//! assert_eq!(report.total_rows(), 1);
+//! # Ok::<(), soft_delete_core::Error>(())
+//! ```
 
 pub(crate) mod ancestors;
 pub(crate) mod hard_delete;
@@ -20,6 +41,7 @@ pub(crate) mod lock;
 pub mod purge;
 pub(crate) mod restore;
 pub(crate) mod soft_delete;
+mod trace;
 
 use std::borrow::Cow;
 

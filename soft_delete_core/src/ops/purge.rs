@@ -34,6 +34,7 @@
 use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
 
+use super::trace::{Op, Trace};
 use super::{changed, now_stamp};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::check::Check;
@@ -317,8 +318,28 @@ pub(crate) struct Batches<'p, 'h> {
 /// and reported while the others go.
 pub(crate) async fn purge_on<M, X, H>(
     x: &mut X,
+    batches: Batches<'_, '_>,
+    hooks: &mut H,
+) -> Result<Report>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: SoftDeleteOn<X::Backend>,
+    H: HookSet<X>,
+{
+    let stamp = now_stamp();
+    let trace = Trace::start(Op::Purge, M::TABLE, None, Some(stamp));
+    trace
+        .run(purge_in_batches::<M, X, H>(x, batches, hooks, stamp))
+        .await
+}
+
+/// [`purge_on`]'s batches, at `stamp`.
+async fn purge_in_batches<M, X, H>(
+    x: &mut X,
     mut batches: Batches<'_, '_>,
     hooks: &mut H,
+    stamp: NaiveDateTime,
 ) -> Result<Report>
 where
     X: Executor,
@@ -330,17 +351,16 @@ where
     let mut run = Run {
         blockers,
         cutoff: batches.cutoff,
-        stamp: now_stamp(),
+        stamp,
         batch: 0,
         total: Report {
             operation: Operation::Purge,
             outcome: Outcome::NothingMatched,
-            stamp: now_stamp(),
+            stamp,
             changes: Vec::new(),
             held: Vec::new(),
         },
     };
-    run.total.stamp = run.stamp;
     let mut after: Option<M::Id> = None;
     loop {
         x.begin().await?;

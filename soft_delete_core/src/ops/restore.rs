@@ -3,6 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
 
+use super::trace::{Op, Trace};
 use super::{changed, not_found, now_stamp, unchanged};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::lookup::{claim_writes, find};
@@ -83,9 +84,14 @@ where
     H: HookSet<X>,
 {
     let now = now_stamp();
-    x.begin().await?;
-    let result = revive_in_transaction::<M, X, H>(x, id, hooks, now).await;
-    finish(x, result).await
+    let trace = Trace::start(Op::Restore, M::TABLE, Some(&id), Some(now));
+    trace
+        .run(async {
+            x.begin().await?;
+            let result = revive_in_transaction::<M, X, H>(x, id, hooks, now).await;
+            finish(x, result).await
+        })
+        .await
 }
 
 async fn revive_in_transaction<M, X, H>(

@@ -1,11 +1,14 @@
 //! Soft delete: lock the rows, check, tombstone.
 
+use core::fmt::Debug;
+
 use chrono::NaiveDateTime;
 use diesel::connection::LoadConnection;
 use diesel::expression::{AppearsOnTable, Expression};
 use diesel::query_builder::QueryFragment;
 use diesel::sql_types::BoolOrNullableBool;
 
+use super::trace::{Op, Trace};
 use super::{changed, not_found, now_stamp, unchanged};
 use crate::cascade::SoftDeleteOn;
 use crate::cascade::check::Check;
@@ -150,9 +153,16 @@ where
     H: HookSet<X>,
 {
     let stamp = now_stamp();
-    x.begin().await?;
-    let result = tombstone_in_transaction::<M, X, H>(x, target, actor, id, hooks, stamp).await;
-    finish(x, result).await
+    let key = id.as_ref().map(|id| id as &dyn Debug);
+    let trace = Trace::start(Op::SoftDelete, M::TABLE, key, Some(stamp));
+    trace
+        .run(async {
+            x.begin().await?;
+            let result =
+                tombstone_in_transaction::<M, X, H>(x, target, actor, id, hooks, stamp).await;
+            finish(x, result).await
+        })
+        .await
 }
 
 async fn tombstone_in_transaction<M, X, H>(
