@@ -43,8 +43,13 @@ fn serde_a_report_is_the_json_of_what_the_database_holds() {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["changes", "operation", "outcome", "stamp"],
+        ["changes", "held", "operation", "outcome", "stamp"],
         "{report}"
+    );
+    assert_eq!(
+        report["held"],
+        serde_json::json!([]),
+        "only a purge holds rows back"
     );
     assert_eq!(report["operation"], "soft_delete");
     assert_eq!(report["outcome"], "changed");
