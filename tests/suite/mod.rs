@@ -54,6 +54,12 @@ mod policies {
     include!("policies.rs");
 }
 
+mod long_keys {
+    use super::{Db, connect};
+
+    include!("long_keys.rs");
+}
+
 mod names {
     use super::{Db, connect};
 

@@ -4,13 +4,16 @@
 //! whose stamp is its operation's. A boolean cannot: `true` is `true`, whoever set it. So for
 //! flag models that take part in a cascade (see [`uses_ledger`](crate::model::uses_ledger)),
 //! every row an operation flags is also written, in one statement per edge, to one side table
-//! ([`TABLE`]): a row per flagged row, holding the model's table as named in the schema, the
-//! row's key as text, and the operation's stamp, indexed by table, key and stamp, so that every
+//! ([`TABLE`]): a row per flagged row, holding the model's table by its SQL name, the row's key
+//! as text (unbounded: `TEXT`; PostgreSQL's index takes keys up to about 2,700 bytes, MySQL's
+//! indexes their first 255 characters), and the operation's stamp, indexed by table, key and stamp, so that every
 //! statement looks its rows up one by one and none needs the database's statistics to be fast.
-//! (A ledger made by an earlier release has an index by table and stamp only: running
-//! [`create_table_sql`] again adds the new one on SQLite and PostgreSQL; on MySQL add it with
-//! `ALTER TABLE soft_delete_flag_stamps ADD INDEX soft_delete_flag_stamps_by_row (table_name,
-//! row_key, stamp)`.) A restore revives
+//! (A ledger made by an earlier release has an index by table and stamp only, and keys of at
+//! most 255 characters: running [`create_table_sql`] again adds the new index on SQLite and
+//! PostgreSQL, and `ALTER TABLE soft_delete_flag_stamps ALTER COLUMN row_key TYPE TEXT` lifts
+//! the limit on PostgreSQL; on MySQL, `ALTER TABLE soft_delete_flag_stamps MODIFY row_key TEXT
+//! CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL, ADD INDEX soft_delete_flag_stamps_by_row
+//! (table_name, row_key(255), stamp)`.) A restore revives
 //! the flagged rows recorded under its stamp and removes their entries; a purge ages flagged
 //! rows by their entries.
 //!
@@ -22,7 +25,7 @@
 //!
 //! let ddl = soft_delete_core::ledger::create_table_sql::<diesel::sqlite::Sqlite>();
 //! assert!(ddl.starts_with("CREATE TABLE IF NOT EXISTS `soft_delete_flag_stamps`"));
-//! for column in ["`table_name` VARCHAR(128)", "`row_key` VARCHAR(255)", "`stamp` TIMESTAMP"] {
+//! for column in ["`table_name` VARCHAR(128)", "`row_key` TEXT", "`stamp` TIMESTAMP"] {
 //!     assert!(ddl.contains(column), "{ddl}");
 //! }
 //! let conn = &mut diesel::SqliteConnection::establish(":memory:").unwrap();
@@ -50,9 +53,8 @@ pub(crate) const STAMP: &str = "stamp";
 /// of those the one of a stamp, or older than a cutoff.
 const BY_ROW: &str = "soft_delete_flag_stamps_by_row";
 
-/// The longest table name and the longest key, as text, the ledger holds.
+/// The longest table name the ledger holds.
 const TABLE_NAME_LENGTH: u16 = 128;
-const ROW_KEY_LENGTH: u16 = 255;
 
 /// The DDL that creates the ledger table and its index on backend `DB`, idempotently: for
 /// `up.sql`, or `batch_execute` before the first operation on a flag model that takes part in
@@ -73,7 +75,7 @@ pub(crate) fn ddl<DB: SupportedBackend>() -> String {
     let text = |length: u16| format!("VARCHAR({length}){}", DB::TEXT_CHARSET);
     let columns = [
         (TABLE_NAME, text(TABLE_NAME_LENGTH)),
-        (ROW_KEY, text(ROW_KEY_LENGTH)),
+        (ROW_KEY, format!("TEXT{}", DB::TEXT_CHARSET)),
         (STAMP, DB::TIMESTAMP_TYPE.to_owned()),
     ];
     let mut lines: Vec<String> = columns
@@ -81,9 +83,10 @@ pub(crate) fn ddl<DB: SupportedBackend>() -> String {
         .map(|(name, sql_type)| format!("    {} {sql_type} NOT NULL", quote(name)))
         .collect();
     let index_columns = format!(
-        "{}, {}, {}",
+        "{}, {}{}, {}",
         quote(TABLE_NAME),
         quote(ROW_KEY),
+        DB::TEXT_INDEX_PREFIX,
         quote(STAMP)
     );
     if !DB::CREATE_INDEX_IF_NOT_EXISTS {

@@ -52,6 +52,10 @@ pub trait SupportedBackend: Backend + sealed::Sealed + catalog::CatalogBackend +
     /// What a text column of the ledger adds to its type so its comparisons are exact.
     #[doc(hidden)]
     const TEXT_CHARSET: &'static str;
+    /// How much of an unbounded text column an index may cover: `(255)` where the database
+    /// indexes a prefix of a long text (MySQL), empty where it indexes the whole value.
+    #[doc(hidden)]
+    const TEXT_INDEX_PREFIX: &'static str;
 
     /// The clause that locks selected rows against writers until the transaction ends, and the
     /// one that locks them against other lockers but lets readers through; empty where the
@@ -164,7 +168,7 @@ macro_rules! supported_backend {
     (
         $feature:literal,
         $backend:ty,
-        text = ($text:literal, $collation:literal, $charset:literal),
+        text = ($text:literal, $collation:literal, $charset:literal, $prefix:literal),
         lock = ($update:literal, $share:literal, $nested:literal, $claim:literal),
         ddl = (
             $timestamp:literal,
@@ -187,6 +191,7 @@ macro_rules! supported_backend {
             const TEXT_TYPE: &'static str = $text;
             const TEXT_COLLATION: &'static str = $collation;
             const TEXT_CHARSET: &'static str = $charset;
+            const TEXT_INDEX_PREFIX: &'static str = $prefix;
             const FOR_UPDATE: &'static str = $update;
             const FOR_SHARE: &'static str = $share;
             const LOCK_IN_SUBQUERY: bool = $nested;
@@ -261,7 +266,7 @@ macro_rules! supported_backend {
 supported_backend!(
     "sqlite",
     diesel::sqlite::Sqlite,
-    text = ("TEXT", "", ""),
+    text = ("TEXT", "", "", ""),
     lock = ("", "", false, true),
     ddl = ("TIMESTAMP", "0", true, true, false, false),
     returning = true,
@@ -272,7 +277,7 @@ supported_backend!(
 supported_backend!(
     "postgres",
     diesel::pg::Pg,
-    text = ("TEXT", "", ""),
+    text = ("TEXT", "", "", ""),
     lock = (" FOR UPDATE", " FOR SHARE", true, false),
     ddl = ("TIMESTAMP", "FALSE", true, true, true, false),
     returning = true,
@@ -286,7 +291,8 @@ supported_backend!(
     text = (
         "CHAR CHARACTER SET utf8mb4",
         " COLLATE utf8mb4_bin",
-        " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+        " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin",
+        "(255)"
     ),
     lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false, false),
     ddl = ("DATETIME(6)", "FALSE", false, false, false, true),

@@ -2,7 +2,7 @@
 
 CREATE TABLE IF NOT EXISTS `soft_delete_flag_stamps` (
     `table_name` VARCHAR(128) NOT NULL,
-    `row_key` VARCHAR(255) NOT NULL,
+    `row_key` TEXT NOT NULL,
     `stamp` TIMESTAMP NOT NULL
 );
 CREATE INDEX IF NOT EXISTS `soft_delete_flag_stamps_by_row`
