@@ -151,6 +151,70 @@ pub trait SoftDelete: Model {
         ops::restore_with_ancestors::<Self, C>(conn, id.into())
     }
 
+    /// Restores the row whose key is `id` alone, leaving what its delete hid tombstoned; see
+    /// [`ops::restore_shallow`](crate::ops::restore_shallow).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// # let conn = &mut fixture();
+    /// assert_eq!(Repo::restore_shallow(conn, 3)?.rows_in("repos"), 1);
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn restore_shallow<C>(conn: &mut C, id: impl Into<Self::Id>) -> Result<Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+    {
+        ops::restore_shallow::<Self, C>(conn, id.into())
+    }
+
+    /// Restores the tombstoned ancestors the row whose key is `id` needs, each alone, then the
+    /// row with what its delete hid; see [`ops::restore_path`](crate::ops::restore_path).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// # let conn = &mut fixture();
+    /// Repo::restore_path(conn, 3)?;
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn restore_path<C>(conn: &mut C, id: impl Into<Self::Id>) -> Result<Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: ops::RestoreUp<C::Backend>,
+    {
+        ops::restore_path::<Self, C>(conn, id.into())
+    }
+
+    /// Restores every tombstoned row a predicate selects, each with what its own delete hid, in
+    /// one transaction; see [`ops::restore_where`](crate::ops::restore_where).
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::prelude::*;
+    /// use soft_delete_core::SoftDelete;
+    ///
+    /// # let conn = &mut fixture();
+    /// let report = Repo::restore_where(conn, repos::slug.eq("old"))?;
+    /// assert_eq!(report.rows_in("repos"), 1);
+    /// # Ok::<(), soft_delete_core::Error>(())
+    /// ```
+    fn restore_where<C, P>(conn: &mut C, predicate: P) -> Result<Report>
+    where
+        C: LoadConnection,
+        C::Backend: SupportedBackend,
+        Self: SoftDeleteOn<C::Backend>,
+        P: Expression + AppearsOnTable<Self::Table> + QueryFragment<C::Backend> + Send + Sync,
+        P::SqlType: BoolOrNullableBool,
+    {
+        ops::restore_where::<Self, C, P>(conn, predicate)
+    }
+
     /// In a writer's transaction: checks that the row whose key is `id` is live and keeps it so
     /// until the transaction ends; see [`ops::lock_live`](crate::ops::lock_live).
     ///

@@ -36,6 +36,7 @@ use crate::exec::{Async, HookSet};
 use crate::hooks::{AsyncHooks, NoHooks};
 use crate::model::ActorOf;
 use crate::ops::ancestors::{RestoreUp, climb_and_restore};
+use crate::ops::restore::Depth;
 use crate::ops::purge::{Purge, purge_with};
 use crate::ops::{hard_delete as erase, lock, restore as revive, soft_delete as tombstone};
 use crate::report::Report;
@@ -237,7 +238,75 @@ where
     C::Backend: SupportedBackend,
     M: RestoreUp<C::Backend>,
 {
-    climb_and_restore::<M, _>(&mut Async::new(conn), id).await
+    climb_and_restore::<M, _>(&mut Async::new(conn), id, Depth::Cascade).await
+}
+
+/// [`ops::restore_path`](crate::ops::restore_path), awaited: restores the tombstoned ancestors
+/// a row needs, each alone, then the row with what its delete hid.
+///
+/// ```
+/// # soft_delete_core::__async_doc! { conn =>
+/// use soft_delete_core::{Outcome, asynchronous};
+///
+/// asynchronous::soft_delete::<Repo, _>(&mut conn, 1, None).await?;
+/// let report = asynchronous::restore_path::<Repo, _>(&mut conn, 1).await?;
+/// assert_eq!(report.outcome, Outcome::Changed);
+/// # }
+/// ```
+pub async fn restore_path<M, C>(conn: &mut C, id: M::Id) -> Result<Report>
+where
+    C: AsyncConnection,
+    C::Backend: SupportedBackend,
+    M: RestoreUp<C::Backend>,
+{
+    climb_and_restore::<M, _>(&mut Async::new(conn), id, Depth::Row).await
+}
+
+/// [`ops::restore_shallow`](crate::ops::restore_shallow), awaited: restores the row alone.
+///
+/// ```
+/// # soft_delete_core::__async_doc! { conn =>
+/// use soft_delete_core::asynchronous;
+///
+/// asynchronous::soft_delete::<Repo, _>(&mut conn, 1, None).await?;
+/// let report = asynchronous::restore_shallow::<Repo, _>(&mut conn, 1).await?;
+/// assert_eq!(report.total_rows(), 1);
+/// # }
+/// ```
+pub async fn restore_shallow<M, C>(conn: &mut C, id: M::Id) -> Result<Report>
+where
+    C: AsyncConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+{
+    revive::revive_as::<M, _, _>(&mut Async::new(conn), id, &mut NoHooks, Depth::Row).await
+}
+
+/// [`ops::restore_where`](crate::ops::restore_where), awaited: restores every tombstoned row a
+/// predicate selects, each with what its own delete hid, in one transaction.
+///
+/// ```
+/// # soft_delete_core::__async_doc! { conn =>
+/// use diesel::prelude::*;
+/// use soft_delete_core::asynchronous;
+///
+/// asynchronous::soft_delete::<Repo, _>(&mut conn, 1, None).await?;
+/// let report =
+///     asynchronous::restore_where::<Repo, _, _>(&mut conn, repos::slug.like("a%")).await?;
+/// assert_eq!(report.rows_in("repos"), 1);
+/// # }
+/// ```
+pub async fn restore_where<M, C, P>(conn: &mut C, predicate: P) -> Result<Report>
+where
+    C: AsyncConnection,
+    C::Backend: SupportedBackend,
+    M: SoftDeleteOn<C::Backend>,
+    P: Expression + AppearsOnTable<M::Table> + QueryFragment<C::Backend> + Send + Sync,
+    P::SqlType: BoolOrNullableBool,
+{
+    let mut target = Statement::new();
+    target.push(predicate);
+    revive::revive_where::<M, _>(&mut Async::new(conn), &target).await
 }
 
 /// [`ops::lock_live`](crate::ops::lock_live), awaited: in a writer's transaction, checks that

@@ -72,6 +72,34 @@ macro_rules! op {
             ),
         )
     };
+    ($model:ident :: restore_path($conn:expr, $id:expr $(,)?)) => {
+        soft_delete_tests::asynchronous::run(soft_delete_core::asynchronous::restore_path::<
+            $model,
+            _,
+        >(
+            soft_delete_tests::asynchronous::inner($conn),
+            ::core::convert::Into::into($id),
+        ))
+    };
+    ($model:ident :: restore_shallow($conn:expr, $id:expr $(,)?)) => {
+        soft_delete_tests::asynchronous::run(soft_delete_core::asynchronous::restore_shallow::<
+            $model,
+            _,
+        >(
+            soft_delete_tests::asynchronous::inner($conn),
+            ::core::convert::Into::into($id),
+        ))
+    };
+    ($model:ident :: restore_where($conn:expr, $predicate:expr $(,)?)) => {
+        soft_delete_tests::asynchronous::run(soft_delete_core::asynchronous::restore_where::<
+            $model,
+            _,
+            _,
+        >(
+            soft_delete_tests::asynchronous::inner($conn),
+            $predicate,
+        ))
+    };
     ($model:ident :: lock_live($conn:expr, $id:expr $(,)?)) => {
         soft_delete_tests::asynchronous::run(
             soft_delete_core::asynchronous::lock_live::<$model, _>(

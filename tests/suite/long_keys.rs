@@ -99,6 +99,8 @@ fn a_flagged_child_with_a_key_longer_than_255_characters_is_deleted_and_restored
 
     let deleted = op!(LkList::soft_delete(conn, 1)).unwrap();
     assert_eq!(deleted.rows_in("lk_items"), 3);
+    let list: LkList = lk_lists::table.find(1).first(conn).unwrap();
+    assert_eq!((list.id, list.deleted_at), (1, Some(deleted.stamp)));
     assert_eq!(flags(conn), [(600, true), (600, true), (300, true)]);
 
     let restored = op!(LkList::restore(conn, 1)).unwrap();

@@ -48,6 +48,15 @@ mod lifecycle {
     include!("lifecycle.rs");
 }
 
+mod restores {
+    use super::cascade::{code_hosting, live_comments, thread};
+    use super::cascade_schema::*;
+    use super::connect;
+    use diesel::prelude::*;
+
+    include!("restores.rs");
+}
+
 mod policies {
     use super::{Db, connect};
 

@@ -61,6 +61,26 @@ where
     Ok(())
 }
 
+/// The earliest stamp recorded for a tombstoned row of `set`: its timestamp tombstone, or for a
+/// flag the stamp the ledger recorded. `None` when no row of `set` has one.
+pub(crate) async fn earliest_stamp<M, X>(
+    x: &mut X,
+    set: &dyn RowSet<X::Backend>,
+) -> QueryResult<Option<NaiveDateTime>>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: ModelOn<X::Backend>,
+{
+    if !M::USES_LEDGER {
+        return first_stamp::<M, X>(x, set).await;
+    }
+    let stamps =
+        <X::Backend as SupportedBackend>::stamps(x, ledger::first_stamp::<M, X::Backend>(set))
+            .await?;
+    Ok(stamps.into_iter().next().flatten())
+}
+
 /// The earliest stamp among the rows of `set`, if it has a tombstoned row with a timestamp
 /// tombstone.
 pub(crate) async fn first_stamp<M, X>(

@@ -1,5 +1,8 @@
 //! Restore with ancestors: every tombstoned ancestor a row hangs off is restored first, the
-//! farthest first, each the way [`restore`](super::restore) restores it; then the row.
+//! farthest first, each the way [`restore`](super::restore) restores it; then the row. Restore
+//! a path ([`restore_path`]): the same ancestors, each alone (the way
+//! [`restore_shallow`](super::restore_shallow) restores it), then the row with what its delete
+//! hid.
 //!
 //! The ancestors are climbed through the model's parent links: a named parent's own ancestors
 //! come first (a distinct model, so the climb ends where the graph of models ends), and a
@@ -9,7 +12,7 @@ use core::future::Future;
 
 use diesel::connection::LoadConnection;
 
-use super::restore::revive;
+use super::restore::{Depth, revive_as};
 use super::trace::{Op, Trace};
 use super::{not_found, now_stamp, unchanged};
 use crate::cascade::SoftDeleteOn;
@@ -44,7 +47,44 @@ where
     C::Backend: SupportedBackend,
     M: RestoreUp<C::Backend>,
 {
-    block_on(climb_and_restore::<M, _>(&mut Blocking::new(conn), id))
+    block_on(climb_and_restore::<M, _>(
+        &mut Blocking::new(conn),
+        id,
+        Depth::Cascade,
+    ))
+}
+
+/// Restores the row of `M` whose key is `id`, with what its delete hid, after restoring every
+/// tombstoned ancestor it needs alone: the path from the nearest live ancestor down to the row,
+/// without the rest of what those ancestors' deletes hid. (Restoring post 10 with its
+/// ancestors brings back the author's whole delete, every other post and the author's API keys
+/// with it; restoring its path brings back the author and post 10 with its comments.)
+///
+/// The ancestors' other descendants stay tombstoned, each with the stamp it has, and each can
+/// be restored on its own later ([`restore`](super::restore) finds its parent live). A restore
+/// of an ancestor afterwards finds it live and changes nothing, so bring them back one by one,
+/// or with [`restore_where`](super::restore_where).
+///
+/// ```
+/// # soft_delete_core::__doc_fixture!();
+/// use soft_delete_core::{Outcome, ops};
+///
+/// # let conn = &mut fixture();
+/// let report = ops::restore_path::<Repo, _>(conn, 3)?;
+/// assert_eq!(report.outcome, Outcome::Changed);
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
+pub fn restore_path<M, C>(conn: &mut C, id: M::Id) -> Result<Report>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+    M: RestoreUp<C::Backend>,
+{
+    block_on(climb_and_restore::<M, _>(
+        &mut Blocking::new(conn),
+        id,
+        Depth::Row,
+    ))
 }
 
 /// A model whose rows can be restored with their ancestors on `DB`: every parent it names can
@@ -70,24 +110,51 @@ where
     type Climb = M::Parents;
 }
 
-/// [`restore_with_ancestors`], on any connection.
-pub(crate) async fn climb_and_restore<M, X>(x: &mut X, id: M::Id) -> Result<Report>
+/// [`restore_with_ancestors`] (ancestors restored to `ancestors`: [`Depth::Cascade`]) or
+/// [`restore_path`] ([`Depth::Row`]), on any connection: the row itself with what its delete
+/// hid.
+pub(crate) async fn climb_and_restore<M, X>(x: &mut X, id: M::Id, ancestors: Depth) -> Result<Report>
 where
     X: Executor,
     X::Backend: SupportedBackend,
     M: RestoreUp<X::Backend>,
 {
-    let trace = Trace::start(Op::RestoreWithAncestors, M::TABLE, Some(&id), None);
+    climb_and_restore_to::<M, X>(x, id, ancestors, Depth::Cascade).await
+}
+
+/// Restores the tombstoned ancestors of the row of `M` whose key is `id` to `ancestors`, then
+/// the row to `own`.
+async fn climb_and_restore_to<M, X>(
+    x: &mut X,
+    id: M::Id,
+    ancestors: Depth,
+    own: Depth,
+) -> Result<Report>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+    M: RestoreUp<X::Backend>,
+{
+    let op = match ancestors {
+        Depth::Cascade => Op::RestoreWithAncestors,
+        Depth::Row => Op::RestorePath,
+    };
+    let trace = Trace::start(op, M::TABLE, Some(&id), None);
     trace
         .run(async {
             x.begin().await?;
-            let result = climb_in_transaction::<M, X>(x, id).await;
+            let result = climb_in_transaction::<M, X>(x, id, ancestors, own).await;
             finish(x, result).await
         })
         .await
 }
 
-async fn climb_in_transaction<M, X>(x: &mut X, id: M::Id) -> Result<Report>
+async fn climb_in_transaction<M, X>(
+    x: &mut X,
+    id: M::Id,
+    ancestors: Depth,
+    own: Depth,
+) -> Result<Report>
 where
     X: Executor,
     X::Backend: SupportedBackend,
@@ -106,10 +173,10 @@ where
         }
         Found::Deleted(_) => {}
     }
-    let mut ancestors = Vec::new();
-    M::Climb::climb(x, &id, &mut ancestors).await?;
-    let own = revive::<M, X, _>(x, id, &mut NoHooks).await?;
-    Ok(combine(M::TABLE, own, ancestors))
+    let mut reports = Vec::new();
+    M::Climb::climb(x, &id, ancestors, &mut reports).await?;
+    let own = revive_as::<M, X, _>(x, id, &mut NoHooks, own).await?;
+    Ok(combine(M::TABLE, own, reports))
 }
 
 /// The parents of `M`, as a tuple, climbed on `DB`.
@@ -119,6 +186,7 @@ pub trait ClimbOn<M: ModelOn<DB>, DB: SupportedBackend> {
     fn climb<X>(
         x: &mut X,
         id: &M::Id,
+        depth: Depth,
         reports: &mut Vec<Report>,
     ) -> impl Future<Output = Result<()>>
     where
@@ -129,6 +197,7 @@ pub trait ClimbOn<M: ModelOn<DB>, DB: SupportedBackend> {
     fn climb_off_tree<X>(
         x: &mut X,
         id: &M::Id,
+        depth: Depth,
         reports: &mut Vec<Report>,
     ) -> impl Future<Output = Result<()>>
     where
@@ -144,6 +213,7 @@ pub trait ParentClimb<M: ModelOn<DB>, DB: SupportedBackend> {
     fn climb<X, Siblings>(
         x: &mut X,
         id: &M::Id,
+        depth: Depth,
         reports: &mut Vec<Report>,
     ) -> impl Future<Output = Result<()>>
     where
@@ -154,13 +224,14 @@ pub trait ParentClimb<M: ModelOn<DB>, DB: SupportedBackend> {
     fn climb_off_tree<X, Siblings>(
         x: &mut X,
         id: &M::Id,
+        depth: Depth,
         reports: &mut Vec<Report>,
     ) -> impl Future<Output = Result<()>>
     where
         X: Executor<Backend = DB>,
         Siblings: ClimbOn<M, DB>,
     {
-        Self::climb::<X, Siblings>(x, id, reports)
+        Self::climb::<X, Siblings>(x, id, depth, reports)
     }
 }
 
@@ -171,13 +242,18 @@ where
     P: RestoreUp<DB>,
     ParentLink<P>: ParentOn<M, DB, Parent = P>,
 {
-    async fn climb<X, Siblings>(x: &mut X, id: &M::Id, reports: &mut Vec<Report>) -> Result<()>
+    async fn climb<X, Siblings>(
+        x: &mut X,
+        id: &M::Id,
+        depth: Depth,
+        reports: &mut Vec<Report>,
+    ) -> Result<()>
     where
         X: Executor<Backend = DB>,
         Siblings: ClimbOn<M, DB>,
     {
         for key in <ParentLink<P> as ParentOn<M, DB>>::tombstoned(x, id).await? {
-            reports.push(climb_and_restore::<P, X>(x, key).await?);
+            reports.push(climb_and_restore_to::<P, X>(x, key, depth, depth).await?);
         }
         Ok(())
     }
@@ -189,7 +265,12 @@ where
     M: SoftDeleteOn<DB>,
     TreeParent<M>: ParentOn<M, DB, Parent = M>,
 {
-    async fn climb<X, Siblings>(x: &mut X, id: &M::Id, reports: &mut Vec<Report>) -> Result<()>
+    async fn climb<X, Siblings>(
+        x: &mut X,
+        id: &M::Id,
+        depth: Depth,
+        reports: &mut Vec<Report>,
+    ) -> Result<()>
     where
         X: Executor<Backend = DB>,
         Siblings: ClimbOn<M, DB>,
@@ -218,8 +299,8 @@ where
         for ancestor in chain.into_iter().rev() {
             if let Found::Deleted(_) = find::<M, X>(x, ancestor.clone(), for_update).await? {
                 let mut own = Vec::new();
-                Siblings::climb_off_tree(x, &ancestor, &mut own).await?;
-                let report = revive::<M, X, _>(x, ancestor, &mut NoHooks).await?;
+                Siblings::climb_off_tree(x, &ancestor, depth, &mut own).await?;
+                let report = revive_as::<M, X, _>(x, ancestor, &mut NoHooks, depth).await?;
                 reports.push(combine(M::TABLE, report, own));
             }
         }
@@ -229,6 +310,7 @@ where
     fn climb_off_tree<X, Siblings>(
         _: &mut X,
         _: &M::Id,
+        _: Depth,
         _: &mut Vec<Report>,
     ) -> impl Future<Output = Result<()>>
     where
@@ -240,14 +322,14 @@ where
 }
 
 impl<M: ModelOn<DB>, DB: SupportedBackend> ClimbOn<M, DB> for () {
-    async fn climb<X>(_: &mut X, _: &M::Id, _: &mut Vec<Report>) -> Result<()>
+    async fn climb<X>(_: &mut X, _: &M::Id, _: Depth, _: &mut Vec<Report>) -> Result<()>
     where
         X: Executor<Backend = DB>,
     {
         Ok(())
     }
 
-    async fn climb_off_tree<X>(_: &mut X, _: &M::Id, _: &mut Vec<Report>) -> Result<()>
+    async fn climb_off_tree<X>(_: &mut X, _: &M::Id, _: Depth, _: &mut Vec<Report>) -> Result<()>
     where
         X: Executor<Backend = DB>,
     {
@@ -261,19 +343,19 @@ macro_rules! climb_tuple {
         where
             $($parent: ParentClimb<M, DB>,)+
         {
-            async fn climb<X>(x: &mut X, id: &M::Id, reports: &mut Vec<Report>) -> Result<()>
+            async fn climb<X>(x: &mut X, id: &M::Id, depth: Depth, reports: &mut Vec<Report>) -> Result<()>
             where
                 X: Executor<Backend = DB>,
             {
-                $(<$parent as ParentClimb<M, DB>>::climb::<X, Self>(x, id, reports).await?;)+
+                $(<$parent as ParentClimb<M, DB>>::climb::<X, Self>(x, id, depth, reports).await?;)+
                 Ok(())
             }
 
-            async fn climb_off_tree<X>(x: &mut X, id: &M::Id, reports: &mut Vec<Report>) -> Result<()>
+            async fn climb_off_tree<X>(x: &mut X, id: &M::Id, depth: Depth, reports: &mut Vec<Report>) -> Result<()>
             where
                 X: Executor<Backend = DB>,
             {
-                $(<$parent as ParentClimb<M, DB>>::climb_off_tree::<X, Self>(x, id, reports).await?;)+
+                $(<$parent as ParentClimb<M, DB>>::climb_off_tree::<X, Self>(x, id, depth, reports).await?;)+
                 Ok(())
             }
         }

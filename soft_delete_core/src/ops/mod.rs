@@ -47,10 +47,10 @@ use std::borrow::Cow;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-pub use ancestors::{RestoreUp, restore_with_ancestors};
+pub use ancestors::{RestoreUp, restore_path, restore_with_ancestors};
 pub use hard_delete::hard_delete;
 pub use lock::lock_live;
-pub use restore::{restore, restore_with_hooks};
+pub use restore::{restore, restore_shallow, restore_where, restore_with_hooks};
 pub use soft_delete::{soft_delete, soft_delete_where, soft_delete_with_hooks};
 
 use crate::error::Error;

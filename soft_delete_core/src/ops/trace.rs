@@ -36,7 +36,10 @@ use crate::report::Report;
 pub(crate) enum Op {
     SoftDelete,
     Restore,
+    RestoreShallow,
+    RestoreWhere,
     RestoreWithAncestors,
+    RestorePath,
     HardDelete,
     Purge,
     LockLive,
@@ -84,7 +87,10 @@ impl Trace {
             let span = match op {
                 Op::SoftDelete => span!("soft_delete"),
                 Op::Restore => span!("restore"),
+                Op::RestoreShallow => span!("restore_shallow"),
+                Op::RestoreWhere => span!("restore_where"),
                 Op::RestoreWithAncestors => span!("restore_with_ancestors"),
+                Op::RestorePath => span!("restore_path"),
                 Op::HardDelete => span!("hard_delete"),
                 Op::Purge => span!("purge"),
                 Op::LockLive => span!("lock_live"),

@@ -235,6 +235,25 @@ where
     statement
 }
 
+/// `SELECT MIN(stamp)`: the earliest stamp under which a flagged row of `set` was recorded, if
+/// any: the delete a bulk restore undoes first.
+pub(crate) fn first_stamp<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql("SELECT MIN(")
+        .ident(STAMP)
+        .sql(") FROM ")
+        .ident(TABLE)
+        .sql(" WHERE ");
+    entries::<M, DB>(&mut statement, None);
+    of_rows::<M, DB>(&mut statement, |out| set.condition(out));
+    statement
+}
+
 /// Whether the row of `M` was recorded before `cutoff` (see [`recorded_by`]): the flagged rows
 /// of `M` old enough for a purge.
 pub(crate) fn recorded_before<'a, M, DB>(cutoff: NaiveDateTime) -> Fragment<'a, DB>
