@@ -102,6 +102,9 @@
 //! | `Model::soft_delete_where(conn, predicate)` / `..._where_by` | tombstone every live row a predicate selects, one statement per edge |
 //! | `model.soft_delete_record(conn)`, `..._record_by`, `model.restore_record(conn)` | the same, on a loaded row |
 //! | `Model::restore_with_ancestors(conn, id)` | restore the tombstoned ancestors first, then the row |
+//! | `Model::restore_path(conn, id)` | restore each tombstoned ancestor alone, then the row with what its delete hid |
+//! | `Model::restore_shallow(conn, id)` | restore the row alone |
+//! | `Model::restore_where(conn, predicate)` | restore every tombstoned row a predicate selects, each with what its own delete hid |
 //! | `Model::lock_live(conn, id)` | the writers' guard: the row is live and stays so until commit |
 //! | `Model::cascade_graph()` | the [`CascadeGraph`], a compile-time constant, printable as Mermaid or DOT |
 //! | `Model::soft_delete_with_hooks(conn, id, &mut hooks)`, `Model::restore_with_hooks(...)` | the operations with your [`Hooks`] inside their transaction |

@@ -5,8 +5,9 @@
 //! | operation | module | passes |
 //! |---|---|---|
 //! | [`soft_delete`], [`soft_delete_where`] | `soft_delete` | lock the rows, check, tombstone |
-//! | [`restore`] | `restore` | lock the row, check its parents, revive |
-//! | [`restore_with_ancestors`] | `ancestors` | restore every tombstoned ancestor first, then the row |
+//! | [`restore`], [`restore_shallow`] | `restore` | lock the row, check its parents, revive (the row alone for `restore_shallow`) |
+//! | [`restore_where`] | `restore` | lock the rows; per stamp, revive; check their parents |
+//! | [`restore_with_ancestors`], [`restore_path`] | `ancestors` | restore every tombstoned ancestor first (alone for `restore_path`), then the row |
 //! | [`lock_live`] | `lock` | one locking read |
 //! | [`hard_delete`] | `hard_delete` | check, erase, the row last |
 //! | [`purge`] | `purge` | per batch: lock, check, erase |
@@ -15,8 +16,8 @@
 //! and the [`SoftDelete`](crate::SoftDelete) trait; generic code can call them directly.
 //!
 //! With the `tracing` feature, every operation, blocking or async, runs in a `tracing` span at
-//! level `INFO` named after it (`soft_delete`, `restore`, `restore_with_ancestors`,
-//! `lock_live`, `hard_delete`, `purge`), with the fields `operation` (the same name), `model`
+//! level `INFO` named after it (`soft_delete`, `restore`, `restore_shallow`, `restore_where`,
+//! `restore_with_ancestors`, `restore_path`, `lock_live`, `hard_delete`, `purge`), with the fields `operation` (the same name), `model`
 //! (the table), `key` (`Debug`; none for a bulk soft delete or a purge) and `stamp` (UTC); when
 //! it ends, the span records `outcome` (`changed`, `already_deleted`, `already_active`,
 //! `nothing_matched`, `done` for `lock_live`, or `error` with `error`), `rows` (in all tables),
