@@ -105,7 +105,7 @@ pub trait SoftDelete: Model {
         C::Backend: SupportedBackend,
         Self: SoftDeleteOn<C::Backend>,
     {
-        ops::soft_delete::<Self, C>(conn, Self::key_of(self).clone(), None)
+        ops::soft_delete::<Self, C>(conn, Self::key_of(self), None)
     }
 
     /// Restores this row and what its delete hid; see [`ops::restore`](crate::ops::restore).
@@ -128,7 +128,7 @@ pub trait SoftDelete: Model {
         C::Backend: SupportedBackend,
         Self: SoftDeleteOn<C::Backend>,
     {
-        ops::restore::<Self, C>(conn, Self::key_of(self).clone())
+        ops::restore::<Self, C>(conn, Self::key_of(self))
     }
 
     /// Restores the row whose key is `id` after every tombstoned ancestor it hangs off; see

@@ -36,8 +36,8 @@ use crate::exec::{Async, HookSet};
 use crate::hooks::{AsyncHooks, NoHooks};
 use crate::model::ActorOf;
 use crate::ops::ancestors::{RestoreUp, climb_and_restore};
-use crate::ops::restore::Depth;
 use crate::ops::purge::{Purge, purge_with};
+use crate::ops::restore::Depth;
 use crate::ops::{hard_delete as erase, lock, restore as revive, soft_delete as tombstone};
 use crate::report::Report;
 use crate::sql::Statement;
@@ -84,7 +84,7 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
-    soft_delete::<M, C>(conn, M::key_of(row).clone(), actor).await
+    soft_delete::<M, C>(conn, M::key_of(row), actor).await
 }
 
 /// [`soft_delete`], running `hooks` inside its transaction: each can await statements of its
@@ -194,7 +194,7 @@ where
     C::Backend: SupportedBackend,
     M: SoftDeleteOn<C::Backend>,
 {
-    restore::<M, C>(conn, M::key_of(row).clone()).await
+    restore::<M, C>(conn, M::key_of(row)).await
 }
 
 /// [`restore`], running `hooks` inside its transaction.

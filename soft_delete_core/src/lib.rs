@@ -240,6 +240,7 @@ pub mod __private {
     };
     pub use crate::model::fallback::Unresolved;
     pub use crate::model::graph::{CascadeGraph, GraphEdge, GraphRef, Policy};
+    pub use crate::model::key::Pair;
     pub use crate::model::probe::{LiveFilter, LiveFilterOf, Probe, ProbeOther, ProbeSoft};
     pub use crate::model::table_name::TableName;
     pub use crate::model::tombstone::{FlagField, TimestampField};
@@ -278,6 +279,19 @@ pub mod __private {
         <C as Expression>::SqlType:
             diesel::sql_types::SqlType + diesel::expression::TypedExpressionType,
     {
+    }
+
+    /// Compile-time check: a model with a two-column key has a timestamp tombstone (the flag
+    /// ledger records one key column).
+    pub const fn assert_pair_key_timestamp<M: Model>() {
+        if matches!(
+            <M::Tombstone as crate::model::Tombstone>::KIND,
+            crate::model::TombstoneKind::Flag
+        ) {
+            panic!(
+                "a model with a two-column key needs a timestamp tombstone (`deleted_at: Option<NaiveDateTime>`), not a flag: a flag's stamps are recorded by one key column"
+            );
+        }
     }
 
     /// Compile-time check: column `Fk` has the SQL type of `Target`'s key.

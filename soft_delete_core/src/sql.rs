@@ -86,6 +86,11 @@ impl<'a, DB: Backend> Statement<'a, DB> {
         self.fragment(Box::new(fragment))
     }
 
+    /// Turns the statement into a query whose rows are read by column name.
+    pub(crate) fn by_name(self) -> ByName<'a, DB> {
+        ByName { statement: self }
+    }
+
     /// Turns the statement into a query returning one column of SQL type `ST`.
     pub(crate) fn returning<ST>(self) -> Typed<'a, DB, ST> {
         Typed {
@@ -140,6 +145,28 @@ impl<DB: Backend, ST: diesel::sql_types::SqlType + diesel::query_builder::QueryI
 }
 
 impl<DB: Backend, ST, Conn> RunQueryDsl<Conn> for Typed<'_, DB, ST> {}
+
+/// A [`Statement`] whose rows are read by column name (`QueryableByName`).
+pub(crate) struct ByName<'a, DB: Backend> {
+    statement: Statement<'a, DB>,
+}
+
+impl<DB: Backend> QueryFragment<DB> for ByName<'_, DB> {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+        self.statement.walk_ast(out)
+    }
+}
+
+impl<DB: Backend> QueryId for ByName<'_, DB> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<DB: Backend> Query for ByName<'_, DB> {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl<DB: Backend, Conn> RunQueryDsl<Conn> for ByName<'_, DB> {}
 
 /// A value bound as a parameter of SQL type `ST`.
 pub(crate) struct Bind<ST, T> {

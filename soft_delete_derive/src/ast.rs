@@ -36,8 +36,10 @@ pub(crate) struct Model<'a> {
     pub(crate) table: Path,
     /// Its last segment, the table's name in the schema.
     pub(crate) table_name: String,
-    /// `None` when no field is the key; an error says why.
+    /// `None` when no field is the key; an error says why. The first field of a two-column key.
     pub(crate) key: Option<Named<'a>>,
+    /// The second field of a two-column key (`#[diesel(primary_key(post_id, tag_id))]`).
+    pub(crate) key_second: Option<&'a Field<'a>>,
     /// `None` when no field is the tombstone; an error says why.
     pub(crate) tombstone: Option<TombstoneField<'a>>,
     pub(crate) actor: Option<Named<'a>>,
@@ -160,15 +162,19 @@ impl<'a> Model<'a> {
             .last()
             .map_or_else(String::new, |segment| segment.ident.unraw().to_string());
 
-        let (key, tombstone, actor) = match fields {
-            Some(fields) => (
-                resolve_key(diesel.primary_key, ident, fields, errors),
-                resolve_tombstone(ours.tombstone, ident, fields, errors),
-                ours.deleted_by.and_then(|(name, origin)| {
-                    find(fields, &name, origin, errors, "the actor column")
-                }),
-            ),
-            None => (None, None, None),
+        let (key, key_second, tombstone, actor) = match fields {
+            Some(fields) => {
+                let (key, second) = resolve_key(diesel.primary_key, ident, fields, errors);
+                (
+                    key,
+                    second,
+                    resolve_tombstone(ours.tombstone, ident, fields, errors),
+                    ours.deleted_by.and_then(|(name, origin)| {
+                        find(fields, &name, origin, errors, "the actor column")
+                    }),
+                )
+            }
+            None => (None, None, None, None),
         };
         let krate = ours
             .krate
@@ -186,6 +192,7 @@ impl<'a> Model<'a> {
             table,
             table_name,
             key,
+            key_second,
             tombstone,
             actor,
             edges,
@@ -198,13 +205,13 @@ impl<'a> Model<'a> {
 }
 
 /// The key field: the one whose column `primary_key(...)` names (Diesel names columns there),
-/// by default the column `id`.
+/// by default the column `id`; and the second, for a two-column key.
 fn resolve_key<'a>(
     primary_key: Option<(Vec<Ident>, TokenStream)>,
     ident: &Ident,
     fields: &'a [Field<'a>],
     errors: &mut Errors,
-) -> Option<Named<'a>> {
+) -> (Option<Named<'a>>, Option<&'a Field<'a>>) {
     let by_column = |name: &Ident| {
         fields
             .iter()
@@ -222,14 +229,15 @@ fn resolve_key<'a>(
                     ),
                 );
             }
-            found.map(|field| Named {
+            let named = found.map(|field| Named {
                 field,
                 origin: ident.to_token_stream(),
-            })
+            });
+            (named, None)
         }
-        Some((columns, tokens)) => match columns.as_slice() {
-            [single] => {
-                let found = by_column(single);
+        Some((columns, tokens)) => {
+            let mut resolve = |name: &Ident| {
+                let found = by_column(name);
                 if found.is_none() {
                     let known: Vec<String> = fields
                         .iter()
@@ -238,33 +246,47 @@ fn resolve_key<'a>(
                     errors.at(
                         &tokens,
                         format!(
-                            "no field maps the primary key column `{single}`; the columns are: {}",
+                            "no field maps the primary key column `{name}`; the columns are: {}",
                             known.join(", ")
                         ),
                     );
                 }
-                found.map(|field| Named {
-                    field,
-                    origin: tokens,
-                })
+                found
+            };
+            match columns.as_slice() {
+                [single] => {
+                    let named = resolve(single).map(|field| Named {
+                        field,
+                        origin: tokens.clone(),
+                    });
+                    (named, None)
+                }
+                [first, second] => {
+                    let (first, second) = (resolve(first), resolve(second));
+                    let named = first.map(|field| Named {
+                        field,
+                        origin: tokens.clone(),
+                    });
+                    (named, second)
+                }
+                [] => {
+                    errors.at(
+                        tokens,
+                        "`primary_key()` is empty; name the key column: `primary_key(id)`",
+                    );
+                    (None, None)
+                }
+                _ => {
+                    errors.at(
+                        tokens,
+                        "SoftDelete supports keys of one or two columns (a join table's \
+                         `primary_key(post_id, tag_id)`); add a single-column key (e.g. `id`) and \
+                         keep these columns unique with an index",
+                    );
+                    (None, None)
+                }
             }
-            [] => {
-                errors.at(
-                    tokens,
-                    "`primary_key()` is empty; name the key column: `primary_key(id)`",
-                );
-                None
-            }
-            _ => {
-                errors.at(
-                    tokens,
-                    "composite primary keys are not supported by SoftDelete: cascades and restores \
-                     find rows through one key column; add a single-column key (e.g. `id`) and keep \
-                     these columns unique with an index",
-                );
-                None
-            }
-        },
+        }
     }
 }
 

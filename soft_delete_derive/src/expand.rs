@@ -123,6 +123,30 @@ pub(crate) fn tombstone_type(
     quote!(#head #column #tail)
 }
 
+/// The key's column (or [`Pair`] of columns), its Rust type, and how a row's key is read:
+/// `repos::id`, `i32`, `row.id.clone()`; or `Pair<post_tags::post_id, post_tags::tag_id>`,
+/// `(i32, i32)`, `(row.post_id.clone(), row.tag_id.clone())`.
+pub(crate) fn key_parts(
+    model: &Model<'_>,
+    key: &Named<'_>,
+    private: &TokenStream,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let first = column(&model.table, key.field);
+    let (ident, ty) = (key.field.ident, key.field.ty);
+    match model.key_second {
+        None => (first, quote!(#ty), quote!(row.#ident.clone())),
+        Some(second) => {
+            let second_column = column(&model.table, second);
+            let (second_ident, second_ty) = (second.ident, second.ty);
+            (
+                quote!(#private::Pair<#first, #second_column>),
+                quote!((#ty, #second_ty)),
+                quote!((row.#ident.clone(), row.#second_ident.clone())),
+            )
+        }
+    }
+}
+
 /// `impl Model`: the facts the core walks.
 fn describe(
     model: &Model<'_>,
@@ -133,9 +157,12 @@ fn describe(
 ) -> TokenStream {
     let Model { ident, table, .. } = model;
     let table_type = quote_spanned!(table.span()=> #table::table);
-    let key_column = column(table, key.field);
-    let key_ident = key.field.ident;
-    let key_type = key.field.ty;
+    let (key_column, key_type, key_of) = key_parts(model, key, private);
+    let pair_check = model.key_second.map(|_| {
+        quote! {
+            const _: () = #private::assert_pair_key_timestamp::<#ident>();
+        }
+    });
     let tombstone_type = tombstone_type(model, tombstone, private);
     // Whole items at the field's type, so a wrong type is reported there, and once.
     let span = tombstone.named.field.ty.span();
@@ -163,13 +190,12 @@ fn describe(
         graph,
         ..
     } = cascade;
-    let mut fields = vec![
-        (key.field, None),
-        (
-            tombstone.named.field,
-            Some(field_of(&tombstone_type, tombstone, private)),
-        ),
-    ];
+    let mut fields = vec![(key.field, None)];
+    fields.extend(model.key_second.map(|second| (second, None)));
+    fields.push((
+        tombstone.named.field,
+        Some(field_of(&tombstone_type, tombstone, private)),
+    ));
     if let Some(actor) = &model.actor {
         let value = actor_value(actor, private);
         let field = respan(&quote!(#private::Option<#value>), actor.field.ty.span());
@@ -190,11 +216,12 @@ fn describe(
             const TABLE: &'static str = <#table_type as #private::TableName>::SQL_NAME;
             const CASCADE_EDGES: &'static [#private::GraphEdge] = #graph;
 
-            fn key_of(row: &Self) -> &Self::Id {
-                &row.#key_ident
+            fn key_of(row: &Self) -> Self::Id {
+                #key_of
             }
         }
 
+        #pair_check
         #field_checks
     }
 }
@@ -363,10 +390,10 @@ fn operations(
         actor_span: model.actor.as_ref().map(|actor| actor.field.ty.span()),
         private,
     };
-    let key_type = key.field.ty;
-    let mut tokens = plain_operations(model, key_type, &shared);
+    let (_, key_type, _) = key_parts(model, key, &shared.private);
+    let mut tokens = plain_operations(model, &key_type, &shared);
     if let Some(actor) = &model.actor {
-        tokens.extend(actor_operations(model, key_type, &shared, actor));
+        tokens.extend(actor_operations(model, &key_type, &shared, actor));
     }
     tokens
 }
@@ -375,7 +402,7 @@ fn operations(
 /// cascade reaches. The others (`soft_delete_where`, `soft_delete_record`, `restore_record`,
 /// `restore_with_ancestors`, `lock_live`, `cascade_graph`) are provided by the `SoftDelete`
 /// trait itself: written once, they cost nothing per model to compile.
-fn plain_operations(model: &Model<'_>, key_type: &syn::Type, shared: &Shared) -> TokenStream {
+fn plain_operations(model: &Model<'_>, key_type: &TokenStream, shared: &Shared) -> TokenStream {
     let Shared {
         private,
         name,
@@ -424,7 +451,7 @@ fn plain_operations(model: &Model<'_>, key_type: &syn::Type, shared: &Shared) ->
 /// The `_by` operations of a model with an actor column.
 fn actor_operations(
     model: &Model<'_>,
-    key_type: &syn::Type,
+    key_type: &TokenStream,
     shared: &Shared,
     actor: &Named<'_>,
 ) -> TokenStream {
@@ -498,7 +525,7 @@ fn actor_operations(
         ) -> #result
         where #bounds
         {
-            let id = <Self as #private::Model>::key_of(self).clone();
+            let id = <Self as #private::Model>::key_of(self);
             #record_by_delete
         }
     };

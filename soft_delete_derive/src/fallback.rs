@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ast::Model;
-use crate::expand::{self, column, tombstone_type};
+use crate::expand::{self, tombstone_type};
 use crate::expand_cascade;
 
 pub(crate) fn expand(model: &Model<'_>, error: &syn::Error) -> TokenStream {
@@ -31,12 +31,8 @@ pub(crate) fn expand(model: &Model<'_>, error: &syn::Error) -> TokenStream {
     let table_type = quote!(#table::table);
     let unresolved = quote!(#private::Unresolved<#table_type>);
     let (key_column, key_type, key_of) = match &model.key {
-        Some(key) => {
-            let field = key.field.ident;
-            let ty = key.field.ty;
-            (column(table, key.field), quote!(#ty), quote!(&row.#field))
-        }
-        None => (unresolved.clone(), quote!(()), quote!(&())),
+        Some(key) => expand::key_parts(model, key, &private),
+        None => (unresolved.clone(), quote!(()), quote!(())),
     };
     // A tombstone that is also the key was reported; the key keeps the field.
     let tombstone = model.tombstone.as_ref().filter(|tombstone| {
@@ -67,7 +63,7 @@ pub(crate) fn expand(model: &Model<'_>, error: &syn::Error) -> TokenStream {
             const TABLE: &'static str = #table_name;
             const CASCADE_EDGES: &'static [#private::GraphEdge] = &[];
 
-            fn key_of(row: &Self) -> &Self::Id {
+            fn key_of(row: &Self) -> Self::Id {
                 #key_of
             }
         }

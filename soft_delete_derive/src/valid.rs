@@ -8,6 +8,7 @@
 use quote::ToTokens;
 
 use crate::ast::Model;
+use crate::attr::DeclaredKind;
 use crate::cascade_attr::EdgePolicy;
 use crate::errors::Errors;
 
@@ -16,6 +17,41 @@ pub(crate) fn check(model: &Model<'_>, errors: &mut Errors) {
     check_distinct(model, errors);
     check_edges(model, errors);
     check_parents(model, errors);
+    check_pair_key(model, errors);
+}
+
+/// A two-column key (a soft join table): a child of its parents, never a cascade's parent, with
+/// a timestamp tombstone (the flag ledger records one key column).
+fn check_pair_key(model: &Model<'_>, errors: &mut Errors) {
+    let (Some(key), Some(second)) = (&model.key, model.key_second) else {
+        return;
+    };
+    let name = model.ident;
+    for edge in &model.edges {
+        errors.at(
+            &edge.attr.tokens,
+            format!(
+                "`{name}` has a two-column key, so no cascade starts from it: a child would \
+                 reference both columns. A join table is a cascade's child: name it in each \
+                 parent's `#[cascade(...)]` and `#[soft_delete(parent = ...)]` here"
+            ),
+        );
+    }
+    if let Some(tombstone) = model
+        .tombstone
+        .as_ref()
+        .filter(|tombstone| tombstone.declared == DeclaredKind::Flag)
+    {
+        errors.at(
+            &tombstone.named.origin,
+            format!(
+                "`{name}` has a two-column key (`{}`, `{}`), which needs a timestamp tombstone \
+                 (`deleted_at: Option<NaiveDateTime>`): a flag's stamps are recorded by one key \
+                 column",
+                key.field.column, second.column
+            ),
+        );
+    }
 }
 
 fn check_distinct(model: &Model<'_>, errors: &mut Errors) {

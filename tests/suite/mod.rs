@@ -57,6 +57,12 @@ mod restores {
     include!("restores.rs");
 }
 
+mod join_tables {
+    use super::{Db, connect};
+
+    include!("join_tables.rs");
+}
+
 mod policies {
     use super::{Db, connect};
 

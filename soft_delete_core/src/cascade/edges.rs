@@ -143,7 +143,7 @@ where
     Parent: ModelOn<DB>,
     Child: SoftDeleteOn<DB>,
     Fk: Column<Table = Child::Table> + Default + QueryFragment<DB> + Send + Sync + 'static,
-    Parent::Key: QueryFragment<DB> + Send + Sync + 'static,
+    Parent::Key: Column + QueryFragment<DB>,
 {
     fn run<X, P, Siblings>(
         x: &mut X,
@@ -166,7 +166,7 @@ where
     Child: SoftDeleteOn<DB>,
     ParentColumn:
         Column<Table = Parent::Table> + Default + QueryFragment<DB> + Send + Sync + 'static,
-    Child::Key: QueryFragment<DB> + Send + Sync + 'static,
+    Child::Key: Column + QueryFragment<DB>,
 {
     fn run<X, P, Siblings>(
         x: &mut X,
@@ -188,7 +188,7 @@ where
     M: ModelOn<DB>,
     M::Parents: ParentsOn<M, DB>,
     Fk: Column<Table = M::Table> + Default + QueryFragment<DB> + Send + Sync + 'static,
-    M::Key: QueryFragment<DB> + Send + Sync + 'static,
+    M::Key: Column + QueryFragment<DB>,
 {
     fn run<X, P, Siblings>(
         x: &mut X,

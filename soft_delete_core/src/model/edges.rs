@@ -155,6 +155,7 @@ where
     Fk: Column,
     Fk::SqlType: IntoNullable,
     Target: Model,
+    Target::Key: diesel::Expression,
     <Target::Key as diesel::Expression>::SqlType: IntoNullable,
     <Fk::SqlType as IntoNullable>::Nullable:
         SameSqlType<<<Target::Key as diesel::Expression>::SqlType as IntoNullable>::Nullable>,

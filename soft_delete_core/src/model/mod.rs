@@ -9,6 +9,7 @@
 //! | [`actor`] | who deleted a row: [`ActorColumn`] or [`NoActor`] |
 //! | [`edges`] | the cascade edges and parent links, as types the derive names |
 //! | [`graph`] | the same edges as data: the compile-time [`CascadeGraph`] |
+//! | [`key`] | the primary key: one column, or a [`Pair`](key::Pair) |
 //! | [`probe`] | which rows of a restricting edge's child count as live |
 //! | [`table_name`] | a Diesel table's name in SQL ([`TableName`]) |
 //! | `checks` | helpers for the compile-time checks the derive emits |
@@ -21,13 +22,14 @@ pub mod edges;
 #[doc(hidden)]
 pub mod fallback;
 pub mod graph;
+pub mod key;
 pub mod probe;
 pub mod table_name;
 pub mod tombstone;
 
 use core::fmt::Debug;
 
-use diesel::{Column, Table};
+use diesel::Table;
 
 pub use actor::{Actor, ActorColumn, ActorField, ActorOf, NoActor};
 pub use graph::{CascadeGraph, GraphEdge, GraphRef, Policy, Target};
@@ -57,10 +59,10 @@ pub use tombstone::{Flag, Stamp, Timestamp, Tombstone, TombstoneField, Tombstone
 pub trait Model: Sized + 'static {
     /// The Diesel table (`repos::table`).
     type Table: Table + Default;
-    /// The primary key column (`repos::id`).
-    type Key: Column<Table = Self::Table> + Default;
-    /// The Rust type of the primary key (`i32`, `i64`, `String`, ...). `Send + Sync`, so that
-    /// an operation can run on an async connection.
+    /// The primary key column (`repos::id`), or a [`Pair`](key::Pair) of columns.
+    type Key: key::PrimaryKey<Table = Self::Table>;
+    /// The Rust type of the primary key (`i32`, `i64`, `String`, ...; `(i32, i32)` for a
+    /// pair). `Send + Sync`, so that an operation can run on an async connection.
     type Id: Debug + Clone + Send + Sync + 'static;
     /// The tombstone: [`Timestamp`] or [`Flag`], with its column.
     type Tombstone: Tombstone<Table = Self::Table>;
@@ -91,9 +93,9 @@ pub trait Model: Sized + 'static {
         edges: Self::CASCADE_EDGES,
     };
 
-    /// The primary key of `row`. An associated function rather than a method, so it never
-    /// clashes with Diesel's `Identifiable::id`.
-    fn key_of(row: &Self) -> &Self::Id;
+    /// The primary key of `row` (a tuple of its key fields for a pair). An associated function
+    /// rather than a method, so it never clashes with Diesel's `Identifiable::id`.
+    fn key_of(row: &Self) -> Self::Id;
 }
 
 /// Whether the boolean tombstones of `M` are recorded in the [flag ledger](crate::ledger), so

@@ -113,7 +113,11 @@ where
 /// [`restore_with_ancestors`] (ancestors restored to `ancestors`: [`Depth::Cascade`]) or
 /// [`restore_path`] ([`Depth::Row`]), on any connection: the row itself with what its delete
 /// hid.
-pub(crate) async fn climb_and_restore<M, X>(x: &mut X, id: M::Id, ancestors: Depth) -> Result<Report>
+pub(crate) async fn climb_and_restore<M, X>(
+    x: &mut X,
+    id: M::Id,
+    ancestors: Depth,
+) -> Result<Report>
 where
     X: Executor,
     X::Backend: SupportedBackend,

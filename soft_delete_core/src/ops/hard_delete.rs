@@ -15,6 +15,7 @@ use crate::cascade::real_delete::{Blocker, blockers, referenced, refuse_blocked}
 use crate::dialect::SupportedBackend;
 use crate::error::Result;
 use crate::exec::{Blocking, Executor, block_on, finish};
+use crate::model::key::PrimaryKey;
 use crate::render::rowset::Root;
 use crate::render::{State, ledger, statements};
 use crate::report::{Operation, Report};
@@ -108,9 +109,13 @@ where
     // The row itself, in a statement that says whether it was there.
     let mut statement = statements::delete_from::<M, X::Backend>(&root);
     let deleted = if <X::Backend as SupportedBackend>::DELETE_RETURNING {
-        statement
-            .sql(" RETURNING ")
-            .ident(<M::Key as diesel::Column>::NAME);
+        statement.sql(" RETURNING ");
+        for (index, name) in <M::Key as PrimaryKey>::NAMES.iter().enumerate() {
+            if index > 0 {
+                statement.sql(", ");
+            }
+            statement.ident(name);
+        }
         M::read_keys(x, statement).await.map(|keys| keys.len())
     } else {
         x.execute(statement).await

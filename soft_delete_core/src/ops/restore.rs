@@ -316,9 +316,7 @@ where
             }
         }
         // What no stamp tells apart (a flag set outside this crate): the rows alone.
-        let rows = Revive::new(now)
-            .own::<M, X>(x, &deleted, &revived)
-            .await?;
+        let rows = Revive::new(now).own::<M, X>(x, &deleted, &revived).await?;
         report.add(M::TABLE.into(), rows);
     }
     // Every restored row must hang off live parents now: a parent the predicate restored too

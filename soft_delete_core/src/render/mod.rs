@@ -3,7 +3,8 @@
 //!
 //! | module | what it renders |
 //! |---|---|
-//! | [`model`] | a model's table, key, tombstone conditions, `SET` lists; reading keys back |
+//! | [`key`] | a primary key's columns, the conditions that pick rows by key, reading keys back |
+//! | [`model`] | a model's table, key, tombstone conditions, `SET` lists |
 //! | [`tombstone`] | a tombstone's values and comparisons; how a lookup says a row stands |
 //! | [`actor`] | an actor column's values |
 //! | [`rowset`] | sets of rows as `WHERE` conditions: roots, linked children, subtrees |
@@ -11,6 +12,7 @@
 //! | `ledger` | the flag ledger's statements |
 
 pub mod actor;
+pub mod key;
 pub(crate) mod ledger;
 pub mod model;
 pub mod rowset;

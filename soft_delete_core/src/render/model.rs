@@ -5,20 +5,17 @@ use core::future::Future;
 
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
-use diesel::deserialize::FromSqlRow;
-use diesel::expression::Expression;
-use diesel::query_builder::{QueryFragment, QueryId};
-use diesel::serialize::ToSql;
-use diesel::sql_types::{HasSqlType, SingleValue, SqlType};
+use diesel::query_builder::QueryFragment;
 
 use super::actor::{ActorBinder, ActorOn, Assignment};
+use super::key::KeyOn;
 use super::ledger;
 use super::rowset::State;
 use super::tombstone::TombstoneOn;
 use crate::dialect::SupportedBackend;
 use crate::exec::Executor;
 use crate::model::{ActorOf, Model, Tombstone, uses_ledger};
-use crate::sql::{Fragment, Statement, bind};
+use crate::sql::{Fragment, Statement};
 
 /// A soft-deletable model whose columns and values can be written on backend `DB`: the
 /// model's own facts, without its cascade.
@@ -69,16 +66,12 @@ pub trait ModelOn<DB: SupportedBackend>: Model {
         X: Executor<Backend = DB>;
 }
 
-type KeyType<M> = <<M as Model>::Key as Expression>::SqlType;
-
 impl<M, DB> ModelOn<DB> for M
 where
     M: Model,
-    DB: SupportedBackend + HasSqlType<KeyType<M>>,
+    DB: SupportedBackend,
     M::Table: QueryFragment<DB> + Send + Sync,
-    M::Key: QueryFragment<DB> + Send + Sync,
-    KeyType<M>: SqlType + SingleValue + QueryId + 'static,
-    M::Id: ToSql<KeyType<M>, DB> + FromSqlRow<KeyType<M>, DB>,
+    M::Key: KeyOn<M::Id, DB>,
     M::Tombstone: TombstoneOn<DB>,
     <M::Tombstone as Tombstone>::Column: QueryFragment<DB> + Send + Sync + 'static,
     <M::Tombstone as Tombstone>::IsActive: QueryFragment<DB> + Send + Sync + 'static,
@@ -90,38 +83,19 @@ where
     }
 
     fn key<'a>() -> Fragment<'a, DB> {
-        Box::new(M::Key::default())
+        M::Key::columns()
     }
 
     fn key_is<'a>(id: M::Id) -> Fragment<'a, DB> {
-        let mut statement = Statement::new();
-        statement
-            .push(M::Key::default())
-            .sql(" = ")
-            .fragment(bind::<KeyType<M>, _, DB>(id));
-        Box::new(statement)
+        M::Key::is(id)
     }
 
     fn key_in<'a>(ids: Vec<M::Id>) -> Fragment<'a, DB> {
-        let mut statement = Statement::new();
-        statement.push(M::Key::default()).sql(" IN (");
-        for (index, id) in ids.into_iter().enumerate() {
-            if index > 0 {
-                statement.sql(", ");
-            }
-            statement.fragment(bind::<KeyType<M>, _, DB>(id));
-        }
-        statement.sql(")");
-        Box::new(statement)
+        M::Key::among(ids)
     }
 
     fn key_after<'a>(id: M::Id) -> Fragment<'a, DB> {
-        let mut statement = Statement::new();
-        statement
-            .push(M::Key::default())
-            .sql(" > ")
-            .fragment(bind::<KeyType<M>, _, DB>(id));
-        Box::new(statement)
+        M::Key::after(id)
     }
 
     fn in_state<'a>(state: State) -> Fragment<'a, DB> {
@@ -214,6 +188,6 @@ where
     where
         X: Executor<Backend = DB>,
     {
-        x.load(query.returning::<KeyType<M>>()).await
+        M::Key::read(x, query).await
     }
 }

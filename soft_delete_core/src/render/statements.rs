@@ -9,6 +9,7 @@ use super::model::ModelOn;
 use super::rowset::{RowSet, State, select};
 use crate::dialect::SupportedBackend;
 use crate::model::TombstoneKind;
+use crate::model::key::PrimaryKey;
 use crate::model::probe::LiveFilter;
 use crate::sql::Statement;
 
@@ -105,9 +106,9 @@ where
         .sql("UPDATE ")
         .fragment(M::table())
         .sql(" SET ")
-        .ident(<M::Key as Column>::NAME)
+        .ident(<M::Key as PrimaryKey>::NAMES[0])
         .sql(" = ")
-        .ident(<M::Key as Column>::NAME)
+        .ident(<M::Key as PrimaryKey>::NAMES[0])
         .sql(" WHERE 1 = 0 AND ")
         .fragment(M::in_state(State::Any));
     statement
