@@ -11,10 +11,11 @@ diesel::table! {
 }
 
 #[derive(SoftDelete)]
-#[diesel(table_name = repos, primary_key(id, is_deleted))]
+#[diesel(table_name = repos, primary_key(id, is_deleted, deleted_by))]
 struct Repo {
     id: i32,
     is_deleted: bool,
+    deleted_by: Option<i32>,
     deleted_at: Option<NaiveDateTime>,
 }
 
