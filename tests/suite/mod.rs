@@ -83,3 +83,9 @@ mod leak {
 
     include!("leak.rs");
 }
+
+mod leak_corpus {
+    use super::{Db, connect};
+
+    include!("leak_corpus.rs");
+}

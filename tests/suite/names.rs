@@ -59,7 +59,11 @@ fn quoted(name: &str) -> String {
 /// The two tables, a folder (1) with two labels and another (2) with one, and, outside the
 /// graph, a table whose restricting foreign key points at labels.
 fn schema(conn: &mut Conn) {
-    let stamp = if is_mysql() { "DATETIME(6)" } else { "TIMESTAMP" };
+    let stamp = if is_mysql() {
+        "DATETIME(6)"
+    } else {
+        "TIMESTAMP"
+    };
     let (folders, labels) = (quoted("Case Folders"), quoted("Case Labels"));
     for statement in [
         format!("CREATE TABLE {folders} (id INTEGER PRIMARY KEY, deleted_at {stamp} NULL)"),
@@ -107,16 +111,29 @@ fn soft_delete_and_restore_reach_a_table_by_its_sql_name() {
     let report = op!(CaseFolder::soft_delete(conn, 1)).unwrap();
 
     assert_eq!(
-        (report.rows_in("Case Folders"), report.rows_in("Case Labels")),
+        (
+            report.rows_in("Case Folders"),
+            report.rows_in("Case Labels")
+        ),
         (1, 2)
     );
     let deleted: Vec<CaseFolder> = CaseFolder::only_deleted().load(conn).unwrap();
     assert_eq!(deleted.len(), 1);
     assert_eq!(deleted[0].id, 1);
     assert_eq!(deleted[0].deleted_at, Some(report.stamp));
-    assert_eq!(labels(conn), [20], "the hard edge deleted folder 1's labels");
+    assert_eq!(
+        labels(conn),
+        [20],
+        "the hard edge deleted folder 1's labels"
+    );
     op!(CaseFolder::restore(conn, 1)).unwrap();
-    assert_eq!(CaseFolder::active().count().get_result::<i64>(conn).unwrap(), 2);
+    assert_eq!(
+        CaseFolder::active()
+            .count()
+            .get_result::<i64>(conn)
+            .unwrap(),
+        2
+    );
 }
 
 #[test]
@@ -181,9 +198,16 @@ fn the_leak_detector_watches_a_table_by_its_sql_name() {
     let leaks = detector.leaks();
     conn.set_instrumentation(detector);
 
-    CaseFolder::active().count().get_result::<i64>(conn).unwrap();
+    CaseFolder::active()
+        .count()
+        .get_result::<i64>(conn)
+        .unwrap();
     assert!(leaks.take().is_empty(), "the scope filters");
     case_folders::table.count().get_result::<i64>(conn).unwrap();
     let found = leaks.take();
-    assert_eq!(found.len(), 1, "an unfiltered read of \"Case Folders\" leaks: {found:?}");
+    assert_eq!(
+        found.len(),
+        1,
+        "an unfiltered read of \"Case Folders\" leaks: {found:?}"
+    );
 }

@@ -508,6 +508,13 @@ fn parse(dialect: &dyn sqlparser::dialect::Dialect, sql: &str) -> Result<Vec<Sta
         }
         _ => std::borrow::Cow::Borrowed(sql),
     };
+    // PostgreSQL's `TABLE name`, which the parser reads only in some dialects.
+    let sql = match sql.trim_start().get(..6) {
+        Some(head) if head.eq_ignore_ascii_case("TABLE ") => {
+            std::borrow::Cow::Owned(format!("SELECT * FROM {}", &sql.trim_start()[6..]))
+        }
+        _ => sql,
+    };
     // `CAST(x AS CHAR CHARACTER SET utf8mb4)` (the crate's own MySQL statements): the
     // character set says nothing about tombstones, and the parser does not know it.
     let sql = without_character_sets(sql);
@@ -1214,7 +1221,12 @@ impl Analyser<'_> {
                 } else if let Some(cte) = self.cte(name) {
                     cte.unwrap_or_default()
                 } else if let Some(index) = self.table(name) {
-                    vec![self.base(index, kind.unwrap_or(LeakKind::Read))]
+                    let mut base = self.base(index, kind.unwrap_or(LeakKind::Read));
+                    if renamed.is_some() {
+                        // Renamed column by column: which name is the tombstone is unknown.
+                        base.column = None;
+                    }
+                    vec![base]
                 } else {
                     Vec::new()
                 };
@@ -1520,6 +1532,9 @@ impl Analyser<'_> {
                 if is_tombstone(inner) && !flag =>
             {
                 Cover::Deliberate
+            }
+            e if mentions(e) && rels[n].renamed.is_some() => {
+                Cover::Unsure("the table's columns are renamed by an alias list")
             }
             e if mentions(e) => Cover::Unsure("the tombstone is used in an expression"),
             _ => Cover::Open,
