@@ -285,6 +285,7 @@ fn reached(conn: &mut Conn, case: &Case) -> bool {
 }
 
 /// The statements every backend runs.
+#[allow(clippy::too_many_lines, reason = "a corpus: one statement a line")]
 fn common() -> Vec<Case> {
     use Run::{Count, Rows};
     let mixed = quoted("Mixed Case");

@@ -5,7 +5,7 @@
 //!
 //! Build a [`LeakDetector`], tell it which tables to watch, keep its [`Leaks`] handle and
 //! install it on a connection with
-//! [`Connection::set_instrumentation`](diesel::Connection::set_instrumentation):
+//! [`Connection::set_instrumentation`] (or [`LeakDetector::install`], which also tells it the dialect):
 //!
 //! ```
 //! # soft_delete_core::__doc_fixture!();
@@ -282,7 +282,11 @@ impl LeakDetector {
     /// use soft_delete_core::leak::{LeakDetector, Watched};
     ///
     /// let detector = LeakDetector::collecting().watch::<IssueComment>();
-    /// assert_eq!(detector.watched(), [Watched::new("issue_comments", "is_deleted")]);
+    /// let watched = &detector.watched()[0];
+    /// assert_eq!((watched.table.as_str(), watched.tombstone.as_str()), ("issue_comments", "is_deleted"));
+    /// assert_eq!(watched, &Watched::new("issue_comments", "is_deleted")
+    ///     .kind(soft_delete_core::model::TombstoneKind::Flag)
+    ///     .key("id"));
     /// ```
     #[must_use]
     pub fn watch<M: Model>(self) -> Self {

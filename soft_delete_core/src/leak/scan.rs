@@ -6,6 +6,22 @@
 //! expression, each branch of a set operation) and judges, for each reference to a watched table,
 //! whether a predicate that filters that reference's rows restricts its tombstone. See [`scan`]
 //! for the rules and the blind spots.
+#![allow(
+    clippy::too_many_lines,
+    reason = "`statement` and `cover` are one match each: a table of statement kinds and of predicate forms reads best whole"
+)]
+#![allow(
+    clippy::option_option,
+    reason = "a CTE lookup answers three ways: no CTE, the CTE being defined (recursive), the CTE with what it leaves unfiltered"
+)]
+#![allow(
+    clippy::unused_self,
+    clippy::wrong_self_convention,
+    clippy::collapsible_match,
+    clippy::match_same_arms,
+    clippy::manual_let_else,
+    reason = "the analyser's methods share one shape; arms kept apart where they mean different SQL"
+)]
 
 use core::fmt;
 use core::ops::ControlFlow;
@@ -462,7 +478,7 @@ fn analyse(dialect: Dialect, sql: &str, watched: &[Watched]) -> Result<Vec<Found
         Dialect::Sqlite => parse(&SQLiteDialect {}, sql),
     };
     let statements = parsed.map_err(|error| {
-        let mut message = error.to_string();
+        let mut message = error.clone();
         if message.len() > 200 {
             let mut end = 200;
             while !message.is_char_boundary(end) {
@@ -490,6 +506,7 @@ fn analyse(dialect: Dialect, sql: &str, watched: &[Watched]) -> Result<Vec<Found
         watched,
         names,
         ctes: Vec::new(),
+        cte_index: HashMap::new(),
         found: Vec::new(),
     };
     for statement in &statements {
@@ -621,10 +638,33 @@ struct Analyser<'w> {
     names: Vec<(Option<String>, String, String, String)>,
     /// The CTE names in scope, innermost last, with what each one's body leaves unfiltered.
     ctes: Vec<(String, Option<Vec<Pending>>)>,
+    /// Where each CTE name sits in `ctes`, innermost last.
+    cte_index: HashMap<String, Vec<usize>>,
     found: Vec<Found>,
 }
 
 impl Analyser<'_> {
+    fn push_cte(&mut self, name: String, pendings: Option<Vec<Pending>>) {
+        self.cte_index
+            .entry(name.clone())
+            .or_default()
+            .push(self.ctes.len());
+        self.ctes.push((name, pendings));
+    }
+
+    fn truncate_ctes(&mut self, len: usize) {
+        while self.ctes.len() > len {
+            if let Some((name, _)) = self.ctes.pop()
+                && let Some(at) = self.cte_index.get_mut(&name)
+            {
+                at.pop();
+                if at.is_empty() {
+                    self.cte_index.remove(&name);
+                }
+            }
+        }
+    }
+
     fn report(&mut self, pending: &Pending) {
         let (kind, detail) = match pending.cover {
             Cover::Open => (pending.kind, ""),
@@ -899,7 +939,7 @@ impl Analyser<'_> {
             for cte in &with.cte_tables {
                 let name = self.dialect.fold(&cte.alias.name);
                 if with.recursive {
-                    self.ctes.push((name.clone(), None));
+                    self.push_cte(name.clone(), None);
                 }
                 let writes = matches!(
                     *cte.query.body,
@@ -910,7 +950,8 @@ impl Analyser<'_> {
                 );
                 let mut pendings = self.query(&cte.query);
                 if with.recursive {
-                    self.ctes.pop();
+                    let len = self.ctes.len() - 1;
+                    self.truncate_ctes(len);
                 }
                 if let Some(columns) = renamed(&cte.alias, self.dialect) {
                     for pending in &mut pendings {
@@ -924,7 +965,7 @@ impl Analyser<'_> {
                     pendings.clear();
                 }
                 defined.push(self.ctes.len());
-                self.ctes.push((name, Some(pendings)));
+                self.push_cte(name, Some(pendings));
             }
         }
         let pendings = self.set_expr(&query.body);
@@ -934,7 +975,7 @@ impl Analyser<'_> {
         if let Some(limit) = &query.limit_clause {
             self.subqueries(limit, &[]);
         }
-        self.ctes.truncate(outer);
+        self.truncate_ctes(outer);
         pendings
     }
 
@@ -1190,12 +1231,12 @@ impl Analyser<'_> {
         filters: Vec<(Expr, core::ops::Range<usize>, core::ops::Range<usize>)>,
         rels: &mut [Rel],
     ) {
+        let index = qualifier_index(rels);
         for (on, visible, filtered) in filters {
-            self.subqueries(&on, &rels[visible.clone()]);
-            // Only the relations the join can see: a name resolves among them.
-            let view = &mut rels[visible.start..visible.end];
-            let filtered = (filtered.start - visible.start)..(filtered.end - visible.start);
-            self.filter(&on, view, filtered);
+            self.subqueries(&on, &[]);
+            // Only the relations the join can see: `filtered` lies within `visible`.
+            let _ = visible;
+            self.filter_indexed(&on, rels, filtered, &index);
         }
     }
 
@@ -1278,11 +1319,8 @@ impl Analyser<'_> {
             return None;
         }
         let folded = self.dialect.fold(last(name)?);
-        self.ctes
-            .iter()
-            .rev()
-            .find(|(cte, _)| *cte == folded)
-            .map(|(_, pendings)| pendings.clone())
+        let &at = self.cte_index.get(&folded)?.last()?;
+        Some(self.ctes[at].1.clone())
     }
 
     /// The watched table `name` means, if any.
@@ -1313,6 +1351,17 @@ impl Analyser<'_> {
     /// columns name (looked up by qualifier and column, so a join's `ON` costs what it
     /// mentions, not what precedes it), or to every one when it is a constant.
     fn filter(&self, expr: &Expr, rels: &mut [Rel], filtered: core::ops::Range<usize>) {
+        let index = qualifier_index(rels);
+        self.filter_indexed(expr, rels, filtered, &index);
+    }
+
+    fn filter_indexed(
+        &self,
+        expr: &Expr,
+        rels: &mut [Rel],
+        filtered: core::ops::Range<usize>,
+        index: &HashMap<String, Vec<usize>>,
+    ) {
         let mut candidates: Vec<(usize, usize)> = Vec::new();
         if is_literal(expr) {
             for n in filtered.clone() {
@@ -1323,34 +1372,36 @@ impl Analyser<'_> {
             if mentioned.is_empty() {
                 return;
             }
-            let mut qualifiers: HashMap<&str, Vec<usize>> = HashMap::new();
-            let mut unqualified: HashMap<&str, ()> = HashMap::new();
+            let mut qualifiers: Vec<&str> = Vec::new();
+            let mut unqualified: std::collections::HashSet<&str> = std::collections::HashSet::new();
             for (qualifier, column) in &mentioned {
                 match qualifier {
-                    Some(q) => {
-                        qualifiers.entry(q.as_str()).or_default();
-                    }
+                    Some(q) => qualifiers.push(q.as_str()),
                     None => {
-                        unqualified.insert(column.as_str(), ());
+                        unqualified.insert(column.as_str());
                     }
                 }
             }
-            for n in filtered.clone() {
-                let rel = &rels[n];
-                let named = rel
-                    .qualifier
-                    .as_deref()
-                    .is_some_and(|q| qualifiers.contains_key(q));
-                let by_column = !unqualified.is_empty()
-                    && (rel.renamed.is_some()
+            // Qualified names through the scope's index: a join's `ON` costs what it names.
+            for q in qualifiers {
+                for &n in index.get(q).map_or(&[][..], Vec::as_slice) {
+                    if filtered.contains(&n) && !candidates.iter().any(|&(c, _)| c == n) {
+                        candidates.extend((0..rels[n].pendings.len()).map(|m| (n, m)));
+                    }
+                }
+            }
+            // Unqualified names: every relation of the range that may have the column.
+            if !unqualified.is_empty() {
+                for n in filtered.clone() {
+                    let rel = &rels[n];
+                    let by_column = rel.renamed.is_some()
                         || rel.pendings.iter().any(|p| {
-                            p.column
-                                .as_deref()
-                                .is_some_and(|c| unqualified.contains_key(c))
-                                || unqualified.contains_key(self.names[p.watched].3.as_str())
-                        }));
-                if named || by_column {
-                    candidates.extend((0..rel.pendings.len()).map(|m| (n, m)));
+                            p.column.as_deref().is_some_and(|c| unqualified.contains(c))
+                                || unqualified.contains(self.names[p.watched].3.as_str())
+                        });
+                    if by_column && !candidates.iter().any(|&(c, _)| c == n) {
+                        candidates.extend((0..rel.pendings.len()).map(|m| (n, m)));
+                    }
                 }
             }
         }
@@ -1666,6 +1717,17 @@ impl Visitor for Subqueries<'_, '_> {
         }
         ControlFlow::Continue(())
     }
+}
+
+/// Each qualifier of a scope, with the relations it names.
+fn qualifier_index(rels: &[Rel]) -> HashMap<String, Vec<usize>> {
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (n, rel) in rels.iter().enumerate() {
+        if let Some(q) = &rel.qualifier {
+            index.entry(q.clone()).or_default().push(n);
+        }
+    }
+    index
 }
 
 fn clone_rels(rels: &[Rel]) -> Vec<Rel> {
