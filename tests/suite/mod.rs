@@ -137,3 +137,9 @@ mod feature_tracing {
 
     include!("feature_tracing.rs");
 }
+
+mod leak_corpus {
+    use super::{Db, connect};
+
+    include!("leak_corpus.rs");
+}

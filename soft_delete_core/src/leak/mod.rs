@@ -5,7 +5,7 @@
 //!
 //! Build a [`LeakDetector`], tell it which tables to watch, keep its [`Leaks`] handle and
 //! install it on a connection with
-//! [`Connection::set_instrumentation`](diesel::Connection::set_instrumentation):
+//! [`Connection::set_instrumentation`] (or [`LeakDetector::install`], which also tells it the dialect):
 //!
 //! ```
 //! # soft_delete_core::__doc_fixture!();
@@ -30,7 +30,7 @@
 //! let found = leaks.take();
 //! assert_eq!(found.len(), 1);
 //! assert_eq!((found[0].table.as_str(), found[0].kind), ("repos", LeakKind::Read));
-//! assert_eq!(found[0].statement, "SELECT COUNT(*) FROM `repos`");
+//! assert_eq!(&*found[0].statement, "SELECT COUNT(*) FROM `repos`");
 //! # Ok::<(), diesel::result::Error>(())
 //! ```
 //!
@@ -56,6 +56,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use diesel::Connection;
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 
 use crate::model::graph::{CascadeGraph, Target};
@@ -63,7 +64,9 @@ use crate::model::{Model, Tombstone};
 
 mod scan;
 
-pub use scan::{EVERY_ROW, Leak, LeakKind, Watched, scan};
+pub use scan::{
+    Dialect, EVERY_ROW, Leak, LeakKind, MAX_LEAKS_PER_STATEMENT, Watched, scan, scan_in,
+};
 
 /// How many distinct statements a detector remembers its verdict on; past that, it forgets
 /// them all and starts again (a logging detector then logs a leaking statement once more).
@@ -101,15 +104,29 @@ enum Mode {
 /// assert_eq!(leaks.len(), 1);
 /// # Ok::<(), diesel::result::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct LeakDetector {
     watched: Vec<Watched>,
     mode: Mode,
+    dialect: Dialect,
     leaks: Leaks,
-    /// Each statement text seen, with its leaks.
-    verdicts: HashMap<String, Vec<Leak>>,
+    /// Each statement text seen, with its leaks (which share one copy of the text).
+    verdicts: HashMap<Arc<str>, Vec<Leak>>,
     /// The statement being checked, rendered; kept to reuse its allocation.
     buffer: String,
+    /// The instrumentation every event is forwarded to.
+    inner: Option<Box<dyn Instrumentation>>,
+}
+
+impl fmt::Debug for LeakDetector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LeakDetector")
+            .field("watched", &self.watched)
+            .field("mode", &self.mode)
+            .field("dialect", &self.dialect)
+            .field("verdicts", &self.verdicts.len())
+            .field("chained", &self.inner.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl LeakDetector {
@@ -117,10 +134,97 @@ impl LeakDetector {
         LeakDetector {
             watched: Vec::new(),
             mode,
+            dialect: Dialect::Generic,
             leaks: Leaks::default(),
             verdicts: HashMap::new(),
             buffer: String::new(),
+            inner: None,
         }
+    }
+
+    /// Reads statements in `dialect` (the default is [`Dialect::Generic`]; [`install`](Self::install)
+    /// sets the connection's).
+    ///
+    /// ```
+    /// use soft_delete_core::leak::{Dialect, LeakDetector};
+    ///
+    /// let detector = LeakDetector::collecting().dialect(Dialect::Postgres);
+    /// assert_eq!(detector.dialect_in_use(), Dialect::Postgres);
+    /// ```
+    #[must_use]
+    pub fn dialect(mut self, dialect: Dialect) -> Self {
+        if self.dialect != dialect {
+            self.dialect = dialect;
+            self.verdicts.clear();
+        }
+        self
+    }
+
+    /// The dialect statements are read in.
+    ///
+    /// ```
+    /// use soft_delete_core::leak::{Dialect, LeakDetector};
+    ///
+    /// assert_eq!(LeakDetector::logging().dialect_in_use(), Dialect::Generic);
+    /// ```
+    #[must_use]
+    pub fn dialect_in_use(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Installs the detector on `conn`, reading statements in the dialect of the connection's
+    /// backend: the same as `conn.set_instrumentation(detector.dialect(Dialect::of::<C::Backend>()))`.
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::prelude::*;
+    /// use soft_delete_core::leak::LeakDetector;
+    ///
+    /// let mut conn = fixture();
+    /// let detector = LeakDetector::collecting().watch::<Repo>();
+    /// let leaks = detector.leaks();
+    /// detector.install(&mut conn);
+    /// repos::table.count().get_result::<i64>(&mut conn)?;
+    /// assert_eq!(leaks.len(), 1);
+    /// # Ok::<(), diesel::result::Error>(())
+    /// ```
+    pub fn install<C: Connection<Backend: 'static>>(self, conn: &mut C) {
+        conn.set_instrumentation(self.dialect(Dialect::of::<C::Backend>()));
+    }
+
+    /// Forwards every event the connection reports to `inner` as well (a tracing or metrics
+    /// instrumentation of your own), after checking it. [`for_another_connection`](Self::for_another_connection)
+    /// does not copy it: chain one to each detector.
+    ///
+    /// ```
+    /// # soft_delete_core::__doc_fixture!();
+    /// use diesel::connection::{Instrumentation, InstrumentationEvent};
+    /// use diesel::prelude::*;
+    /// use soft_delete_core::leak::LeakDetector;
+    /// use std::sync::{Arc, atomic::{AtomicUsize, Ordering}};
+    ///
+    /// struct Count(Arc<AtomicUsize>);
+    /// impl Instrumentation for Count {
+    ///     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+    ///         if let InstrumentationEvent::StartQuery { .. } = event {
+    ///             self.0.fetch_add(1, Ordering::Relaxed);
+    ///         }
+    ///     }
+    /// }
+    ///
+    /// let mut conn = fixture();
+    /// let started = Arc::new(AtomicUsize::new(0));
+    /// let detector = LeakDetector::collecting().watch::<Repo>().chain(Count(started.clone()));
+    /// let leaks = detector.leaks();
+    /// detector.install(&mut conn);
+    /// repos::table.count().get_result::<i64>(&mut conn)?;
+    /// assert_eq!((leaks.len(), started.load(Ordering::Relaxed)), (1, 1));
+    /// # Ok::<(), diesel::result::Error>(())
+    /// ```
+    #[must_use]
+    pub fn chain(mut self, inner: impl Instrumentation) -> Self {
+        self.inner = Some(Box::new(inner));
+        self
     }
 
     /// A detector for tests: every execution of a leaking statement adds its leaks to the
@@ -178,11 +282,19 @@ impl LeakDetector {
     /// use soft_delete_core::leak::{LeakDetector, Watched};
     ///
     /// let detector = LeakDetector::collecting().watch::<IssueComment>();
-    /// assert_eq!(detector.watched(), [Watched::new("issue_comments", "is_deleted")]);
+    /// let watched = &detector.watched()[0];
+    /// assert_eq!((watched.table.as_str(), watched.tombstone.as_str()), ("issue_comments", "is_deleted"));
+    /// assert_eq!(watched, &Watched::new("issue_comments", "is_deleted")
+    ///     .kind(soft_delete_core::model::TombstoneKind::Flag)
+    ///     .key("id"));
     /// ```
     #[must_use]
     pub fn watch<M: Model>(self) -> Self {
-        self.watch_table(M::TABLE, <M::Tombstone as Tombstone>::COLUMN)
+        self.watch_described(
+            Watched::new(M::TABLE, <M::Tombstone as Tombstone>::COLUMN)
+                .kind(<M::Tombstone as Tombstone>::KIND)
+                .key(<M::Key as crate::model::key::PrimaryKey>::NAMES[0]),
+        )
     }
 
     /// Watches every soft-deletable model of a cascade graph: the graph's own model and every
@@ -206,7 +318,8 @@ impl LeakDetector {
             if !seen.insert(graph.table) {
                 continue;
             }
-            self = self.watch_table(graph.table, graph.tombstone);
+            self =
+                self.watch_described(Watched::new(graph.table, graph.tombstone).kind(graph.kind));
             for edge in graph.edges {
                 if let Target::Model(child) = edge.target {
                     queue.push(child.get());
@@ -226,9 +339,27 @@ impl LeakDetector {
     /// assert_eq!(detector.watched()[0].tombstone, "deleted_at");
     /// ```
     #[must_use]
-    pub fn watch_table(mut self, table: impl Into<String>, tombstone: impl Into<String>) -> Self {
-        let watched = Watched::new(table, tombstone);
-        if !self.watched.contains(&watched) {
+    pub fn watch_table(self, table: impl Into<String>, tombstone: impl Into<String>) -> Self {
+        self.watch_described(Watched::new(table, tombstone))
+    }
+
+    /// Watches a table described in full (its tombstone's kind, its key).
+    ///
+    /// ```
+    /// use soft_delete_core::leak::{LeakDetector, Watched};
+    /// use soft_delete_core::model::TombstoneKind;
+    ///
+    /// let detector = LeakDetector::collecting()
+    ///     .watch_described(Watched::new("notes", "is_deleted").kind(TombstoneKind::Flag));
+    /// assert_eq!(detector.watched().len(), 1);
+    /// ```
+    #[must_use]
+    pub fn watch_described(mut self, watched: Watched) -> Self {
+        if !self
+            .watched
+            .iter()
+            .any(|w| w.table == watched.table && w.tombstone == watched.tombstone)
+        {
             self.watched.push(watched);
             self.verdicts.clear();
         }
@@ -286,9 +417,11 @@ impl LeakDetector {
         LeakDetector {
             watched: self.watched.clone(),
             mode: self.mode,
+            dialect: self.dialect,
             leaks: self.leaks.clone(),
             verdicts: HashMap::new(),
             buffer: String::new(),
+            inner: None,
         }
     }
 
@@ -303,7 +436,7 @@ impl LeakDetector {
         if self.buffer.trim().is_empty() {
             return;
         }
-        if let Some(leaks) = self.verdicts.get(&self.buffer) {
+        if let Some(leaks) = self.verdicts.get(self.buffer.as_str()) {
             if self.mode == Mode::Collect && !leaks.is_empty() {
                 self.leaks.lock().extend(leaks.iter().cloned());
             }
@@ -312,7 +445,8 @@ impl LeakDetector {
         if self.verdicts.len() >= CACHE_CAPACITY {
             self.verdicts.clear();
         }
-        let leaks = scan(&self.buffer, &self.watched);
+        let statement: Arc<str> = Arc::from(self.buffer.as_str());
+        let leaks = scan::scan_shared(self.dialect, &statement, &self.watched);
         match self.mode {
             Mode::Log => {
                 for leak in &leaks {
@@ -325,17 +459,19 @@ impl LeakDetector {
                 }
             }
         }
-        self.verdicts.insert(self.buffer.clone(), leaks);
+        self.verdicts.insert(statement, leaks);
     }
 }
 
 impl Instrumentation for LeakDetector {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
-        if self.watched.is_empty() {
-            return;
+        if !self.watched.is_empty()
+            && let InstrumentationEvent::StartQuery { query, .. } = &event
+        {
+            self.check(query);
         }
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            self.check(&query);
+        if let Some(inner) = &mut self.inner {
+            inner.on_connection_event(event);
         }
     }
 }
@@ -472,7 +608,7 @@ mod tests {
         assert_eq!(detector.buffer, "SELECT 1 FROM posts");
         let found = leaks.take();
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].statement, "SELECT 1 FROM posts");
+        assert_eq!(&*found[0].statement, "SELECT 1 FROM posts");
     }
 
     #[test]
@@ -590,7 +726,7 @@ mod tests {
             detector.watched(),
             [
                 Watched::new("comments", "is_deleted"),
-                Watched::new("posts", "deleted_at"),
+                Watched::new("posts", "deleted_at").kind(TombstoneKind::Timestamp),
             ]
         );
     }
