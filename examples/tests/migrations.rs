@@ -2,7 +2,6 @@
 //! output, and every example's migrations go up, all the way down and up again, on SQLite and
 //! (with the `postgres` feature) on PostgreSQL.
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness};
 use soft_delete_core::migration::Plan;
@@ -67,6 +66,8 @@ fn every_example_migrates_down_and_up_again_on_sqlite() {
 #[cfg(feature = "postgres")]
 #[test]
 fn every_example_migrates_down_and_up_again_on_postgres() {
+    use diesel::connection::SimpleConnection;
+
     let url = std::env::var("PG_DATABASE_URL")
         .ok()
         .filter(|url| !url.is_empty())

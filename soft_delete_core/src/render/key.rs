@@ -98,7 +98,7 @@ where
 }
 
 /// `(a, b)`: a pair's columns as a row value.
-fn row<'a, A, B, DB>(statement: &mut Statement<'a, DB>)
+fn row<A, B, DB>(statement: &mut Statement<'_, DB>)
 where
     A: Default + QueryFragment<DB> + Send + Sync + 'static,
     B: Default + QueryFragment<DB> + Send + Sync + 'static,
@@ -113,7 +113,7 @@ where
 }
 
 /// `($1, $2)`: a pair's values, bound, as a row value.
-fn values<'a, A, B, IdA, IdB, DB>(statement: &mut Statement<'a, DB>, (a, b): (IdA, IdB))
+fn values<A, B, IdA, IdB, DB>(statement: &mut Statement<'_, DB>, (a, b): (IdA, IdB))
 where
     A: Column,
     B: Column,
