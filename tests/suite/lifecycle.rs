@@ -38,18 +38,7 @@ const WEBHOOK_DELIVERIES: &str = "CREATE TABLE webhook_deliveries (
 /// `rows` referencing rows.
 #[track_caller]
 fn assert_referenced(error: &Error, table: &str, referenced_by: &str, rows: u64) {
-    match error {
-        Error::Referenced {
-            table: refused,
-            referenced_by: by,
-            rows: counted,
-            ..
-        } => assert_eq!(
-            (refused.as_str(), by.as_str(), *counted),
-            (table, referenced_by, rows)
-        ),
-        other => panic!("expected Referenced, got {other:?}"),
-    }
+    assert_eq!(super::referenced(error), (table, referenced_by, rows));
 }
 
 /// Asserts that a purge's `report` held back exactly the rows `keys`, each held by `held_by`.
@@ -720,10 +709,7 @@ fn hard_delete_refuses_when_a_hard_edges_rows_are_still_referenced() {
     // Another repo's delivery log points at repo 1's webhook.
     conn.batch_execute("INSERT INTO webhook_deliveries (id, webhook_id) VALUES (1, 1)")
         .unwrap();
-    if std::any::type_name::<super::Db>().contains("Sqlite") {
-        // The check reads the catalog: it holds where SQLite does not enforce the key.
-        conn.batch_execute("PRAGMA foreign_keys = OFF").unwrap();
-    }
+    super::foreign_keys_unenforced(conn);
     let before = rows(conn);
 
     let refused = op!(HubRepo::hard_delete(conn, 1)).unwrap_err();

@@ -46,10 +46,9 @@ use crate::dialect::SupportedBackend;
 use crate::error::Result;
 use crate::exec::{Blocking, Executor, HookSet, block_on, finish};
 use crate::hooks::{Intent, NoHooks};
-use crate::render::State;
 use crate::render::rowset::Root;
+use crate::render::{State, statements};
 use crate::report::{Held, Operation, Outcome, Report, holds};
-use crate::sql::Statement;
 
 /// How many rows of the purged model one batch takes unless told otherwise.
 ///
@@ -514,13 +513,7 @@ where
     M: SoftDeleteOn<X::Backend>,
 {
     claim_writes::<M, X>(x).await?;
-    let mut pick = Statement::new();
-    pick.sql("SELECT ")
-        .fragment(M::key())
-        .sql(" FROM ")
-        .fragment(M::table())
-        .sql(" WHERE ")
-        .fragment(M::in_state(State::Deleted));
+    let mut pick = statements::tombstoned_keys::<M, X::Backend>();
     if let Some(cutoff) = cutoff {
         pick.sql(" AND ").fragment(M::deleted_before(cutoff));
     }

@@ -19,7 +19,7 @@ use crate::error::Result;
 use crate::exec::{Blocking, Executor, HookSet, NoHooks, block_on, finish};
 use crate::hooks::{Hooks, Intent};
 use crate::render::rowset::Root;
-use crate::render::{Found, State};
+use crate::render::{Found, State, statements};
 use crate::report::{Operation, Outcome, Report};
 use crate::sql::Statement;
 
@@ -281,16 +281,10 @@ where
 {
     claim_writes::<M, X>(x).await?;
     // The rows to restore, locked: what the predicate selects that is tombstoned now.
-    let mut pick = Statement::new();
-    pick.sql("SELECT ")
-        .fragment(M::key())
-        .sql(" FROM ")
-        .fragment(M::table())
-        .sql(" WHERE (")
+    let mut pick = statements::tombstoned_keys::<M, X::Backend>();
+    pick.sql(" AND (")
         .push(target)
-        .sql(") AND ")
-        .fragment(M::in_state(State::Deleted))
-        .sql(" ORDER BY ")
+        .sql(") ORDER BY ")
         .fragment(M::key())
         .sql(<X::Backend as SupportedBackend>::FOR_UPDATE);
     let keys = M::read_keys(x, pick).await?;

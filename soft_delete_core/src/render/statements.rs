@@ -94,6 +94,24 @@ where
 }
 
 /// `UPDATE table SET key = key WHERE 1 = 0 AND <any state>`: a write that changes no row and
+/// `SELECT <M's key> FROM <M's table> WHERE <tombstoned>`: the start of a read of tombstoned
+/// rows' keys (a purge's batch, a bulk restore), for the caller to narrow, order and lock.
+pub(crate) fn tombstoned_keys<'a, M, DB>() -> Statement<'a, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql("SELECT ")
+        .fragment(M::key())
+        .sql(" FROM ")
+        .fragment(M::table())
+        .sql(" WHERE ")
+        .fragment(M::in_state(State::Deleted));
+    statement
+}
+
 /// fires no trigger, so that a transaction opening with it takes the database's write lock
 /// through its busy handler (see [`SupportedBackend::CLAIM_WRITES_FIRST`]).
 pub(crate) fn claim<'a, M, DB>() -> Statement<'a, DB>
