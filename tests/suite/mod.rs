@@ -14,7 +14,6 @@
 
 /// Turns SQLite's foreign-key enforcement off (the servers keep theirs): the checks a purge or
 /// hard delete makes read the catalog, so they must hold where the database enforces nothing.
-#[allow(dead_code, reason = "not every file of the suite checks references")]
 fn foreign_keys_unenforced(conn: &mut Conn) {
     use diesel::connection::SimpleConnection;
     if std::any::type_name::<Db>().ends_with("Sqlite") {
@@ -24,7 +23,6 @@ fn foreign_keys_unenforced(conn: &mut Conn) {
 
 /// The table, what references it, and the rows counted, of an `Error::Referenced`; panics on
 /// any other result.
-#[allow(dead_code, reason = "not every file of the suite checks references")]
 #[track_caller]
 fn referenced(error: &soft_delete_core::Error) -> (&str, &str, u64) {
     match error {
