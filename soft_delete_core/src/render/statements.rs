@@ -93,7 +93,6 @@ where
     statement
 }
 
-/// `UPDATE table SET key = key WHERE 1 = 0 AND <any state>`: a write that changes no row and
 /// `SELECT <M's key> FROM <M's table> WHERE <tombstoned>`: the start of a read of tombstoned
 /// rows' keys (a purge's batch, a bulk restore), for the caller to narrow, order and lock.
 pub(crate) fn tombstoned_keys<'a, M, DB>() -> Statement<'a, DB>
@@ -112,6 +111,7 @@ where
     statement
 }
 
+/// `UPDATE table SET key = key WHERE 1 = 0 AND <any state>`: a write that changes no row and
 /// fires no trigger, so that a transaction opening with it takes the database's write lock
 /// through its busy handler (see [`SupportedBackend::CLAIM_WRITES_FIRST`]).
 pub(crate) fn claim<'a, M, DB>() -> Statement<'a, DB>
