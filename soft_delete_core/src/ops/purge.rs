@@ -46,6 +46,7 @@ use crate::dialect::SupportedBackend;
 use crate::error::Result;
 use crate::exec::{Blocking, Executor, HookSet, block_on, finish};
 use crate::hooks::{Intent, NoHooks};
+use crate::model::key::PrimaryKey;
 use crate::render::rowset::Root;
 use crate::render::{State, statements};
 use crate::report::{Held, Operation, Outcome, Report, holds};
@@ -360,10 +361,14 @@ where
             held: Vec::new(),
         },
     };
+    // A two-column key binds two parameters per row: its batches are half as long at most.
+    let size = batches
+        .size
+        .min(MAX_BATCH_SIZE / <M::Key as PrimaryKey>::NAMES.len());
     let mut after: Option<M::Id> = None;
     loop {
         x.begin().await?;
-        let picked = pick::<M, X>(x, Pick::After(after.clone(), batches.size), run.cutoff).await;
+        let picked = pick::<M, X>(x, Pick::After(after.clone(), size), run.cutoff).await;
         let keys = match picked {
             Ok(keys) if !keys.is_empty() => keys,
             other => {
@@ -381,7 +386,7 @@ where
             }
             Err(error) => return Err(error),
         }
-        if count < batches.size {
+        if count < size {
             break;
         }
     }
