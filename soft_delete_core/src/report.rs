@@ -162,15 +162,22 @@ pub struct Report {
 /// it would break that reference or delete a live row.
 ///
 /// ```
-/// use soft_delete_core::Held;
+/// # soft_delete_core::__doc_fixture!();
+/// use diesel::connection::SimpleConnection;
+/// use soft_delete_core::SoftDelete;
+/// use soft_delete_core::purge::Purge;
 ///
-/// let held = Held {
-///     key: "3".into(),
-///     held_by: "repo_audit.repo_id".into(),
-///     constraint: Some("repo_audit_repo_id_fkey".into()),
-///     reason: "cannot delete from `repos` for real: rows of repo_audit.repo_id still reference it".into(),
-/// };
-/// assert_eq!(held.to_string(), "3, held by repo_audit.repo_id (repo_audit_repo_id_fkey)");
+/// # let conn = &mut fixture();
+/// // Repo 3 is tombstoned, and a row outside its cascade still points at it.
+/// conn.batch_execute(
+///     "CREATE TABLE stars (id INTEGER PRIMARY KEY, repo_id INTEGER NOT NULL REFERENCES repos (id));
+///      INSERT INTO stars (id, repo_id) VALUES (1, 3);",
+/// )?;
+/// let report = Repo::purge(conn, Purge::any_age())?;
+/// let held = &report.held[0];
+/// assert_eq!((held.key.as_str(), held.held_by.as_str()), ("3", "stars.repo_id"));
+/// assert_eq!(held.to_string(), "3, held by stars.repo_id");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
