@@ -19,10 +19,10 @@ const _: () = {
         type Cascade = ();
         type Parents = ();
         const MODEL: &'static str = "Account";
-        const TABLE: &'static str = "accounts";
+        const TABLE: &'static str = <accounts::table as __soft_delete::TableName>::SQL_NAME;
         const CASCADE_EDGES: &'static [__soft_delete::GraphEdge] = &[];
-        fn key_of(row: &Self) -> &Self::Id {
-            &row.key
+        fn key_of(row: &Self) -> Self::Id {
+            row.key.clone()
         }
     }
     const _: () = __soft_delete::assert_field::<String, accounts::key>();
@@ -151,7 +151,7 @@ const _: () = {
             __C::Backend: __soft_delete::SupportedBackend,
             Self: __soft_delete::SoftDeleteOn<__C::Backend>,
         {
-            let id = <Self as __soft_delete::Model>::key_of(self).clone();
+            let id = <Self as __soft_delete::Model>::key_of(self);
             __soft_delete::soft_delete::<
                 Self,
                 __C,

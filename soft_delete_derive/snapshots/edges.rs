@@ -39,7 +39,7 @@ const _: () = {
         );
         type Parents = (__soft_delete::ParentLink<Org>,);
         const MODEL: &'static str = "Repo";
-        const TABLE: &'static str = "repos";
+        const TABLE: &'static str = <repos::table as __soft_delete::TableName>::SQL_NAME;
         const CASCADE_EDGES: &'static [__soft_delete::GraphEdge] = &[
             __soft_delete::GraphEdge::soft(
                 __soft_delete::GraphRef::of::<
@@ -60,27 +60,31 @@ const _: () = {
                 >>::ForeignKey as __soft_delete::Column>::NAME,
             ),
             __soft_delete::GraphEdge::other(
-                "Webhook",
+                <<<Webhook as __soft_delete::BelongsTo<
+                    Repo,
+                >>::ForeignKeyColumn as __soft_delete::Column>::Table as __soft_delete::TableName>::SQL_NAME,
                 <<Webhook as __soft_delete::BelongsTo<
                     Repo,
                 >>::ForeignKeyColumn as __soft_delete::Column>::NAME,
                 __soft_delete::Policy::Hard,
             ),
             __soft_delete::GraphEdge::other(
-                "Release",
+                <<<Release as __soft_delete::BelongsTo<
+                    Repo,
+                >>::ForeignKeyColumn as __soft_delete::Column>::Table as __soft_delete::TableName>::SQL_NAME,
                 <<Release as __soft_delete::BelongsTo<
                     Repo,
                 >>::ForeignKeyColumn as __soft_delete::Column>::NAME,
                 __soft_delete::Policy::Restrict,
             ),
             __soft_delete::GraphEdge::other(
-                "Fork",
+                <<forks::upstream_id as __soft_delete::Column>::Table as __soft_delete::TableName>::SQL_NAME,
                 <forks::upstream_id as __soft_delete::Column>::NAME,
                 __soft_delete::Policy::Keep,
             ),
         ];
-        fn key_of(row: &Self) -> &Self::Id {
-            &row.id
+        fn key_of(row: &Self) -> Self::Id {
+            row.id.clone()
         }
     }
     const _: () = __soft_delete::assert_field::<i32, repos::id>();

@@ -21,8 +21,8 @@ const _: () = {
         const MODEL: &'static str = "Repo";
         const TABLE: &'static str = "repos";
         const CASCADE_EDGES: &'static [__soft_delete::GraphEdge] = &[];
-        fn key_of(row: &Self) -> &Self::Id {
-            &row.id
+        fn key_of(row: &Self) -> Self::Id {
+            row.id.clone()
         }
     }
     #[automatically_derived]

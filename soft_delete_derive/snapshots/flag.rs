@@ -16,10 +16,10 @@ const _: () = {
         type Cascade = ();
         type Parents = (__soft_delete::ParentLink<Issue>,);
         const MODEL: &'static str = "IssueComment";
-        const TABLE: &'static str = "issue_comments";
+        const TABLE: &'static str = <issue_comments::table as __soft_delete::TableName>::SQL_NAME;
         const CASCADE_EDGES: &'static [__soft_delete::GraphEdge] = &[];
-        fn key_of(row: &Self) -> &Self::Id {
-            &row.id
+        fn key_of(row: &Self) -> Self::Id {
+            row.id.clone()
         }
     }
     const _: () = __soft_delete::assert_field::<i32, issue_comments::id>();

@@ -16,10 +16,10 @@ const _: () = {
         type Cascade = ();
         type Parents = ();
         const MODEL: &'static str = "Repo";
-        const TABLE: &'static str = "repos";
+        const TABLE: &'static str = <repos::table as __soft_delete::TableName>::SQL_NAME;
         const CASCADE_EDGES: &'static [__soft_delete::GraphEdge] = &[];
-        fn key_of(row: &Self) -> &Self::Id {
-            &row.id
+        fn key_of(row: &Self) -> Self::Id {
+            row.id.clone()
         }
     }
     const _: () = __soft_delete::assert_field::<i32, repos::id>();

@@ -19,7 +19,7 @@ const _: () = {
         );
         type Parents = (__soft_delete::TreeParent<Comment>,);
         const MODEL: &'static str = "Comment";
-        const TABLE: &'static str = "comments";
+        const TABLE: &'static str = <comments::table as __soft_delete::TableName>::SQL_NAME;
         const CASCADE_EDGES: &'static [__soft_delete::GraphEdge] = &[
             __soft_delete::GraphEdge::tree(
                 <comments::parent_id as __soft_delete::Column>::NAME,
@@ -28,8 +28,8 @@ const _: () = {
                 <comments::quoted_id as __soft_delete::Column>::NAME,
             ),
         ];
-        fn key_of(row: &Self) -> &Self::Id {
-            &row.id
+        fn key_of(row: &Self) -> Self::Id {
+            row.id.clone()
         }
     }
     const _: () = __soft_delete::assert_field::<i64, comments::id>();
