@@ -60,6 +60,8 @@ def main():
     runs = defaultdict(dict)
     with SOURCE.open() as rows:
         for row in csv.DictReader(rows):
+            if row.get("shape", "timestamp") != "timestamp":
+                continue
             runs[(row["backend"], int(row["rows"]))][row["contender"]] = (
                 float(row["delete_seconds"]),
                 float(row["restore_seconds"]),

@@ -55,6 +55,7 @@ macro_rules! backend {
             include!("flag.rs");
             include!("small.rs");
             include!("purge.rs");
+            include!("detector.rs");
 
             /// The benchmark `--scenario` and `--tree` name, measured and printed.
             pub(crate) fn run_scenario(args: &Args) {
@@ -68,6 +69,9 @@ macro_rules! backend {
                     (args::Scenario::Small, _) => report::print_small(args, &small::run(args)),
                     (args::Scenario::Purge, _) => {
                         report::print_purge(args, &purge::run(args), purge::BATCH)
+                    }
+                    (args::Scenario::Detector, _) => {
+                        report::print_detector(args, &detector::run(args), detector::READS)
                     }
                     #[cfg(feature = "async")]
                     (args::Scenario::Async, _) => {

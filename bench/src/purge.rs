@@ -126,7 +126,7 @@ mod purge {
     }
 
     /// Per batch, in one transaction: pick and lock the next tombstoned repos, delete their
-    /// comments, their issues, then them.
+    /// comments (joined to their issues on MySQL and MariaDB), their issues, then them.
     fn sql_purge(conn: &mut Conn) -> QueryResult<()> {
         let lock =
             <<Conn as Connection>::Backend as soft_delete_core::SupportedBackend>::FOR_UPDATE;
@@ -142,11 +142,26 @@ mod purge {
                 ))
                 .load(conn)?;
                 let keys: Vec<i32> = keys.into_iter().map(|key| key.id).collect();
-                let issues = bench_issues::table
-                    .filter(bench_issues::deleted_at.is_not_null().and(bench_issues::repo_id.eq_any(keys.clone())))
-                    .select(bench_issues::id);
-                diesel::delete(bench_comments::table.filter(bench_comments::deleted_at.is_not_null().and(bench_comments::issue_id.eq_any(issues))))
-                    .execute(conn)?;
+                if <<Conn as Connection>::Backend as soft_delete_core::SupportedBackend>::DELETE_JOINS {
+                    // MySQL and MariaDB before 11.1 run `DELETE ... WHERE x IN (subquery)` as a
+                    // subquery per row of the whole table: a careful hand joins instead.
+                    if !keys.is_empty() {
+                        let list = keys.iter().map(i32::to_string).collect::<Vec<_>>().join(", ");
+                        diesel::sql_query(format!(
+                            "DELETE bench_comments FROM bench_comments INNER JOIN bench_issues \
+                             ON bench_comments.issue_id = bench_issues.id \
+                             WHERE bench_comments.deleted_at IS NOT NULL \
+                             AND bench_issues.deleted_at IS NOT NULL AND bench_issues.repo_id IN ({list})"
+                        ))
+                        .execute(conn)?;
+                    }
+                } else {
+                    let issues = bench_issues::table
+                        .filter(bench_issues::deleted_at.is_not_null().and(bench_issues::repo_id.eq_any(keys.clone())))
+                        .select(bench_issues::id);
+                    diesel::delete(bench_comments::table.filter(bench_comments::deleted_at.is_not_null().and(bench_comments::issue_id.eq_any(issues))))
+                        .execute(conn)?;
+                }
                 diesel::delete(bench_issues::table.filter(bench_issues::deleted_at.is_not_null().and(bench_issues::repo_id.eq_any(keys.clone()))))
                     .execute(conn)?;
                 diesel::delete(bench_repos::table.filter(bench_repos::id.eq_any(keys.clone())))

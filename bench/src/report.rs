@@ -81,16 +81,23 @@ fn append_csv(path: &str, args: &Args, rows: &[(&str, Option<f64>, Option<f64>)]
     if new {
         writeln!(
             file,
-            "backend,rows,contender,delete_seconds,restore_seconds"
+            "shape,backend,rows,contender,delete_seconds,restore_seconds"
         )
         .expect("write csv");
     }
+    // The tree the run built, or `purge`, whose one operation stands in the delete column.
+    let shape = match (args.scenario, args.tree) {
+        (crate::args::Scenario::Purge, _) => "purge",
+        (_, crate::args::Tree::Flag) => "flag",
+        _ => "timestamp",
+    };
     for (name, delete, restore) in rows {
-        if let (Some(delete), Some(restore)) = (delete, restore) {
+        if let Some(delete) = delete {
             let contender = name.split_whitespace().next().unwrap_or(name);
+            let restore = restore.map_or_else(String::new, |seconds| seconds.to_string());
             writeln!(
                 file,
-                "{},{},{contender},{delete},{restore}",
+                "{shape},{},{},{contender},{delete},{restore}",
                 args.backend, args.rows
             )
             .expect("write csv");
@@ -112,8 +119,10 @@ pub(crate) fn print_small<S: SmallRun>(args: &Args, run: &S) {
         seconds.map_or_else(|| "-".to_owned(), |s| format!("{:.1}", s * 1e6))
     };
     println!(
-        "backend {}, 1 repo -> 10 issues -> 100 comments, {} operations each (medians, microseconds)",
+        "backend {}, 1 repo -> 10 issues -> 100 comments among {} comments, {} operations each \
+         (medians, microseconds)",
         args.backend,
+        (args.rows / 100).max(1) * 100,
         crate_delete.len()
     );
     println!(
@@ -178,10 +187,46 @@ pub(crate) fn print_purge<P: PurgeRun>(args: &Args, run: &P, batch: usize) {
     if let Some(memory) = run.memory() {
         println!("memory_crate_purge_kib: rss {memory}");
     }
+    if let Some(path) = &args.csv {
+        append_csv(path, args, &[("a", a, None), ("b", b, None)]);
+    }
     println!(
         "purge_ratio_crate_vs_sql={} rows={} backend={}",
         ratio(a, b),
         args.rows,
+        args.backend
+    );
+}
+
+/// What the detector scenario measured.
+pub(crate) trait DetectorRun {
+    /// Seconds per run of the reads with the detector, and without it.
+    fn samples(&self) -> [&[f64]; 2];
+}
+
+/// The reads' medians with and without the detector, per read, and their ratio.
+pub(crate) fn print_detector<D: DetectorRun>(args: &Args, run: &D, reads: usize) {
+    let [with_detector, without] = run.samples();
+    let (a, b) = (median(with_detector), median(without));
+    let per_read = |seconds: Option<f64>| {
+        seconds.map_or_else(
+            || "-".to_owned(),
+            |s| format!("{:.1}", s * 1e6 / reads as f64),
+        )
+    };
+    println!(
+        "backend {}, {reads} point reads by key among {} comments, {} runs each (medians, \
+         microseconds per read)",
+        args.backend,
+        (args.rows / 100).max(1) * 100,
+        args.repeat
+    );
+    println!("{:<24} {:>12}", "contender", "read");
+    println!("{:<24} {:>12}", "detector, logging", per_read(a));
+    println!("{:<24} {:>12}", "no detector", per_read(b));
+    println!(
+        "detector_ratio_logging_vs_none={} reads={reads} backend={}",
+        ratio(a, b),
         args.backend
     );
 }

@@ -42,7 +42,11 @@ mod small {
 
     pub(crate) fn run(args: &Args) -> Small {
         let mut conn = open(args);
-        populate(&mut conn, REPO);
+        // The benchmarked tree among others: `--rows` comments in all.
+        let trees = i32::try_from(args.rows / 100)
+            .expect("rows fit in i32")
+            .max(1);
+        populate(&mut conn, trees);
         let counter = Counter::default();
         conn.set_instrumentation(counter.clone());
         let mut small = Small::default();
@@ -68,7 +72,11 @@ mod small {
             }
         }
         let live: i64 = Comment::active().count().get_result(&mut conn).unwrap();
-        assert_eq!(live, 100, "every restore brought the tree back");
+        assert_eq!(
+            live,
+            i64::from(trees) * 100,
+            "every restore brought the tree back"
+        );
         close(args, &mut conn);
         small
     }
@@ -81,10 +89,12 @@ mod small {
         let repos: Vec<_> = (1..=trees)
             .map(|id| (bench_repos::id.eq(id), bench_repos::name.eq("small")))
             .collect();
-        diesel::insert_into(bench_repos::table)
-            .values(&repos)
-            .execute(conn)
-            .expect("repos");
+        for chunk in repos.chunks(1_000) {
+            diesel::insert_into(bench_repos::table)
+                .values(chunk)
+                .execute(conn)
+                .expect("repos");
+        }
         let issues: Vec<_> = (1..=trees * 10)
             .map(|id| {
                 (
@@ -94,10 +104,12 @@ mod small {
                 )
             })
             .collect();
-        diesel::insert_into(bench_issues::table)
-            .values(&issues)
-            .execute(conn)
-            .expect("issues");
+        for chunk in issues.chunks(1_000) {
+            diesel::insert_into(bench_issues::table)
+                .values(chunk)
+                .execute(conn)
+                .expect("issues");
+        }
         let comments: Vec<_> = (1..=trees * 100)
             .map(|id| {
                 (

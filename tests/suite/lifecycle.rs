@@ -9,7 +9,7 @@ use soft_delete_core::purge::Purge;
 use soft_delete_core::testing::{
     assert_absent_from_active, assert_cascade_tombstoned, assert_tombstoned,
 };
-use soft_delete_core::{Error, Hooks, Operation, Outcome, SoftDelete};
+use soft_delete_core::{Error, Hooks, Operation, Outcome, SoftDelete, SupportedBackend};
 
 type Conn = super::Conn;
 
@@ -170,6 +170,56 @@ fn purge_deletes_old_tombstones_with_their_subtrees_and_nothing_else() {
     let again = op!(HubRepo::purge(conn, Purge::older_than(day(2021, 1, 1)))).unwrap();
     assert_eq!(again.outcome, Outcome::NothingMatched);
     assert_eq!(rows(conn), [2, 6, 12, 2, 4, 1, 8]);
+}
+
+#[test]
+fn a_purge_deletes_children_through_a_join_where_the_backend_needs_one() {
+    use diesel::connection::InstrumentationEvent;
+    use std::sync::{Arc, Mutex};
+
+    let mut db = connect();
+    let conn = &mut *db;
+    for repo in 1..=2 {
+        code_hosting(conn, repo);
+    }
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
+    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = Arc::clone(&sent);
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            log.lock().unwrap().push(query.to_string());
+        }
+    });
+
+    let report = op!(HubRepo::purge(conn, Purge::any_age())).unwrap();
+
+    conn.set_instrumentation(None::<Box<dyn diesel::connection::Instrumentation>>);
+    assert_eq!(report.rows_in("hub_issue_comments"), 6);
+    // Repo 1's tree is gone, repo 2's whole.
+    assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
+    let sent = sent.lock().unwrap();
+    let deletes: Vec<&String> = sent
+        .iter()
+        .filter(|sql| {
+            // The comments' own delete, not that of their ledger entries.
+            sql.starts_with("DELETE")
+                && sql.contains("hub_issue_comments")
+                && !sql.contains("soft_delete_flag_stamps")
+        })
+        .collect();
+    assert_eq!(deletes.len(), 1, "{deletes:?}");
+    let joined = <<Conn as diesel::Connection>::Backend as SupportedBackend>::DELETE_JOINS;
+    // MySQL and MariaDB run `DELETE ... WHERE x IN (subquery)` as a subquery per row of the
+    // whole table: there the comments are deleted joined to their issues.
+    assert_eq!(
+        deletes[0].starts_with(
+            "DELETE `hub_issue_comments` FROM `hub_issue_comments` INNER JOIN `hub_issues` ON "
+        ),
+        joined,
+        "{}",
+        deletes[0]
+    );
+    assert_eq!(deletes[0].contains("INNER JOIN"), joined, "{}", deletes[0]);
 }
 
 #[test]

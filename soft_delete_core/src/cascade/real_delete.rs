@@ -121,7 +121,7 @@ where
     DB: SupportedBackend,
     M: ModelOn<DB>,
 {
-    let mut statement = statements::delete_from::<M, DB>(set);
+    let mut statement = statements::delete_where::<M, DB>(set);
     statement
         .sql(" AND ")
         .fragment(M::key())

@@ -34,6 +34,61 @@ pub enum State {
 pub trait RowSet<DB: SupportedBackend>: Sync {
     /// Pushes the condition that selects the set's rows from their table.
     fn condition<'s>(&'s self, out: &mut Statement<'s, DB>);
+
+    /// The set as its table joined to its parent's, where it is one: a [`Linked`] set of
+    /// another table's children. How backends that run `DELETE ... WHERE x IN (subquery)` as
+    /// a subquery per row of the table (see [`SupportedBackend::DELETE_JOINS`]) delete it.
+    fn parent_join(&self) -> Option<ParentJoin<'_, DB>> {
+        None
+    }
+}
+
+/// A set of a child table's rows written as a join: `<child> INNER JOIN <parent table> ON
+/// <child column> = <parent column>`, and `WHERE <state> AND (<parent's condition>)`.
+pub struct ParentJoin<'s, DB: SupportedBackend> {
+    /// The parent's table.
+    pub parent_table: Fragment<'s, DB>,
+    /// The child's column that holds the parent's.
+    pub child_column: Fragment<'s, DB>,
+    /// The parent's column the child's holds.
+    pub parent_column: Fragment<'s, DB>,
+    /// The children's state.
+    pub state: Fragment<'s, DB>,
+    /// The parent rows.
+    pub parent: &'s dyn RowSet<DB>,
+}
+
+impl<'s, DB: SupportedBackend> ParentJoin<'s, DB> {
+    /// Pushes ` INNER JOIN <parent table> ON <child column> = <parent column>`, after a
+    /// statement's target table; the rest is the condition, for after ` WHERE `.
+    pub(crate) fn push_join(self, out: &mut Statement<'s, DB>) -> JoinedRows<'s, DB> {
+        out.sql(" INNER JOIN ")
+            .fragment(self.parent_table)
+            .sql(" ON ")
+            .fragment(self.child_column)
+            .sql(" = ")
+            .fragment(self.parent_column);
+        JoinedRows {
+            state: self.state,
+            parent: self.parent,
+        }
+    }
+}
+
+/// The condition of a [`ParentJoin`] once its join is written: the children's state and the
+/// parent's condition.
+pub(crate) struct JoinedRows<'s, DB: SupportedBackend> {
+    state: Fragment<'s, DB>,
+    parent: &'s dyn RowSet<DB>,
+}
+
+impl<'s, DB: SupportedBackend> JoinedRows<'s, DB> {
+    /// Pushes `<state> AND (<parent's condition>)`.
+    pub(crate) fn condition(self, out: &mut Statement<'s, DB>) {
+        out.fragment(self.state).sql(" AND (");
+        self.parent.condition(out);
+        out.sql(")");
+    }
 }
 
 /// Pushes `SELECT <column> FROM <table> WHERE <condition of set>`.
@@ -135,6 +190,17 @@ where
             .sql(" IN (");
         select(out, L::parent_column(), P::table(), self.parent);
         out.sql(")");
+    }
+
+    fn parent_join(&self) -> Option<ParentJoin<'_, DB>> {
+        // A table joined to itself would be both the write's target and its source.
+        (!P::TABLE.eq_ignore_ascii_case(M::TABLE)).then(|| ParentJoin {
+            parent_table: P::table(),
+            child_column: L::child_column(),
+            parent_column: L::parent_column(),
+            state: M::in_state(self.state),
+            parent: self.parent,
+        })
     }
 }
 

@@ -53,8 +53,32 @@ where
     statement
 }
 
-/// `DELETE FROM table WHERE <set>`.
+/// `DELETE FROM table WHERE <set>`; where the backend joins in writes and the set is a
+/// parent's children, `DELETE table FROM table INNER JOIN parent ON ... WHERE ...` (see
+/// [`SupportedBackend::DELETE_JOINS`]).
 pub(crate) fn delete_from<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
+where
+    DB: SupportedBackend,
+    M: ModelOn<DB>,
+{
+    if let Some(join) = set.parent_join().filter(|_| DB::DELETE_JOINS) {
+        let mut statement = Statement::new();
+        statement
+            .sql("DELETE ")
+            .fragment(M::table())
+            .sql(" FROM ")
+            .fragment(M::table());
+        let joined = join.push_join(&mut statement);
+        statement.sql(" WHERE ");
+        joined.condition(&mut statement);
+        return statement;
+    }
+    delete_where::<M, DB>(set)
+}
+
+/// `DELETE FROM table WHERE <set>`, always in that form, for a caller that goes on with the
+/// condition.
+pub(crate) fn delete_where<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
 where
     DB: SupportedBackend,
     M: ModelOn<DB>,
