@@ -130,7 +130,7 @@ const ROWS_ALIAS: &str = "soft_delete_rows";
 /// `EXISTS (SELECT 1 FROM <ledger> WHERE <ledger>.table_name = <M's table> AND <ledger>.row_key
 /// = CAST(<M's key> AS TEXT) AND <ledger>.stamp <comparison> <stamp>)`: whether the row of `M`
 /// the enclosing statement is at was recorded with such a stamp. Correlated by the row's own
-/// key, so the database looks each candidate row up in the ledger's index on (table, key,
+/// key, so the database looks each candidate row up in the ledger's index on (key, table,
 /// stamp): one lookup per row, however many entries the ledger holds and whatever its
 /// statistics say.
 fn recorded_by<'a, M, DB>(comparison: &'static str, stamp: NaiveDateTime) -> Fragment<'a, DB>

@@ -53,7 +53,7 @@ where
     statement
 }
 
-/// `DELETE FROM table WHERE <set>`; where the backend joins in writes and the set is a
+/// `DELETE FROM table WHERE <set>`; where the backend joins in deletes and the set is a
 /// parent's children, `DELETE table FROM table INNER JOIN parent ON ... WHERE ...` (see
 /// [`SupportedBackend::DELETE_JOINS`]).
 pub(crate) fn delete_from<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
@@ -68,9 +68,7 @@ where
             .fragment(M::table())
             .sql(" FROM ")
             .fragment(M::table());
-        let joined = join.push_join(&mut statement);
-        statement.sql(" WHERE ");
-        joined.condition(&mut statement);
+        join.push(&mut statement);
         return statement;
     }
     delete_where::<M, DB>(set)

@@ -5,8 +5,8 @@ CREATE TABLE IF NOT EXISTS "soft_delete_flag_stamps" (
     "row_key" TEXT NOT NULL,
     "stamp" TIMESTAMP NOT NULL
 );
-CREATE INDEX IF NOT EXISTS "soft_delete_flag_stamps_by_row"
-    ON "soft_delete_flag_stamps" ("table_name", "row_key", "stamp");
+CREATE INDEX IF NOT EXISTS "soft_delete_flag_stamps_by_key"
+    ON "soft_delete_flag_stamps" ("row_key", "table_name", "stamp");
 
 ALTER TABLE "routes" ADD COLUMN "deleted_at" TIMESTAMP NULL;
 CREATE INDEX "routes_deleted_at_idx" ON "routes" ("deleted_at");
