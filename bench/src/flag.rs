@@ -313,9 +313,20 @@ mod flag {
                     soft_delete_flag_stamps::stamp,
                 ))
                 .execute(conn)?;
-            diesel::update(live_comments())
-                .set(bench_flag_comments::is_deleted.eq(true))
+            if super::joins_in_writes() {
+                diesel::sql_query(format!(
+                    "UPDATE bench_flag_comments INNER JOIN bench_flag_issues \
+                     ON bench_flag_comments.issue_id = bench_flag_issues.id \
+                     SET bench_flag_comments.is_deleted = TRUE \
+                     WHERE bench_flag_comments.is_deleted = FALSE \
+                     AND bench_flag_issues.repo_id = {BIG} AND bench_flag_issues.deleted_at IS NULL"
+                ))
                 .execute(conn)?;
+            } else {
+                diesel::update(live_comments())
+                    .set(bench_flag_comments::is_deleted.eq(true))
+                    .execute(conn)?;
+            }
             diesel::update(
                 bench_flag_issues::table
                     .filter(bench_flag_issues::repo_id.eq(BIG))
@@ -349,17 +360,35 @@ mod flag {
                     .filter(soft_delete_flag_stamps::row_key.eq(comment_key()))
                     .filter(soft_delete_flag_stamps::stamp.eq(stamp)),
             );
-            diesel::update(
-                bench_flag_comments::table
-                    .filter(bench_flag_comments::is_deleted.eq(true))
-                    .filter(bench_flag_comments::issue_id.eq_any(hidden_issues()))
-                    .filter(recorded),
-            )
-            .set(bench_flag_comments::is_deleted.eq(false))
-            .execute(conn)?;
-            if <Backend as SupportedBackend>::DELETE_JOINS {
+            if super::joins_in_writes() {
+                diesel::sql_query(format!(
+                    "UPDATE bench_flag_comments INNER JOIN bench_flag_issues \
+                     ON bench_flag_comments.issue_id = bench_flag_issues.id \
+                     SET bench_flag_comments.is_deleted = FALSE \
+                     WHERE bench_flag_comments.is_deleted = TRUE \
+                     AND bench_flag_issues.repo_id = {BIG} AND bench_flag_issues.deleted_at = ? \
+                     AND EXISTS (SELECT 1 FROM soft_delete_flag_stamps \
+                         WHERE soft_delete_flag_stamps.table_name = '{COMMENTS}' \
+                         AND soft_delete_flag_stamps.row_key = {key} \
+                         AND soft_delete_flag_stamps.stamp = ?)",
+                    key = comment_key_sql()
+                ))
+                .bind::<Timestamp, _>(stamp)
+                .bind::<Timestamp, _>(stamp)
+                .execute(conn)?;
+            } else {
+                diesel::update(
+                    bench_flag_comments::table
+                        .filter(bench_flag_comments::is_deleted.eq(true))
+                        .filter(bench_flag_comments::issue_id.eq_any(hidden_issues()))
+                        .filter(recorded),
+                )
+                .set(bench_flag_comments::is_deleted.eq(false))
+                .execute(conn)?;
+            }
+            if super::joins_in_writes() {
                 // MySQL and MariaDB run `DELETE ... WHERE x IN (subquery)` once per ledger row:
-                // a careful person joins instead (Diesel has no DSL for it).
+                // a careful person joins instead.
                 diesel::sql_query(format!(
                     "DELETE l FROM soft_delete_flag_stamps AS l INNER JOIN (
                          SELECT {key} AS k FROM bench_flag_comments

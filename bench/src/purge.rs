@@ -142,7 +142,7 @@ mod purge {
                 ))
                 .load(conn)?;
                 let keys: Vec<i32> = keys.into_iter().map(|key| key.id).collect();
-                if <<Conn as Connection>::Backend as soft_delete_core::SupportedBackend>::DELETE_JOINS {
+                if super::joins_in_writes() {
                     // MySQL and MariaDB before 11.1 run `DELETE ... WHERE x IN (subquery)` as a
                     // subquery per row of the whole table: a careful hand joins instead.
                     if !keys.is_empty() {

@@ -317,6 +317,14 @@ fn crate_restore(conn: &mut Conn) -> QueryResult<()> {
 
 // (b) hand-written set-based SQL: the same changes, the way a careful person writes them.
 
+/// Whether the hand-written SQL joins a child table's update to its parents: MySQL and
+/// MariaDB before 11.1 run `UPDATE ... WHERE x IN (subquery)` as a subquery per row of the
+/// whole table, so a careful person who met that joins (Diesel has no DSL for it), as the
+/// crate does there.
+fn joins_in_writes() -> bool {
+    <<Conn as Connection>::Backend as soft_delete_core::SupportedBackend>::JOIN_IN_WRITES
+}
+
 fn sql_delete(conn: &mut Conn) -> QueryResult<()> {
     let stamp = soft_delete_core::ops::now_stamp();
     conn.transaction(|conn| {
@@ -327,15 +335,26 @@ fn sql_delete(conn: &mut Conn) -> QueryResult<()> {
                     .and(bench_issues::deleted_at.is_null()),
             )
             .select(bench_issues::id);
-        diesel::update(
-            bench_comments::table.filter(
-                bench_comments::deleted_at
-                    .is_null()
-                    .and(bench_comments::issue_id.eq_any(live_issues)),
-            ),
-        )
-        .set(bench_comments::deleted_at.eq(stamp))
-        .execute(conn)?;
+        if joins_in_writes() {
+            diesel::sql_query(format!(
+                "UPDATE bench_comments INNER JOIN bench_issues \
+                 ON bench_comments.issue_id = bench_issues.id \
+                 SET bench_comments.deleted_at = ? WHERE bench_comments.deleted_at IS NULL \
+                 AND bench_issues.repo_id = {BIG} AND bench_issues.deleted_at IS NULL"
+            ))
+            .bind::<diesel::sql_types::Timestamp, _>(stamp)
+            .execute(conn)?;
+        } else {
+            diesel::update(
+                bench_comments::table.filter(
+                    bench_comments::deleted_at
+                        .is_null()
+                        .and(bench_comments::issue_id.eq_any(live_issues)),
+                ),
+            )
+            .set(bench_comments::deleted_at.eq(stamp))
+            .execute(conn)?;
+        }
         diesel::update(
             bench_issues::table.filter(
                 bench_issues::repo_id
@@ -371,15 +390,27 @@ fn sql_restore(conn: &mut Conn) -> QueryResult<()> {
                     .and(bench_issues::deleted_at.eq(stamp)),
             )
             .select(bench_issues::id);
-        diesel::update(
-            bench_comments::table.filter(
-                bench_comments::deleted_at
-                    .eq(stamp)
-                    .and(bench_comments::issue_id.eq_any(hidden_issues)),
-            ),
-        )
-        .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
-        .execute(conn)?;
+        if joins_in_writes() {
+            diesel::sql_query(format!(
+                "UPDATE bench_comments INNER JOIN bench_issues \
+                 ON bench_comments.issue_id = bench_issues.id \
+                 SET bench_comments.deleted_at = NULL WHERE bench_comments.deleted_at = ? \
+                 AND bench_issues.repo_id = {BIG} AND bench_issues.deleted_at = ?"
+            ))
+            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, _>(stamp)
+            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, _>(stamp)
+            .execute(conn)?;
+        } else {
+            diesel::update(
+                bench_comments::table.filter(
+                    bench_comments::deleted_at
+                        .eq(stamp)
+                        .and(bench_comments::issue_id.eq_any(hidden_issues)),
+                ),
+            )
+            .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+        }
         diesel::update(
             bench_issues::table.filter(
                 bench_issues::repo_id

@@ -246,6 +246,65 @@ fn a_repo_delete_tombstones_its_whole_tree_with_one_stamp_and_actor() {
 }
 
 #[test]
+fn children_are_written_joined_to_their_parents_where_the_backend_needs_it() {
+    use std::sync::Mutex;
+
+    let mut db = connect();
+    let conn = &mut *db;
+    code_hosting(conn, 1);
+    code_hosting(conn, 2);
+    let before = hub_state(conn);
+    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = Arc::clone(&sent);
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            log.lock().unwrap().push(query.to_string());
+        }
+    });
+
+    let deleted = op!(HubRepo::soft_delete(conn, 1)).unwrap();
+    let restored = op!(HubRepo::restore(conn, 1)).unwrap();
+
+    no_instrumentation(conn);
+    assert_eq!(deleted.rows_in("hub_issues"), 3);
+    assert_eq!(restored.rows_in("hub_issues"), 3);
+    let after = hub_state(conn);
+    // All but the webhook, which the hard edge deleted for real.
+    assert_eq!(
+        (&after.repos, &after.issues, &after.comments, after.ledger),
+        (
+            &before.repos,
+            &before.issues,
+            &before.comments,
+            before.ledger
+        ),
+        "the restore undid the delete exactly"
+    );
+    assert_eq!(
+        (&after.proposals, &after.proposal_comments),
+        (&before.proposals, &before.proposal_comments)
+    );
+    // MySQL and MariaDB run `UPDATE ... WHERE x IN (subquery)` as a subquery per row of the
+    // whole table: there each child table's update joins its parents.
+    let joined = <<Conn as diesel::Connection>::Backend as soft_delete_core::SupportedBackend>::JOIN_IN_WRITES;
+    let sent = sent.lock().unwrap();
+    let updates: Vec<&String> = sent
+        .iter()
+        .filter(|sql| sql.starts_with("UPDATE") && sql.contains("hub_issues"))
+        .filter(|sql| !sql.contains("hub_issue_comments") && !sql.contains("1 = 0"))
+        .collect();
+    assert_eq!(updates.len(), 2, "{sent:#?}");
+    for update in updates {
+        assert_eq!(
+            update.starts_with("UPDATE `hub_issues` INNER JOIN `hub_repos` ON "),
+            joined,
+            "{update}"
+        );
+        assert_eq!(update.contains("INNER JOIN"), joined, "{update}");
+    }
+}
+
+#[test]
 fn deleting_a_tombstoned_repo_again_changes_nothing_anywhere() {
     let mut db = connect();
     let conn = &mut *db;

@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 use crate::exec::Executor;
 use crate::model::{Model, Tombstone, TombstoneKind};
 use crate::render::rowset::{Descendants, HiddenByOwner, Linked, Narrow};
-use crate::render::{LinkColumns, ModelOn, RowSet, State, ledger, statements};
+use crate::render::{LinkColumns, ModelOn, ParentJoin, RowSet, State, ledger, statements};
 use crate::report::TableChange;
 use crate::sql::Statement;
 
@@ -231,6 +231,16 @@ impl<M: SoftDeleteOn<DB>, DB: SupportedBackend> RowSet<DB> for NotHeld<'_, M, DB
         self.set.condition(out);
         out.sql(")");
         M::ParentLinks::not_held(out, self.held, self.from);
+    }
+
+    fn parent_join(&self) -> Option<ParentJoin<'_, DB>> {
+        // The set's join, its children's state narrowed to those no other parent holds.
+        let mut join = self.set.parent_join()?;
+        let mut state = Statement::new();
+        state.sql("(").fragment(join.state).sql(")");
+        M::ParentLinks::not_held(&mut state, self.held, self.from);
+        join.state = Box::new(state);
+        Some(join)
     }
 }
 

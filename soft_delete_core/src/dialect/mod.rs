@@ -98,13 +98,15 @@ pub trait SupportedBackend: Backend + sealed::Sealed + catalog::CatalogBackend +
     /// same code runs on MySQL).
     #[doc(hidden)]
     const DELETE_RETURNING: bool;
-    /// Whether a `DELETE` driven by another table's rows must join them: MariaDB before 11.1
-    /// and MySQL before 8.0.21 run `DELETE ... WHERE x IN (subquery)` as a subquery per row of
-    /// the whole table (a purge's batch of comments read every comment, each batch again).
-    /// Joined, the optimizer starts from the parent rows. (An `UPDATE` keeps `IN`: joined, a
-    /// cascade over most of a table's rows took twice as long.)
+    /// Whether an `UPDATE` or `DELETE` driven by another table's rows must join them: MariaDB
+    /// before 11.1 and MySQL before 8.0.21 run `UPDATE ... WHERE x IN (subquery)` as a
+    /// subquery per row of the whole table, so a soft delete of one repo's 100 comments read
+    /// all 1,000,000 comments of the table (2.6 s); joined, the optimizer starts from the
+    /// parent rows (0.7 ms). A cascade over most of a table pays for it: the join reads the
+    /// children through their index instead of in one scan (7 s against 5.4 s for 1,000,000
+    /// comments).
     #[doc(hidden)]
-    const DELETE_JOINS: bool;
+    const JOIN_IN_WRITES: bool;
     /// Whether a set of keys another statement reads is best given as `= ANY(ARRAY(subquery))`
     /// (PostgreSQL): the subquery runs once, before the statement, and its keys are looked up
     /// through the index whatever the planner estimates. As `IN (subquery)`, a table without
@@ -182,7 +184,7 @@ macro_rules! supported_backend {
             $drop_on:literal
         ),
         returning = $returning:literal,
-        delete_joins = $joins:literal,
+        join_in_writes = $joins:literal,
         keys_as_array = $array:literal,
         row_by_row_keys = $row_by_row:literal
     ) => {
@@ -206,7 +208,7 @@ macro_rules! supported_backend {
             const UNIQUE_CONSTRAINTS: bool = $constraints;
             const DROP_INDEX_ON_TABLE: bool = $drop_on;
             const DELETE_RETURNING: bool = $returning;
-            const DELETE_JOINS: bool = $joins;
+            const JOIN_IN_WRITES: bool = $joins;
             const KEYS_AS_ARRAY: bool = $array;
             const ROW_BY_ROW_FOREIGN_KEYS: bool = $row_by_row;
 
@@ -273,7 +275,7 @@ supported_backend!(
     lock = ("", "", false, true),
     ddl = ("TIMESTAMP", "0", true, true, false, false),
     returning = true,
-    delete_joins = false,
+    join_in_writes = false,
     keys_as_array = false,
     row_by_row_keys = false
 );
@@ -284,7 +286,7 @@ supported_backend!(
     lock = (" FOR UPDATE", " FOR SHARE", true, false),
     ddl = ("TIMESTAMP", "FALSE", true, true, true, false),
     returning = true,
-    delete_joins = false,
+    join_in_writes = false,
     keys_as_array = true,
     row_by_row_keys = false
 );
@@ -300,7 +302,7 @@ supported_backend!(
     lock = (" FOR UPDATE", " LOCK IN SHARE MODE", false, false),
     ddl = ("DATETIME(6)", "FALSE", false, false, false, true),
     returning = false,
-    delete_joins = true,
+    join_in_writes = true,
     keys_as_array = false,
     row_by_row_keys = true
 );

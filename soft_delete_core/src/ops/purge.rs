@@ -418,10 +418,8 @@ impl Run {
                 Intent::new(Operation::Purge, M::TABLE, format!("{keys:?}"))
             })
             .await?;
-        let target = M::key_in(keys.clone());
-        // Picked tombstoned and locked in this transaction: the children's conditions take
-        // the keys themselves.
-        let root = Root::<M, X::Backend>::new(&*target, State::Deleted).locked(M::key_list(keys));
+        let target = M::key_in(keys);
+        let root = Root::<M, X::Backend>::new(&*target, State::Deleted);
         M::ParentLinks::refuse_owners(x, &root).await?;
         Check::before_purge().rows::<M, X>(x, &root).await?;
         let mut pass = Erase::purge(&self.blockers);

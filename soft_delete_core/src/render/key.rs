@@ -27,9 +27,6 @@ pub trait KeyOn<Id, DB: SupportedBackend>: PrimaryKey {
     /// The rows whose keys are `ids` (not empty): `a IN ($1, ...)`, or `(a, b) IN (($1, $2),
     /// ...)`.
     fn among<'a>(ids: Vec<Id>) -> Fragment<'a, DB>;
-    /// ` IN ($1, ...)`, `ids` (not empty) bound, for a column that holds a one-column key (a
-    /// child's foreign key); `None` for a key of two columns.
-    fn list<'a>(ids: Vec<Id>) -> Option<Fragment<'a, DB>>;
     /// The rows whose keys sort after `id`: `a > $1`, or `(a, b) > ($1, $2)`.
     fn after<'a>(id: Id) -> Fragment<'a, DB>;
     /// Runs a query returning keys, in the order of [`columns`](KeyOn::columns).
@@ -81,14 +78,6 @@ where
             out.fragment(bind::<C::SqlType, _, DB>(id));
         });
         Box::new(statement)
-    }
-
-    fn list<'a>(ids: Vec<Id>) -> Option<Fragment<'a, DB>> {
-        let mut statement = Statement::new();
-        list(&mut statement, ids, |out, id| {
-            out.fragment(bind::<C::SqlType, _, DB>(id));
-        });
-        Some(Box::new(statement))
     }
 
     fn after<'a>(id: Id) -> Fragment<'a, DB> {
@@ -173,10 +162,6 @@ where
         row::<A, B, DB>(&mut statement);
         list(&mut statement, ids, values::<A, B, IdA, IdB, DB>);
         Box::new(statement)
-    }
-
-    fn list<'a>(_ids: Vec<(IdA, IdB)>) -> Option<Fragment<'a, DB>> {
-        None
     }
 
     fn after<'a>(id: (IdA, IdB)) -> Fragment<'a, DB> {

@@ -59,7 +59,7 @@ where
 {
     let mut statement = Statement::new();
     let stamp = stamp.map(|stamp| (" = ", stamp));
-    if DB::DELETE_JOINS {
+    if DB::JOIN_IN_WRITES {
         statement
             .sql("DELETE ")
             .ident(TABLE)

@@ -32,8 +32,6 @@ pub trait ModelOn<DB: SupportedBackend>: Model {
     fn key_is<'a>(id: Self::Id) -> Fragment<'a, DB>;
     /// `key IN (ids...)`, every key bound.
     fn key_in<'a>(ids: Vec<Self::Id>) -> Fragment<'a, DB>;
-    /// ` IN (ids...)`, every key bound, where the key is one column: for a column holding it.
-    fn key_list<'a>(ids: Vec<Self::Id>) -> Option<Fragment<'a, DB>>;
     /// The rows whose key sorts after `id`: `key > $id`.
     fn key_after<'a>(id: Self::Id) -> Fragment<'a, DB>;
     /// The rows in `state`: `deleted_at IS NULL`, `deleted_at = $stamp`, ...
@@ -94,10 +92,6 @@ where
 
     fn key_in<'a>(ids: Vec<M::Id>) -> Fragment<'a, DB> {
         M::Key::among(ids)
-    }
-
-    fn key_list<'a>(ids: Vec<M::Id>) -> Option<Fragment<'a, DB>> {
-        M::Key::list(ids)
     }
 
     fn key_after<'a>(id: M::Id) -> Fragment<'a, DB> {

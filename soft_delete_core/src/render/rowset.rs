@@ -11,7 +11,6 @@ use diesel::query_builder::QueryFragment;
 use super::model::ModelOn;
 use crate::dialect::SupportedBackend;
 use crate::model::edges::Link;
-use crate::model::key::PrimaryKey;
 use crate::sql::{Fragment, Statement};
 
 /// Which rows of a table a set keeps, by their tombstone.
@@ -37,22 +36,16 @@ pub trait RowSet<DB: SupportedBackend>: Sync {
     fn condition<'s>(&'s self, out: &mut Statement<'s, DB>);
 
     /// The set as its table joined to its parent's, where it is one: a [`Linked`] set of
-    /// another table's children. How backends that run `DELETE ... WHERE x IN (subquery)` as
-    /// a subquery per row of the table (see [`SupportedBackend::DELETE_JOINS`]) delete it.
+    /// another table's children. How backends that run `UPDATE` and `DELETE ... WHERE x IN
+    /// (subquery)` as a subquery per row of the table (see
+    /// [`SupportedBackend::JOIN_IN_WRITES`]) write to it.
     fn parent_join(&self) -> Option<ParentJoin<'_, DB>> {
-        None
-    }
-
-    /// ` IN (<keys>)`, where the set is exactly the rows of a list of one-column keys (a purge's
-    /// batch, picked and locked in its state): a child's condition binds the keys into its
-    /// foreign key's, as SQL by hand does, instead of nesting the set.
-    fn key_list(&self) -> Option<&(dyn QueryFragment<DB> + Send + Sync)> {
         None
     }
 }
 
 /// A set of a child table's rows written as a join: `<child> INNER JOIN <parent table> ON
-/// <child column> = <parent column> WHERE <state> AND (<parent's condition>)`.
+/// <child column> = <parent column>`, and `WHERE <state> AND (<parent's condition>)`.
 pub struct ParentJoin<'s, DB: SupportedBackend> {
     /// The parent's table.
     pub parent_table: Fragment<'s, DB>,
@@ -67,18 +60,33 @@ pub struct ParentJoin<'s, DB: SupportedBackend> {
 }
 
 impl<'s, DB: SupportedBackend> ParentJoin<'s, DB> {
-    /// Pushes ` INNER JOIN <parent table> ON <child column> = <parent column> WHERE <state>
-    /// AND (<parent's condition>)`, after a statement's target table.
-    pub(crate) fn push(self, out: &mut Statement<'s, DB>) {
+    /// Pushes ` INNER JOIN <parent table> ON <child column> = <parent column>` after a
+    /// statement's target table; what is left is the condition, for after ` WHERE `.
+    pub(crate) fn push_join(self, out: &mut Statement<'s, DB>) -> JoinedRows<'s, DB> {
         out.sql(" INNER JOIN ")
             .fragment(self.parent_table)
             .sql(" ON ")
             .fragment(self.child_column)
             .sql(" = ")
-            .fragment(self.parent_column)
-            .sql(" WHERE ")
-            .fragment(self.state)
-            .sql(" AND (");
+            .fragment(self.parent_column);
+        JoinedRows {
+            state: self.state,
+            parent: self.parent,
+        }
+    }
+}
+
+/// The condition of a [`ParentJoin`] once its join is written: the children's state and the
+/// parent's condition.
+pub(crate) struct JoinedRows<'s, DB: SupportedBackend> {
+    state: Fragment<'s, DB>,
+    parent: &'s dyn RowSet<DB>,
+}
+
+impl<'s, DB: SupportedBackend> JoinedRows<'s, DB> {
+    /// Pushes `<state> AND (<parent's condition>)`.
+    pub(crate) fn condition(self, out: &mut Statement<'s, DB>) {
+        out.fragment(self.state).sql(" AND (");
         self.parent.condition(out);
         out.sql(")");
     }
@@ -103,7 +111,6 @@ pub(crate) fn select<'s, DB: SupportedBackend>(
 pub struct Root<'p, M, DB> {
     target: &'p (dyn QueryFragment<DB> + Sync + 'p),
     state: State,
-    keys: Option<Fragment<'p, DB>>,
     model: core::marker::PhantomData<fn() -> M>,
 }
 
@@ -112,16 +119,8 @@ impl<'p, M, DB> Root<'p, M, DB> {
         Root {
             target,
             state,
-            keys: None,
             model: core::marker::PhantomData,
         }
-    }
-
-    /// The same rows, known to be exactly those of `keys` (` IN (...)` of the keys the target
-    /// names): the caller picked them in `state` and holds their locks.
-    pub(crate) fn locked(mut self, keys: Option<Fragment<'p, DB>>) -> Self {
-        self.keys = keys;
-        self
     }
 }
 
@@ -132,18 +131,12 @@ impl<M: ModelOn<DB>, DB: SupportedBackend> RowSet<DB> for Root<'_, M, DB> {
             .sql(") AND ")
             .fragment(M::in_state(self.state));
     }
-
-    fn key_list(&self) -> Option<&(dyn QueryFragment<DB> + Send + Sync)> {
-        self.keys.as_deref().map(|keys| keys as _)
-    }
 }
 
 /// How a child table hangs off its parent: `child.<child column> = parent.<parent column>`.
 pub trait LinkColumns<DB: SupportedBackend> {
     /// The name of the column on the child's table.
     const CHILD_NAME: &'static str;
-    /// The name of the column on the parent's table.
-    const PARENT_NAME: &'static str;
     /// The column on the child's table.
     fn child_column<'a>() -> Fragment<'a, DB>;
     /// The column on the parent's table.
@@ -157,7 +150,6 @@ where
     DB: SupportedBackend,
 {
     const CHILD_NAME: &'static str = ChildColumn::NAME;
-    const PARENT_NAME: &'static str = ParentColumn::NAME;
 
     fn child_column<'a>() -> Fragment<'a, DB> {
         Box::new(ChildColumn::default())
@@ -185,21 +177,6 @@ impl<'s, P, M, L, DB: SupportedBackend> Linked<'s, P, M, L, DB> {
     }
 }
 
-impl<'s, P, M, L, DB> Linked<'s, P, M, L, DB>
-where
-    P: ModelOn<DB>,
-    L: LinkColumns<DB>,
-    DB: SupportedBackend,
-{
-    /// The parent rows' keys as a list, where the parents are listed keys and the link holds
-    /// their key.
-    fn parent_keys(&self) -> Option<&'s (dyn QueryFragment<DB> + Send + Sync)> {
-        let names = <P::Key as PrimaryKey>::NAMES;
-        let holds_key = names.len() == 1 && names[0] == L::PARENT_NAME;
-        self.parent.key_list().filter(|_| holds_key)
-    }
-}
-
 impl<P, M, L, DB> RowSet<DB> for Linked<'_, P, M, L, DB>
 where
     P: ModelOn<DB>,
@@ -210,21 +187,15 @@ where
     fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
         out.fragment(M::in_state(self.state))
             .sql(" AND ")
-            .fragment(L::child_column());
-        if let Some(keys) = self.parent_keys() {
-            out.push(keys);
-            return;
-        }
-        out.sql(" IN (");
+            .fragment(L::child_column())
+            .sql(" IN (");
         select(out, L::parent_column(), P::table(), self.parent);
         out.sql(")");
     }
 
     fn parent_join(&self) -> Option<ParentJoin<'_, DB>> {
-        // A table joined to itself would be both the write's target and its source; children
-        // of listed keys need no subquery to begin with.
-        let join = !P::TABLE.eq_ignore_ascii_case(M::TABLE) && self.parent_keys().is_none();
-        join.then(|| ParentJoin {
+        // A table joined to itself would be both the write's target and its source.
+        (!P::TABLE.eq_ignore_ascii_case(M::TABLE)).then(|| ParentJoin {
             parent_table: P::table(),
             child_column: L::child_column(),
             parent_column: L::parent_column(),

@@ -28,7 +28,9 @@ where
     statement
 }
 
-/// `UPDATE table SET assignments WHERE <set>`.
+/// `UPDATE table SET assignments WHERE <set>`; where the backend joins in writes and the set
+/// is a parent's children, `UPDATE table INNER JOIN parent ON ... SET table.column = ...
+/// WHERE ...` (see [`SupportedBackend::JOIN_IN_WRITES`]).
 pub(crate) fn update<'s, M, DB>(
     assignments: Vec<Assignment<'s, DB>>,
     set: &'s dyn RowSet<DB>,
@@ -38,10 +40,18 @@ where
     M: ModelOn<DB>,
 {
     let mut statement = Statement::new();
-    statement.sql("UPDATE ").fragment(M::table()).sql(" SET ");
+    statement.sql("UPDATE ").fragment(M::table());
+    let join = set.parent_join().filter(|_| DB::JOIN_IN_WRITES);
+    let joined = join.is_some();
+    let rows = join.map(|join| join.push_join(&mut statement));
+    statement.sql(" SET ");
     for (index, assignment) in assignments.into_iter().enumerate() {
         if index > 0 {
             statement.sql(", ");
+        }
+        if joined {
+            // The parent's table may have a column of the same name.
+            statement.fragment(M::table()).sql(".");
         }
         statement
             .ident(assignment.column)
@@ -49,26 +59,30 @@ where
             .fragment(assignment.value);
     }
     statement.sql(" WHERE ");
-    set.condition(&mut statement);
+    match rows {
+        Some(rows) => rows.condition(&mut statement),
+        None => set.condition(&mut statement),
+    }
     statement
 }
 
-/// `DELETE FROM table WHERE <set>`; where the backend joins in deletes and the set is a
+/// `DELETE FROM table WHERE <set>`; where the backend joins in writes and the set is a
 /// parent's children, `DELETE table FROM table INNER JOIN parent ON ... WHERE ...` (see
-/// [`SupportedBackend::DELETE_JOINS`]).
+/// [`SupportedBackend::JOIN_IN_WRITES`]).
 pub(crate) fn delete_from<M, DB>(set: &dyn RowSet<DB>) -> Statement<'_, DB>
 where
     DB: SupportedBackend,
     M: ModelOn<DB>,
 {
-    if let Some(join) = set.parent_join().filter(|_| DB::DELETE_JOINS) {
+    if let Some(join) = set.parent_join().filter(|_| DB::JOIN_IN_WRITES) {
         let mut statement = Statement::new();
         statement
             .sql("DELETE ")
             .fragment(M::table())
             .sql(" FROM ")
             .fragment(M::table());
-        join.push(&mut statement);
+        join.push_join(&mut statement)
+            .condition(&mut statement.sql(" WHERE "));
         return statement;
     }
     delete_where::<M, DB>(set)
