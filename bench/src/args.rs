@@ -153,22 +153,7 @@ impl Args {
                     };
                 }
                 "--analyze" => analyze = true,
-                "--scenario" => {
-                    scenario = match value()?.as_str() {
-                        "cascade" => Scenario::Cascade,
-                        "small" => Scenario::Small,
-                        "purge" => Scenario::Purge,
-                        "detector" => Scenario::Detector,
-                        "async" => Scenario::Async,
-                        "throughput" => Scenario::Throughput,
-                        other => {
-                            return Err(format!(
-                                "--scenario takes cascade, small, purge, detector, async or \
-                                 throughput, not `{other}`"
-                            ));
-                        }
-                    };
-                }
+                "--scenario" => scenario = parse_scenario(&value()?)?,
                 other => return Err(format!("unknown argument `{other}`")),
             }
         }
@@ -206,6 +191,23 @@ impl Args {
     }
 }
 
+fn parse_scenario(text: &str) -> Result<Scenario, String> {
+    Ok(match text {
+        "cascade" => Scenario::Cascade,
+        "small" => Scenario::Small,
+        "purge" => Scenario::Purge,
+        "detector" => Scenario::Detector,
+        "async" => Scenario::Async,
+        "throughput" => Scenario::Throughput,
+        other => {
+            return Err(format!(
+                "--scenario takes cascade, small, purge, detector, async or throughput, not \
+                 `{other}`"
+            ));
+        }
+    })
+}
+
 fn number(text: &str) -> Result<usize, String> {
     text.replace(['_', ','], "")
         .parse()
@@ -238,6 +240,18 @@ mod tests {
         assert_eq!(
             (args.rows, args.scenario, args.rowwise),
             (300_000, Scenario::Purge, false)
+        );
+        assert_eq!(
+            parse("--backend postgres --rows 1000 --scenario detector")
+                .unwrap()
+                .unwrap()
+                .scenario,
+            Scenario::Detector
+        );
+        assert!(
+            parse("--backend postgres --rows 1000 --scenario leaks")
+                .unwrap_err()
+                .contains("detector")
         );
         assert_eq!(
             parse("--backend sqlite --rows 10 --csv=a=b.csv")

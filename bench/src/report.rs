@@ -211,7 +211,12 @@ pub(crate) fn print_detector<D: DetectorRun>(args: &Args, run: &D, reads: usize)
     let per_read = |seconds: Option<f64>| {
         seconds.map_or_else(
             || "-".to_owned(),
-            |s| format!("{:.1}", s * 1e6 / reads as f64),
+            |s| {
+                format!(
+                    "{:.1}",
+                    s * 1e6 / f64::from(u32::try_from(reads).unwrap_or(u32::MAX))
+                )
+            },
         )
     };
     println!(

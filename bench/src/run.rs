@@ -377,40 +377,45 @@ fn sql_delete(conn: &mut Conn) -> QueryResult<()> {
     })
 }
 
+/// By hand: revives the comments hidden at `stamp` under repo `repo`'s issues hidden at the
+/// same stamp, joined to the issues where the backend needs it.
+fn revive_comments(conn: &mut Conn, repo: i32, stamp: Option<NaiveDateTime>) -> QueryResult<usize> {
+    if joins_in_writes() {
+        return diesel::sql_query(format!(
+            "UPDATE bench_comments INNER JOIN bench_issues \
+             ON bench_comments.issue_id = bench_issues.id \
+             SET bench_comments.deleted_at = NULL WHERE bench_comments.deleted_at = ? \
+             AND bench_issues.repo_id = {repo} AND bench_issues.deleted_at = ?"
+        ))
+        .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, _>(stamp)
+        .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, _>(stamp)
+        .execute(conn);
+    }
+    let hidden_issues = bench_issues::table
+        .filter(
+            bench_issues::repo_id
+                .eq(repo)
+                .and(bench_issues::deleted_at.eq(stamp)),
+        )
+        .select(bench_issues::id);
+    diesel::update(
+        bench_comments::table.filter(
+            bench_comments::deleted_at
+                .eq(stamp)
+                .and(bench_comments::issue_id.eq_any(hidden_issues)),
+        ),
+    )
+    .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
+    .execute(conn)
+}
+
 fn sql_restore(conn: &mut Conn) -> QueryResult<()> {
     conn.transaction(|conn| {
         let stamp: Option<NaiveDateTime> = bench_repos::table
             .find(BIG)
             .select(bench_repos::deleted_at)
             .first(conn)?;
-        let hidden_issues = bench_issues::table
-            .filter(
-                bench_issues::repo_id
-                    .eq(BIG)
-                    .and(bench_issues::deleted_at.eq(stamp)),
-            )
-            .select(bench_issues::id);
-        if joins_in_writes() {
-            diesel::sql_query(format!(
-                "UPDATE bench_comments INNER JOIN bench_issues \
-                 ON bench_comments.issue_id = bench_issues.id \
-                 SET bench_comments.deleted_at = NULL WHERE bench_comments.deleted_at = ? \
-                 AND bench_issues.repo_id = {BIG} AND bench_issues.deleted_at = ?"
-            ))
-            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, _>(stamp)
-            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, _>(stamp)
-            .execute(conn)?;
-        } else {
-            diesel::update(
-                bench_comments::table.filter(
-                    bench_comments::deleted_at
-                        .eq(stamp)
-                        .and(bench_comments::issue_id.eq_any(hidden_issues)),
-                ),
-            )
-            .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
-            .execute(conn)?;
-        }
+        revive_comments(conn, BIG, stamp)?;
         diesel::update(
             bench_issues::table.filter(
                 bench_issues::repo_id

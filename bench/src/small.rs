@@ -201,34 +201,7 @@ mod small {
     fn sql_restore(conn: &mut Conn) -> QueryResult<()> {
         conn.transaction(|conn| {
             let stamp = lock_repo(conn)?;
-            let hidden = bench_issues::table
-                .filter(
-                    bench_issues::repo_id
-                        .eq(REPO)
-                        .and(bench_issues::deleted_at.eq(stamp)),
-                )
-                .select(bench_issues::id);
-            if super::joins_in_writes() {
-                diesel::sql_query(format!(
-                    "UPDATE bench_comments INNER JOIN bench_issues \
-                     ON bench_comments.issue_id = bench_issues.id \
-                     SET bench_comments.deleted_at = NULL WHERE bench_comments.deleted_at = ? \
-                     AND bench_issues.repo_id = {REPO} AND bench_issues.deleted_at = ?"
-                ))
-                .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, _>(stamp)
-                .bind::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>, _>(stamp)
-                .execute(conn)?;
-            } else {
-                diesel::update(
-                    bench_comments::table.filter(
-                        bench_comments::deleted_at
-                            .eq(stamp)
-                            .and(bench_comments::issue_id.eq_any(hidden)),
-                    ),
-                )
-                .set(bench_comments::deleted_at.eq(None::<NaiveDateTime>))
-                .execute(conn)?;
-            }
+            super::revive_comments(conn, REPO, stamp)?;
             diesel::update(
                 bench_issues::table.filter(
                     bench_issues::repo_id

@@ -81,8 +81,9 @@ where
             .fragment(M::table())
             .sql(" FROM ")
             .fragment(M::table());
-        join.push_join(&mut statement)
-            .condition(&mut statement.sql(" WHERE "));
+        let rows = join.push_join(&mut statement);
+        statement.sql(" WHERE ");
+        rows.condition(&mut statement);
         return statement;
     }
     delete_where::<M, DB>(set)
