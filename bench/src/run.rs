@@ -325,36 +325,58 @@ fn joins_in_writes() -> bool {
     <<Conn as Connection>::Backend as soft_delete_core::SupportedBackend>::JOIN_IN_WRITES
 }
 
+/// By hand: tombstones at `stamp` the live comments under repo `repo`'s issues that are live
+/// (`issues_at` `None`) or tombstoned at `issues_at`, joined to the issues where the backend
+/// needs it.
+fn hide_comments(
+    conn: &mut Conn,
+    repo: i32,
+    issues_at: Option<NaiveDateTime>,
+    stamp: NaiveDateTime,
+) -> QueryResult<usize> {
+    use diesel::sql_types::Timestamp;
+    if joins_in_writes() {
+        let issues = if issues_at.is_some() {
+            "= ?"
+        } else {
+            "IS NULL"
+        };
+        let mut query = diesel::sql_query(format!(
+            "UPDATE bench_comments INNER JOIN bench_issues \
+             ON bench_comments.issue_id = bench_issues.id \
+             SET bench_comments.deleted_at = ? WHERE bench_comments.deleted_at IS NULL \
+             AND bench_issues.repo_id = {repo} AND bench_issues.deleted_at {issues}"
+        ))
+        .into_boxed()
+        .bind::<Timestamp, _>(stamp);
+        if let Some(at) = issues_at {
+            query = query.bind::<Timestamp, _>(at);
+        }
+        return query.execute(conn);
+    }
+    let mut issues = bench_issues::table
+        .filter(bench_issues::repo_id.eq(repo))
+        .select(bench_issues::id)
+        .into_boxed();
+    issues = match issues_at {
+        Some(at) => issues.filter(bench_issues::deleted_at.eq(at)),
+        None => issues.filter(bench_issues::deleted_at.is_null()),
+    };
+    diesel::update(
+        bench_comments::table.filter(
+            bench_comments::deleted_at
+                .is_null()
+                .and(bench_comments::issue_id.eq_any(issues)),
+        ),
+    )
+    .set(bench_comments::deleted_at.eq(stamp))
+    .execute(conn)
+}
+
 fn sql_delete(conn: &mut Conn) -> QueryResult<()> {
     let stamp = soft_delete_core::ops::now_stamp();
     conn.transaction(|conn| {
-        let live_issues = bench_issues::table
-            .filter(
-                bench_issues::repo_id
-                    .eq(BIG)
-                    .and(bench_issues::deleted_at.is_null()),
-            )
-            .select(bench_issues::id);
-        if joins_in_writes() {
-            diesel::sql_query(format!(
-                "UPDATE bench_comments INNER JOIN bench_issues \
-                 ON bench_comments.issue_id = bench_issues.id \
-                 SET bench_comments.deleted_at = ? WHERE bench_comments.deleted_at IS NULL \
-                 AND bench_issues.repo_id = {BIG} AND bench_issues.deleted_at IS NULL"
-            ))
-            .bind::<diesel::sql_types::Timestamp, _>(stamp)
-            .execute(conn)?;
-        } else {
-            diesel::update(
-                bench_comments::table.filter(
-                    bench_comments::deleted_at
-                        .is_null()
-                        .and(bench_comments::issue_id.eq_any(live_issues)),
-                ),
-            )
-            .set(bench_comments::deleted_at.eq(stamp))
-            .execute(conn)?;
-        }
+        hide_comments(conn, BIG, None, stamp)?;
         diesel::update(
             bench_issues::table.filter(
                 bench_issues::repo_id

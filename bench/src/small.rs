@@ -166,34 +166,7 @@ mod small {
             diesel::update(issues.filter(bench_issues::deleted_at.is_null()))
                 .set(bench_issues::deleted_at.eq(stamp))
                 .execute(conn)?;
-            let stamped = bench_issues::table
-                .filter(
-                    bench_issues::repo_id
-                        .eq(REPO)
-                        .and(bench_issues::deleted_at.eq(stamp)),
-                )
-                .select(bench_issues::id);
-            if super::joins_in_writes() {
-                diesel::sql_query(format!(
-                    "UPDATE bench_comments INNER JOIN bench_issues \
-                     ON bench_comments.issue_id = bench_issues.id \
-                     SET bench_comments.deleted_at = ? WHERE bench_comments.deleted_at IS NULL \
-                     AND bench_issues.repo_id = {REPO} AND bench_issues.deleted_at = ?"
-                ))
-                .bind::<diesel::sql_types::Timestamp, _>(stamp)
-                .bind::<diesel::sql_types::Timestamp, _>(stamp)
-                .execute(conn)?;
-            } else {
-                diesel::update(
-                    bench_comments::table.filter(
-                        bench_comments::deleted_at
-                            .is_null()
-                            .and(bench_comments::issue_id.eq_any(stamped)),
-                    ),
-                )
-                .set(bench_comments::deleted_at.eq(stamp))
-                .execute(conn)?;
-            }
+            super::hide_comments(conn, REPO, Some(stamp), stamp)?;
             Ok(())
         })
     }

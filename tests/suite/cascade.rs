@@ -247,20 +247,12 @@ fn a_repo_delete_tombstones_its_whole_tree_with_one_stamp_and_actor() {
 
 #[test]
 fn children_are_written_joined_to_their_parents_where_the_backend_needs_it() {
-    use std::sync::Mutex;
-
     let mut db = connect();
     let conn = &mut *db;
     code_hosting(conn, 1);
     code_hosting(conn, 2);
     let before = hub_state(conn);
-    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
-    let log = Arc::clone(&sent);
-    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            log.lock().unwrap().push(query.to_string());
-        }
-    });
+    let sent = super::record_statements(conn);
 
     let deleted = op!(HubRepo::soft_delete(conn, 1)).unwrap();
     let restored = op!(HubRepo::restore(conn, 1)).unwrap();
@@ -286,7 +278,7 @@ fn children_are_written_joined_to_their_parents_where_the_backend_needs_it() {
     );
     // MySQL and MariaDB run `UPDATE ... WHERE x IN (subquery)` as a subquery per row of the
     // whole table: there each child table's update joins its parents.
-    let joined = <<Conn as diesel::Connection>::Backend as soft_delete_core::SupportedBackend>::JOIN_IN_WRITES;
+    let joined = super::joins_in_writes();
     let sent = sent.lock().unwrap();
     let updates: Vec<&String> = sent
         .iter()

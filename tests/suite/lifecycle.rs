@@ -9,7 +9,7 @@ use soft_delete_core::purge::Purge;
 use soft_delete_core::testing::{
     assert_absent_from_active, assert_cascade_tombstoned, assert_tombstoned,
 };
-use soft_delete_core::{Error, Hooks, Operation, Outcome, SoftDelete, SupportedBackend};
+use soft_delete_core::{Error, Hooks, Operation, Outcome, SoftDelete};
 
 type Conn = super::Conn;
 
@@ -174,22 +174,13 @@ fn purge_deletes_old_tombstones_with_their_subtrees_and_nothing_else() {
 
 #[test]
 fn a_purge_deletes_children_through_a_join_where_the_backend_needs_one() {
-    use diesel::connection::InstrumentationEvent;
-    use std::sync::{Arc, Mutex};
-
     let mut db = connect();
     let conn = &mut *db;
     for repo in 1..=2 {
         code_hosting(conn, repo);
     }
     op!(HubRepo::soft_delete(conn, 1)).unwrap();
-    let sent = Arc::new(Mutex::new(Vec::<String>::new()));
-    let log = Arc::clone(&sent);
-    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
-        if let InstrumentationEvent::StartQuery { query, .. } = event {
-            log.lock().unwrap().push(query.to_string());
-        }
-    });
+    let sent = super::record_statements(conn);
 
     let report = op!(HubRepo::purge(conn, Purge::any_age())).unwrap();
 
@@ -208,7 +199,7 @@ fn a_purge_deletes_children_through_a_join_where_the_backend_needs_one() {
         })
         .collect();
     assert_eq!(deletes.len(), 1, "{deletes:?}");
-    let joined = <<Conn as diesel::Connection>::Backend as SupportedBackend>::JOIN_IN_WRITES;
+    let joined = super::joins_in_writes();
     // MySQL and MariaDB run `DELETE ... WHERE x IN (subquery)` as a subquery per row of the
     // whole table: there the comments are deleted joined to their issues.
     assert_eq!(

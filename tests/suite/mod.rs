@@ -36,6 +36,25 @@ fn referenced(error: &soft_delete_core::Error) -> (&str, &str, u64) {
     }
 }
 
+/// Records the SQL text of every statement `conn` sends from now on, until its instrumentation
+/// is replaced.
+fn record_statements(conn: &mut Conn) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use diesel::connection::{Connection as _, InstrumentationEvent};
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&sent);
+    conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+        if let InstrumentationEvent::StartQuery { query, .. } = event {
+            log.lock().unwrap().push(query.to_string());
+        }
+    });
+    sent
+}
+
+/// Whether this backend writes a parent's children joined to the parent (MySQL, MariaDB).
+fn joins_in_writes() -> bool {
+    <Db as soft_delete_core::SupportedBackend>::JOIN_IN_WRITES
+}
+
 mod schema {
     use super::TimestampTz;
 
