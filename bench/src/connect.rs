@@ -194,6 +194,35 @@ pub(crate) fn analyze<C: Connection>(conn: &mut C) {
     setup(conn, sql);
 }
 
+/// Empties the timestamp tree's tables so the next rows are written into fresh storage
+/// (`TRUNCATE`; SQLite's `DELETE` without a condition does the same): with autovacuum off, a
+/// table emptied by `DELETE` keeps every dead row, and whichever contender comes later would
+/// scan the dead rows of all that came before it.
+pub(crate) fn truncate<C: Connection>(conn: &mut C) {
+    let backend = std::any::type_name::<C::Backend>();
+    let verb = if backend.contains("Sqlite") {
+        "DELETE FROM"
+    } else {
+        "TRUNCATE TABLE"
+    };
+    let sql = ["bench_comments", "bench_issues", "bench_repos"]
+        .map(|table| format!("{verb} {table};"))
+        .join(" ");
+    setup(conn, &sql);
+}
+
+/// Writes what the server holds in memory to disk before a timed run (PostgreSQL's
+/// `CHECKPOINT`, SQLite's WAL checkpoint; `InnoDB` flushes on its own): otherwise a checkpoint
+/// the filling of the tables set off lands in whichever contender runs next.
+pub(crate) fn checkpoint<C: Connection>(conn: &mut C) {
+    let backend = std::any::type_name::<C::Backend>();
+    if backend.contains("Pg") {
+        setup(conn, "CHECKPOINT");
+    } else if backend.contains("Sqlite") {
+        setup(conn, "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+}
+
 /// Where this run's tables are, as a URL and the statements a new connection runs to reach
 /// them: for the async connections and the pools, which connect by URL.
 pub(crate) fn target(args: &Args) -> (String, String) {

@@ -32,10 +32,12 @@ mod purge {
                 .into_iter()
                 .enumerate()
             {
+                crate::connect::truncate(&mut conn);
                 populate(&mut conn, args.rows);
                 // A retention job runs on tables the planner knows: their statistics are taken
                 // once the rows are in (the tables refresh none on their own).
                 crate::connect::analyze(&mut conn);
+                crate::connect::checkpoint(&mut conn);
                 let started = Instant::now();
                 let (done, memory) = crate::memory::Memory::around(|| contender(&mut conn));
                 done.expect("purge");

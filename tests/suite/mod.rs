@@ -55,6 +55,11 @@ fn joins_in_writes() -> bool {
     <Db as soft_delete_core::SupportedBackend>::JOIN_IN_WRITES
 }
 
+/// Whether the backend is given a small set of keys as `= ANY(ARRAY(subquery))` (PostgreSQL).
+fn keys_as_array() -> bool {
+    <Db as soft_delete_core::SupportedBackend>::KEYS_AS_ARRAY
+}
+
 mod schema {
     use super::TimestampTz;
 

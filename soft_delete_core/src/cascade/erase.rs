@@ -124,12 +124,20 @@ impl<DB: SupportedBackend> Pass<DB> for Erase<'_> {
         L: LinkColumns<DB>,
         X: Executor<Backend = DB>,
     {
+        let purge = self.erasing == Erasing::Purge;
         let children = Linked::<Parent, Child, L, DB>::new(parent, self.follow());
+        // A purge's batch is small: its children are found through their index, whatever
+        // the planner estimates (see `Linked::keys_first`).
+        let children = if purge {
+            children.keys_first()
+        } else {
+            children
+        };
         let rows = self.rows::<Child, X>(x, &children).await?;
         self.record(Cow::Borrowed(Child::TABLE), rows);
-        if self.erasing == Erasing::Purge {
+        if purge {
             // The tombstoned children are gone: any child left is a live one.
-            let left = Linked::<Parent, Child, L, DB>::new(parent, State::Any);
+            let left = Linked::<Parent, Child, L, DB>::new(parent, State::Any).keys_first();
             refuse_live::<Child, X>(x, &left, Parent::TABLE).await?;
         }
         Ok(())

@@ -164,6 +164,8 @@ where
 pub struct Linked<'s, P, M, L, DB: SupportedBackend> {
     parent: &'s dyn RowSet<DB>,
     state: State,
+    /// Read the parents' keys first, where the backend has [`SupportedBackend::KEYS_AS_ARRAY`].
+    keys_first: bool,
     types: core::marker::PhantomData<fn() -> (P, M, L)>,
 }
 
@@ -172,8 +174,19 @@ impl<'s, P, M, L, DB: SupportedBackend> Linked<'s, P, M, L, DB> {
         Linked {
             parent,
             state,
+            keys_first: false,
             types: core::marker::PhantomData,
         }
+    }
+
+    /// The same rows, for a parent set known to be small (a purge's batch and what hangs off
+    /// it): on PostgreSQL the parents' keys are read first, `child = ANY(ARRAY(SELECT ...))`,
+    /// and the children are found through their index. As `IN (SELECT ...)` the planner may
+    /// join a scan of the whole child table instead (a batch of 500 repos' issues among
+    /// 100,000: 19 ms, against 5 ms).
+    pub(crate) fn keys_first(mut self) -> Self {
+        self.keys_first = true;
+        self
     }
 }
 
@@ -185,12 +198,13 @@ where
     DB: SupportedBackend,
 {
     fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
+        let array = self.keys_first && DB::KEYS_AS_ARRAY;
         out.fragment(M::in_state(self.state))
             .sql(" AND ")
             .fragment(L::child_column())
-            .sql(" IN (");
+            .sql(if array { " = ANY(ARRAY(" } else { " IN (" });
         select(out, L::parent_column(), P::table(), self.parent);
-        out.sql(")");
+        out.sql(if array { "))" } else { ")" });
     }
 
     fn parent_join(&self) -> Option<ParentJoin<'_, DB>> {
