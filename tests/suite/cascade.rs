@@ -246,7 +246,7 @@ fn a_repo_delete_tombstones_its_whole_tree_with_one_stamp_and_actor() {
 }
 
 #[test]
-fn children_are_written_joined_to_their_parents_where_the_backend_needs_it() {
+fn children_are_written_joined_to_their_parents_or_by_their_keys_where_the_backend_needs_it() {
     let mut db = connect();
     let conn = &mut *db;
     code_hosting(conn, 1);
@@ -293,6 +293,10 @@ fn children_are_written_joined_to_their_parents_where_the_backend_needs_it() {
             "{update}"
         );
         assert_eq!(update.contains("INNER JOIN"), joined, "{update}");
+        // PostgreSQL is given the key-named repo's key first, so it does not look the repo up
+        // again for every issue.
+        let by_key = "\"hub_issues\".\"repo_id\" = ANY(ARRAY(SELECT \"hub_repos\".\"id\"";
+        assert_eq!(update.contains(by_key), super::keys_as_array(), "{update}");
     }
 }
 

@@ -91,7 +91,7 @@ where
 {
     let missing = not_found::<M>(&id);
     let target = M::key_is(id);
-    let root = Root::<M, X::Backend>::new(&*target, State::Any);
+    let root = Root::<M, X::Backend>::new(&*target, State::Any).by_keys();
     // Lock the row first, whatever its state: an operation on it in progress finishes first.
     claim_writes::<M, X>(x).await?;
     <X::Backend as SupportedBackend>::count(x, statements::lock::<M, X::Backend>(&root)).await?;

@@ -419,7 +419,7 @@ impl Run {
             })
             .await?;
         let target = M::key_in(keys);
-        let root = Root::<M, X::Backend>::new(&*target, State::Deleted);
+        let root = Root::<M, X::Backend>::new(&*target, State::Deleted).by_keys();
         M::ParentLinks::refuse_owners(x, &root).await?;
         Check::before_purge().rows::<M, X>(x, &root).await?;
         let mut pass = Erase::purge(&self.blockers);

@@ -191,8 +191,8 @@ where
     };
     M::ParentLinks::check(x, &id).await?;
     let target = M::key_is(id);
-    let root = Root::<M, X::Backend>::new(&*target, State::Deleted);
-    let revived = Root::<M, X::Backend>::new(&*target, State::Live);
+    let root = Root::<M, X::Backend>::new(&*target, State::Deleted).by_keys();
+    let revived = Root::<M, X::Backend>::new(&*target, State::Live).by_keys();
     let (rows, changes) = if let Some(stamp) = undone {
         let mut pass = Revive::new(stamp);
         let rows = match depth {
@@ -294,11 +294,11 @@ where
     let mut report = changed::<M>(Operation::Restore, now, 0, Vec::new());
     for chunk in keys.chunks(KEYS_PER_STATEMENT) {
         let target = M::key_in(chunk.to_vec());
-        let deleted = Root::<M, X::Backend>::new(&*target, State::Deleted);
-        let revived = Root::<M, X::Backend>::new(&*target, State::Live);
+        let deleted = Root::<M, X::Backend>::new(&*target, State::Deleted).by_keys();
+        let revived = Root::<M, X::Backend>::new(&*target, State::Live).by_keys();
         // One delete at a time, earliest first: its rows with what it hid below them.
         while let Some(stamp) = earliest_stamp::<M, X>(x, &deleted).await? {
-            let at = Root::<M, X::Backend>::new(&*target, State::At(stamp));
+            let at = Root::<M, X::Backend>::new(&*target, State::At(stamp)).by_keys();
             let mut pass = Revive::new(stamp);
             let rows = pass.rows::<M, X>(x, &at, &revived).await?;
             report.add(M::TABLE.into(), rows);

@@ -183,7 +183,7 @@ where
     // of a tombstoned row, a writer that took `lock_live`) finishes first, and every statement
     // below sees what it left. The lock is held to the end, so nothing changes them meanwhile.
     claim_writes::<M, X>(x).await?;
-    let any = Root::<M, X::Backend>::new(target, State::Any);
+    let any = root::<M, X::Backend>(target, State::Any, id.is_some());
     let locked =
         <X::Backend as SupportedBackend>::count(x, statements::lock::<M, X::Backend>(&any)).await?;
     hooks
@@ -198,10 +198,10 @@ where
     if let (Some(id), 0) = (&id, locked) {
         return Err(not_found::<M>(id));
     }
-    let live = Root::<M, X::Backend>::new(target, State::Live);
+    let live = root::<M, X::Backend>(target, State::Live, id.is_some());
     Check::before_tombstone().rows::<M, X>(x, &live).await?;
     let mut pass = Tombstone::new(stamp, actor.map(M::actor));
-    let stamped = Root::<M, X::Backend>::new(target, State::At(stamp));
+    let stamped = root::<M, X::Backend>(target, State::At(stamp), id.is_some());
     let rows = pass.rows::<M, X>(x, &live, &stamped).await?;
     let report = match (rows, id) {
         (0, Some(id)) => {
@@ -218,4 +218,14 @@ where
     };
     hooks.after(x, &report).await?;
     Ok(report)
+}
+
+/// The rows `target` selects in `state`; `by_keys` when the target names one row by its key.
+fn root<M, DB>(
+    target: &(dyn QueryFragment<DB> + Sync),
+    state: State,
+    by_keys: bool,
+) -> Root<'_, M, DB> {
+    let root = Root::new(target, state);
+    if by_keys { root.by_keys() } else { root }
 }
