@@ -112,8 +112,9 @@ pub trait SupportedBackend: Backend + sealed::Sealed + catalog::CatalogBackend +
     /// through the index whatever the planner estimates. As `IN (subquery)`, a table without
     /// statistics (one just filled, before autovacuum reached it) can be planned as a nested
     /// loop that runs the whole subquery again for every row, quadratic in the rows. Used for
-    /// the ledger's entries and for a purge batch's children (`Linked::keys_first`), sets known
-    /// to be small next to their table.
+    /// the ledger's entries, for the children of rows named by key (`RowSet::by_keys`) and for
+    /// a purge batch's children (`Linked::keys_first`): sets known to be small next to their
+    /// table.
     #[doc(hidden)]
     const KEYS_AS_ARRAY: bool;
     /// Whether foreign keys are checked row by row within a statement (InnoDB), so one
