@@ -183,20 +183,21 @@ impl<'h, C> Hooks<'h, C> {
         self.before.is_empty() && self.after.is_empty()
     }
 
-    /// Runs the `before` hooks, building the intent only when there are some.
+    /// Runs the `before` hooks, building the intent only when there are some; whether there
+    /// were any.
     pub(crate) fn run_before(
         &mut self,
         conn: &mut C,
         intent: impl FnOnce() -> Intent,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         if self.before.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let intent = intent();
         for hook in &mut self.before {
             hook(conn, &intent)?;
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Runs the `after` hooks with `report`.
@@ -345,20 +346,21 @@ impl<'h, C> AsyncHooks<'h, C> {
         self.before.is_empty() && self.after.is_empty()
     }
 
-    /// Runs the `before` hooks, building the intent only when there are some.
+    /// Runs the `before` hooks, building the intent only when there are some; whether there
+    /// were any.
     pub(crate) async fn run_before(
         &mut self,
         conn: &mut C,
         intent: impl FnOnce() -> Intent,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         if self.before.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let intent = intent();
         for hook in &mut self.before {
             hook(conn, &intent).await?;
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Runs the `after` hooks with `report`.

@@ -231,6 +231,89 @@ fn a_purge_deletes_children_through_a_join_or_their_keys_where_the_backend_needs
 }
 
 #[test]
+fn a_purge_binds_its_batch_s_keys_for_the_children_it_deletes() {
+    let mut db = connect();
+    let conn = &mut *db;
+    for repo in 1..=3 {
+        code_hosting(conn, repo);
+    }
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
+    op!(HubRepo::soft_delete(conn, 3)).unwrap();
+    let sent = super::record_statements(conn);
+
+    let report = op!(HubRepo::purge(conn, Purge::any_age())).unwrap();
+
+    conn.set_instrumentation(None::<Box<dyn diesel::connection::Instrumentation>>);
+    assert_eq!(report.rows_in("hub_repos"), 2);
+    assert_eq!(report.rows_in("hub_issues"), 6);
+    assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
+    // The batch's repos were picked tombstoned and locked: the issues under them are found by
+    // the repos' keys, bound, without reading the repos again.
+    let sent: Vec<String> = sent
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|sql| sql.replace('`', "\""))
+        .collect();
+    let on_issues: Vec<&String> = sent
+        .iter()
+        .filter(|sql| {
+            sql.starts_with("DELETE FROM \"hub_issues\"")
+                || sql.starts_with("SELECT COUNT(*) FROM \"hub_issues\"")
+        })
+        .collect();
+    assert_eq!(
+        on_issues.len(),
+        2,
+        "the delete and the live check: {sent:?}"
+    );
+    for sql in on_issues {
+        assert!(sql.contains("\"hub_issues\".\"repo_id\" IN ("), "{sql}");
+        assert!(!sql.contains("\"hub_repos\""), "{sql}");
+    }
+}
+
+#[test]
+fn a_row_a_before_hook_revives_is_not_purged_nor_is_its_cascade() {
+    let mut db = connect();
+    let conn = &mut *db;
+    for repo in 1..=2 {
+        code_hosting(conn, repo);
+        op!(HubRepo::soft_delete(conn, repo)).unwrap();
+    }
+    // The hook runs once the batch [1, 2] is locked, and revives repo 1 alone.
+    let hooks = Hooks::new().before(|conn: &mut Conn, _| {
+        diesel::update(hub_repos::table.find(1))
+            .set(hub_repos::deleted_at.eq(None::<NaiveDateTime>))
+            .execute(conn)?;
+        Ok(())
+    });
+
+    let report = HubRepo::purge(conn, Purge::any_age().hooks(hooks)).unwrap();
+
+    assert_eq!(report.rows_in("hub_repos"), 1);
+    assert_eq!(report.rows_in("hub_issues"), 3);
+    // Repo 2's tree is gone; repo 1 is live, its issues and comments still there, tombstoned.
+    assert_eq!(
+        hub_repos::table
+            .select(hub_repos::id)
+            .load::<i32>(conn)
+            .unwrap(),
+        [1]
+    );
+    assert_eq!(issue_ids(conn), [11, 12, 13]);
+    assert_eq!(
+        hub_issue_comments::table
+            .count()
+            .get_result::<i64>(conn)
+            .unwrap(),
+        6
+    );
+    assert_tombstoned::<HubIssue, _>(conn, 11);
+    assert_tombstoned::<HubIssueComment, _>(conn, 111);
+}
+
+#[test]
 fn a_cutoff_past_year_9999_purges_every_tombstone() {
     let mut db = connect();
     let conn = &mut *db;

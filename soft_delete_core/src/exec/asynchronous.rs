@@ -76,7 +76,7 @@ impl<C: Send> HookSet<Async<'_, C>> for AsyncHooks<'_, C> {
         &mut self,
         x: &mut Async<'_, C>,
         intent: impl FnOnce() -> crate::Intent,
-    ) -> crate::Result<()> {
+    ) -> crate::Result<bool> {
         self.run_before(x.conn, intent).await
     }
 

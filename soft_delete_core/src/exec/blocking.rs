@@ -120,7 +120,7 @@ impl<C> super::HookSet<Blocking<'_, C>> for crate::Hooks<'_, C> {
         &mut self,
         x: &mut Blocking<'_, C>,
         intent: impl FnOnce() -> crate::Intent,
-    ) -> impl Future<Output = crate::Result<()>> {
+    ) -> impl Future<Output = crate::Result<bool>> {
         ready(self.run_before(x.conn, intent))
     }
 

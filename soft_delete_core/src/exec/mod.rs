@@ -98,12 +98,13 @@ pub async fn finish<X: Executor, T>(x: &mut X, result: Result<T>) -> Result<T> {
 /// executor.
 #[doc(hidden)]
 pub trait HookSet<X> {
-    /// Runs the `before` hooks, building the intent only when there are some.
+    /// Runs the `before` hooks, building the intent only when there are some; whether there
+    /// were any (they may have changed rows the operation has read).
     fn before(
         &mut self,
         x: &mut X,
         intent: impl FnOnce() -> crate::Intent,
-    ) -> impl Future<Output = Result<()>>;
+    ) -> impl Future<Output = Result<bool>>;
 
     /// Runs the `after` hooks with `report`.
     fn after(&mut self, x: &mut X, report: &crate::Report) -> impl Future<Output = Result<()>>;
@@ -116,8 +117,8 @@ impl<X> HookSet<X> for NoHooks {
         &mut self,
         _: &mut X,
         _: impl FnOnce() -> crate::Intent,
-    ) -> impl Future<Output = Result<()>> {
-        core::future::ready(Ok(()))
+    ) -> impl Future<Output = Result<bool>> {
+        core::future::ready(Ok(false))
     }
 
     fn after(&mut self, _: &mut X, _: &crate::Report) -> impl Future<Output = Result<()>> {

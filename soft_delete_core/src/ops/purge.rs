@@ -413,13 +413,20 @@ impl Run {
         M: SoftDeleteOn<X::Backend>,
         H: HookSet<X>,
     {
-        hooks
+        let hooked = hooks
             .before(x, || {
                 Intent::new(Operation::Purge, M::TABLE, format!("{keys:?}"))
             })
             .await?;
+        // The rows were picked tombstoned and locked: unless a hook may have changed one since,
+        // what hangs off them is found by their keys alone, without reading them again.
+        let values = (!hooked).then(|| M::key_values(keys.clone())).flatten();
         let target = M::key_in(keys);
-        let root = Root::<M, X::Backend>::new(&*target, State::Deleted).by_keys();
+        let root = Root::<M, X::Backend>::new(&*target, State::Deleted);
+        let root = match &values {
+            Some(values) => root.locked(&**values),
+            None => root.by_keys(),
+        };
         M::ParentLinks::refuse_owners(x, &root).await?;
         Check::before_purge().rows::<M, X>(x, &root).await?;
         let mut pass = Erase::purge(&self.blockers);

@@ -29,6 +29,9 @@ pub trait KeyOn<Id, DB: SupportedBackend>: PrimaryKey {
     fn among<'a>(ids: Vec<Id>) -> Fragment<'a, DB>;
     /// The rows whose keys sort after `id`: `a > $1`, or `(a, b) > ($1, $2)`.
     fn after<'a>(id: Id) -> Fragment<'a, DB>;
+    /// `ids` (not empty) as a list of bound values, `($1, ...)`, to compare another column
+    /// with: a one-column key's only; a pair's is `None`.
+    fn values<'a>(ids: Vec<Id>) -> Option<Fragment<'a, DB>>;
     /// Runs a query returning keys, in the order of [`columns`](KeyOn::columns).
     fn read<X>(x: &mut X, query: Statement<'_, DB>) -> impl Future<Output = QueryResult<Vec<Id>>>
     where
@@ -39,9 +42,19 @@ pub trait KeyOn<Id, DB: SupportedBackend>: PrimaryKey {
 fn list<'a, Id, DB: SupportedBackend>(
     statement: &mut Statement<'a, DB>,
     ids: Vec<Id>,
+    value: impl FnMut(&mut Statement<'a, DB>, Id),
+) {
+    statement.sql(" IN ");
+    parenthesized(statement, ids, value);
+}
+
+/// `(<value>, <value>, ...)`, each of `ids` written by `value`.
+fn parenthesized<'a, Id, DB: SupportedBackend>(
+    statement: &mut Statement<'a, DB>,
+    ids: Vec<Id>,
     mut value: impl FnMut(&mut Statement<'a, DB>, Id),
 ) {
-    statement.sql(" IN (");
+    statement.sql("(");
     for (index, id) in ids.into_iter().enumerate() {
         if index > 0 {
             statement.sql(", ");
@@ -87,6 +100,14 @@ where
             .sql(" > ")
             .fragment(bind::<C::SqlType, _, DB>(id));
         Box::new(statement)
+    }
+
+    fn values<'a>(ids: Vec<Id>) -> Option<Fragment<'a, DB>> {
+        let mut statement = Statement::new();
+        parenthesized(&mut statement, ids, |out, id| {
+            out.fragment(bind::<C::SqlType, _, DB>(id));
+        });
+        Some(Box::new(statement))
     }
 
     async fn read<X>(x: &mut X, query: Statement<'_, DB>) -> QueryResult<Vec<Id>>
@@ -170,6 +191,10 @@ where
         statement.sql(" > ");
         values::<A, B, IdA, IdB, DB>(&mut statement, id);
         Box::new(statement)
+    }
+
+    fn values<'a>(_: Vec<(IdA, IdB)>) -> Option<Fragment<'a, DB>> {
+        None
     }
 
     async fn read<X>(x: &mut X, query: Statement<'_, DB>) -> QueryResult<Vec<(IdA, IdB)>>

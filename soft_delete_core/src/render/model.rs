@@ -34,6 +34,8 @@ pub trait ModelOn<DB: SupportedBackend>: Model {
     fn key_in<'a>(ids: Vec<Self::Id>) -> Fragment<'a, DB>;
     /// The rows whose key sorts after `id`: `key > $id`.
     fn key_after<'a>(id: Self::Id) -> Fragment<'a, DB>;
+    /// `ids` as bound values, `($1, ...)`, where the key is one column.
+    fn key_values<'a>(ids: Vec<Self::Id>) -> Option<Fragment<'a, DB>>;
     /// The rows in `state`: `deleted_at IS NULL`, `deleted_at = $stamp`, ...
     fn in_state<'a>(state: State) -> Fragment<'a, DB>;
     /// The tombstone column, qualified.
@@ -96,6 +98,10 @@ where
 
     fn key_after<'a>(id: M::Id) -> Fragment<'a, DB> {
         M::Key::after(id)
+    }
+
+    fn key_values<'a>(ids: Vec<M::Id>) -> Option<Fragment<'a, DB>> {
+        M::Key::values(ids)
     }
 
     fn in_state<'a>(state: State) -> Fragment<'a, DB> {

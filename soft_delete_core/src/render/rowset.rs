@@ -11,6 +11,7 @@ use diesel::query_builder::QueryFragment;
 use super::model::ModelOn;
 use crate::dialect::SupportedBackend;
 use crate::model::edges::Link;
+use crate::model::key::PrimaryKey;
 use crate::sql::{Fragment, Statement};
 
 /// Which rows of a table a set keeps, by their tombstone.
@@ -49,6 +50,21 @@ pub trait RowSet<DB: SupportedBackend>: Sync {
     fn by_keys(&self) -> bool {
         false
     }
+
+    /// The set's keys as bound values, where the set is exactly rows the operation has read
+    /// and locked by key in its transaction (a purge's batch): a child set linked to the key
+    /// column compares with them instead of reading its parents again.
+    fn locked_keys(&self) -> Option<LockedKeys<'_, DB>> {
+        None
+    }
+}
+
+/// The keys of a set of locked rows (see [`RowSet::locked_keys`]).
+pub struct LockedKeys<'s, DB> {
+    /// The key column's name.
+    pub column: &'static str,
+    /// The keys, bound: `($1, $2, ...)`.
+    pub values: &'s (dyn QueryFragment<DB> + Sync),
 }
 
 /// A set of a child table's rows written as a join: `<child> INNER JOIN <parent table> ON
@@ -120,6 +136,8 @@ pub struct Root<'p, M, DB> {
     state: State,
     /// The target names rows by key, rather than by a predicate.
     by_keys: bool,
+    /// The keys of rows read and locked in `state`, when the target names exactly those.
+    locked: Option<&'p (dyn QueryFragment<DB> + Sync + 'p)>,
     model: core::marker::PhantomData<fn() -> M>,
 }
 
@@ -130,6 +148,7 @@ impl<'p, M, DB> Root<'p, M, DB> {
             target,
             state,
             by_keys: false,
+            locked: None,
             model: core::marker::PhantomData,
         }
     }
@@ -137,6 +156,16 @@ impl<'p, M, DB> Root<'p, M, DB> {
     /// The same rows, `target` naming them by key (`key = $1`, `key IN (...)`).
     pub(crate) fn by_keys(mut self) -> Self {
         self.by_keys = true;
+        self
+    }
+
+    /// The same rows, `target` naming by key rows this transaction has read in the set's
+    /// state and locked, so that no other can change them, and `keys` listing their keys
+    /// (`($1, ...)`): [`RowSet::locked_keys`]. Only where nothing in the transaction changed
+    /// those rows since (a purge's batch with no `before` hook).
+    pub(crate) fn locked(mut self, keys: &'p (dyn QueryFragment<DB> + Sync + 'p)) -> Self {
+        self.by_keys = true;
+        self.locked = Some(keys);
         self
     }
 }
@@ -152,12 +181,22 @@ impl<M: ModelOn<DB>, DB: SupportedBackend> RowSet<DB> for Root<'_, M, DB> {
     fn by_keys(&self) -> bool {
         self.by_keys
     }
+
+    fn locked_keys(&self) -> Option<LockedKeys<'_, DB>> {
+        let values = self.locked?;
+        Some(LockedKeys {
+            column: <M::Key as PrimaryKey>::NAMES[0],
+            values,
+        })
+    }
 }
 
 /// How a child table hangs off its parent: `child.<child column> = parent.<parent column>`.
 pub trait LinkColumns<DB: SupportedBackend> {
     /// The name of the column on the child's table.
     const CHILD_NAME: &'static str;
+    /// The name of the column on the parent's table.
+    const PARENT_NAME: &'static str;
     /// The column on the child's table.
     fn child_column<'a>() -> Fragment<'a, DB>;
     /// The column on the parent's table.
@@ -171,6 +210,7 @@ where
     DB: SupportedBackend,
 {
     const CHILD_NAME: &'static str = ChildColumn::NAME;
+    const PARENT_NAME: &'static str = ParentColumn::NAME;
 
     fn child_column<'a>() -> Fragment<'a, DB> {
         Box::new(ChildColumn::default())
@@ -214,6 +254,16 @@ impl<'s, P, M, L, DB: SupportedBackend> Linked<'s, P, M, L, DB> {
     }
 }
 
+impl<P, M, L: LinkColumns<DB>, DB: SupportedBackend> Linked<'_, P, M, L, DB> {
+    /// The parents' keys, bound, where the parent set is locked rows (see
+    /// [`RowSet::locked_keys`]) and the link holds their key: the children are then `<child
+    /// column> IN ($1, ...)`, and the parents' table is not read at all.
+    fn parents_bound(&self) -> Option<&(dyn QueryFragment<DB> + Sync)> {
+        let keys = self.parent.locked_keys()?;
+        (keys.column == L::PARENT_NAME).then_some(keys.values)
+    }
+}
+
 impl<P, M, L, DB> RowSet<DB> for Linked<'_, P, M, L, DB>
 where
     P: ModelOn<DB>,
@@ -222,18 +272,24 @@ where
     DB: SupportedBackend,
 {
     fn condition<'s>(&'s self, out: &mut Statement<'s, DB>) {
-        let array = DB::KEYS_AS_ARRAY && (self.keys_first || self.parent.by_keys());
         out.fragment(M::in_state(self.state))
             .sql(" AND ")
-            .fragment(L::child_column())
-            .sql(if array { " = ANY(ARRAY(" } else { " IN (" });
+            .fragment(L::child_column());
+        if let Some(keys) = self.parents_bound() {
+            out.sql(" IN ").push(keys);
+            return;
+        }
+        let array = DB::KEYS_AS_ARRAY && (self.keys_first || self.parent.by_keys());
+        out.sql(if array { " = ANY(ARRAY(" } else { " IN (" });
         select(out, L::parent_column(), P::table(), self.parent);
         out.sql(if array { "))" } else { ")" });
     }
 
     fn parent_join(&self) -> Option<ParentJoin<'_, DB>> {
-        // A table joined to itself would be both the write's target and its source.
-        (!P::TABLE.eq_ignore_ascii_case(M::TABLE)).then(|| ParentJoin {
+        // A table joined to itself would be both the write's target and its source; parents
+        // whose keys are bound need no join.
+        let joinable = !P::TABLE.eq_ignore_ascii_case(M::TABLE) && self.parents_bound().is_none();
+        joinable.then(|| ParentJoin {
             parent_table: P::table(),
             child_column: L::child_column(),
             parent_column: L::parent_column(),
