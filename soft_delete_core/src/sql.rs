@@ -194,6 +194,22 @@ where
     }
 }
 
+/// Pushes `(<value>, <value>, ...)`, each of `values` written by `value`.
+pub(crate) fn list<'a, T, DB: Backend>(
+    statement: &mut Statement<'a, DB>,
+    values: Vec<T>,
+    mut value: impl FnMut(&mut Statement<'a, DB>, T),
+) {
+    statement.sql("(");
+    for (index, item) in values.into_iter().enumerate() {
+        if index > 0 {
+            statement.sql(", ");
+        }
+        value(statement, item);
+    }
+    statement.sql(")");
+}
+
 /// Boxes a value bound as `ST`.
 pub(crate) fn bind<'a, ST, T, DB>(value: T) -> Fragment<'a, DB>
 where

@@ -18,7 +18,8 @@ use chrono::NaiveDateTime;
 use diesel::QueryResult;
 use diesel::backend::Backend;
 use diesel::query_builder::QueryFragment;
-use diesel::sql_types::{BigInt, Bool, Nullable, Text, Timestamp};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, Bool, HasSqlType, Nullable, Text, Timestamp};
 
 use crate::exec::Executor;
 use crate::sql::{Fragment, Statement, bind};
@@ -146,6 +147,16 @@ pub trait SupportedBackend: Backend + sealed::Sealed + catalog::CatalogBackend +
     #[doc(hidden)]
     fn bind_count<'a>(value: i64) -> Fragment<'a, Self>;
 
+    /// `values` of SQL type `ST` (not empty) as what follows the column compared with them:
+    /// ` IN ($1, $2, ...)`, or on PostgreSQL ` = ANY($1)`, bound as one array, so that the
+    /// statement's text and its one parameter are the same however many values there are.
+    #[doc(hidden)]
+    fn among<'a, ST, T>(values: Vec<T>) -> Fragment<'a, Self>
+    where
+        Self: HasSqlType<ST>,
+        ST: 'static,
+        T: ToSql<ST, Self> + core::fmt::Debug + Send + Sync + 'static;
+
     /// A table's name as this backend renders it, without quotes.
     #[doc(hidden)]
     fn table_name<T: QueryFragment<Self> + Default>() -> String;
@@ -172,6 +183,38 @@ pub trait SupportedBackend: Backend + sealed::Sealed + catalog::CatalogBackend +
     ) -> impl Future<Output = QueryResult<Vec<bool>>>;
 }
 
+/// ` IN ($1, $2, ...)`: [`SupportedBackend::among`] with each value bound on its own.
+#[cfg(any(feature = "sqlite", feature = "mysql"))]
+fn each_bound<'a, ST, T, DB>(values: Vec<T>) -> Fragment<'a, DB>
+where
+    DB: SupportedBackend + HasSqlType<ST>,
+    ST: 'static,
+    T: ToSql<ST, DB> + Send + Sync + 'static,
+{
+    let mut statement = Statement::new();
+    statement.sql(" IN ");
+    crate::sql::list(&mut statement, values, |out, value| {
+        out.fragment(bind::<ST, _, DB>(value));
+    });
+    Box::new(statement)
+}
+
+/// ` = ANY($1)`: [`SupportedBackend::among`] with the values bound as one PostgreSQL array.
+#[cfg(feature = "postgres")]
+fn one_array<'a, ST, T>(values: Vec<T>) -> Fragment<'a, diesel::pg::Pg>
+where
+    diesel::pg::Pg: HasSqlType<ST>,
+    ST: 'static,
+    T: ToSql<ST, diesel::pg::Pg> + core::fmt::Debug + Send + Sync + 'static,
+{
+    let mut statement = Statement::new();
+    statement
+        .sql(" = ANY(")
+        .fragment(bind::<diesel::sql_types::Array<ST>, _, _>(values))
+        .sql(")");
+    Box::new(statement)
+}
+
 macro_rules! supported_backend {
     (
         $feature:literal,
@@ -189,7 +232,8 @@ macro_rules! supported_backend {
         returning = $returning:literal,
         join_in_writes = $joins:literal,
         keys_as_array = $array:literal,
-        row_by_row_keys = $row_by_row:literal
+        row_by_row_keys = $row_by_row:literal,
+        among = $among:path
     ) => {
         #[cfg(feature = $feature)]
         impl sealed::Sealed for $backend {}
@@ -240,6 +284,15 @@ macro_rules! supported_backend {
                 bind::<BigInt, _, Self>(value)
             }
 
+            fn among<'a, ST, T>(values: Vec<T>) -> Fragment<'a, Self>
+            where
+                Self: HasSqlType<ST>,
+                ST: 'static,
+                T: ToSql<ST, Self> + core::fmt::Debug + Send + Sync + 'static,
+            {
+                $among(values)
+            }
+
             fn table_name<T: QueryFragment<Self> + Default>() -> String {
                 let rendered = diesel::debug_query::<Self, _>(&T::default()).to_string();
                 let sql = rendered.split(" -- binds").next().unwrap_or(&rendered);
@@ -280,7 +333,8 @@ supported_backend!(
     returning = true,
     join_in_writes = false,
     keys_as_array = false,
-    row_by_row_keys = false
+    row_by_row_keys = false,
+    among = each_bound
 );
 supported_backend!(
     "postgres",
@@ -291,7 +345,8 @@ supported_backend!(
     returning = true,
     join_in_writes = false,
     keys_as_array = true,
-    row_by_row_keys = false
+    row_by_row_keys = false,
+    among = one_array
 );
 supported_backend!(
     "mysql",
@@ -307,5 +362,6 @@ supported_backend!(
     returning = false,
     join_in_writes = true,
     keys_as_array = false,
-    row_by_row_keys = true
+    row_by_row_keys = true,
+    among = each_bound
 );

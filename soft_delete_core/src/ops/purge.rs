@@ -190,6 +190,9 @@ impl<'h, C, H> Purge<'h, C, H> {
 
     /// Runs `hooks` in each batch's transaction: `before` once its rows are locked, `after`
     /// with the batch's report. An error from a hook rolls that batch back and stops the purge.
+    /// A `before` hook may change the batch's rows (revive one, say): where there is one, the
+    /// batch's cascade is found through the rows as they are after it, not through the keys
+    /// picked.
     /// [`Hooks`](crate::Hooks) on a blocking connection, `AsyncHooks` on an async one.
     ///
     /// ```

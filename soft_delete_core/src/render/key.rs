@@ -15,7 +15,7 @@ use diesel::{Column, QueryResult};
 use crate::dialect::SupportedBackend;
 use crate::exec::Executor;
 use crate::model::key::{Pair, PrimaryKey};
-use crate::sql::{Fragment, Statement, bind};
+use crate::sql::{Fragment, Statement, bind, list};
 
 /// A primary key whose values, of type `Id`, can be written and read on backend `DB`.
 #[doc(hidden)]
@@ -24,13 +24,13 @@ pub trait KeyOn<Id, DB: SupportedBackend>: PrimaryKey {
     fn columns<'a>() -> Fragment<'a, DB>;
     /// The row whose key is `id`: `a = $1`, or `(a, b) = ($1, $2)`.
     fn is<'a>(id: Id) -> Fragment<'a, DB>;
-    /// The rows whose keys are `ids` (not empty): `a IN ($1, ...)`, or `(a, b) IN (($1, $2),
-    /// ...)`.
+    /// The rows whose keys are `ids` (not empty): `a IN ($1, ...)` (PostgreSQL: `a =
+    /// ANY($1)`), or `(a, b) IN (($1, $2), ...)`.
     fn among<'a>(ids: Vec<Id>) -> Fragment<'a, DB>;
     /// The rows whose keys sort after `id`: `a > $1`, or `(a, b) > ($1, $2)`.
     fn after<'a>(id: Id) -> Fragment<'a, DB>;
-    /// `ids` (not empty) as a list of bound values, `($1, ...)`, to compare another column
-    /// with: a one-column key's only; a pair's is `None`.
+    /// `ids` (not empty), bound, as what follows another column compared with them: ` IN ($1,
+    /// ...)` (PostgreSQL: ` = ANY($1)`). A one-column key's only; a pair's is `None`.
     fn values<'a>(ids: Vec<Id>) -> Option<Fragment<'a, DB>>;
     /// Runs a query returning keys, in the order of [`columns`](KeyOn::columns).
     fn read<X>(x: &mut X, query: Statement<'_, DB>) -> impl Future<Output = QueryResult<Vec<Id>>>
@@ -38,38 +38,13 @@ pub trait KeyOn<Id, DB: SupportedBackend>: PrimaryKey {
         X: Executor<Backend = DB>;
 }
 
-/// ` IN (<value>, <value>, ...)`, each of `ids` written by `value`.
-fn list<'a, Id, DB: SupportedBackend>(
-    statement: &mut Statement<'a, DB>,
-    ids: Vec<Id>,
-    value: impl FnMut(&mut Statement<'a, DB>, Id),
-) {
-    statement.sql(" IN ");
-    parenthesized(statement, ids, value);
-}
-
-/// `(<value>, <value>, ...)`, each of `ids` written by `value`.
-fn parenthesized<'a, Id, DB: SupportedBackend>(
-    statement: &mut Statement<'a, DB>,
-    ids: Vec<Id>,
-    mut value: impl FnMut(&mut Statement<'a, DB>, Id),
-) {
-    statement.sql("(");
-    for (index, id) in ids.into_iter().enumerate() {
-        if index > 0 {
-            statement.sql(", ");
-        }
-        value(statement, id);
-    }
-    statement.sql(")");
-}
-
 impl<C, Id, DB> KeyOn<Id, DB> for C
 where
     C: Column + Default + QueryFragment<DB> + Send + Sync + 'static,
     DB: SupportedBackend + HasSqlType<C::SqlType>,
     C::SqlType: SqlType + SingleValue + QueryId + 'static,
-    Id: ToSql<C::SqlType, DB> + FromSqlRow<C::SqlType, DB> + Send + Sync + 'static,
+    Id: ToSql<C::SqlType, DB> + FromSqlRow<C::SqlType, DB> + core::fmt::Debug + Send + Sync,
+    Id: 'static,
 {
     fn columns<'a>() -> Fragment<'a, DB> {
         Box::new(C::default())
@@ -86,10 +61,9 @@ where
 
     fn among<'a>(ids: Vec<Id>) -> Fragment<'a, DB> {
         let mut statement = Statement::new();
-        statement.push(C::default());
-        list(&mut statement, ids, |out, id| {
-            out.fragment(bind::<C::SqlType, _, DB>(id));
-        });
+        statement
+            .push(C::default())
+            .fragment(DB::among::<C::SqlType, _>(ids));
         Box::new(statement)
     }
 
@@ -103,11 +77,7 @@ where
     }
 
     fn values<'a>(ids: Vec<Id>) -> Option<Fragment<'a, DB>> {
-        let mut statement = Statement::new();
-        parenthesized(&mut statement, ids, |out, id| {
-            out.fragment(bind::<C::SqlType, _, DB>(id));
-        });
-        Some(Box::new(statement))
+        Some(DB::among::<C::SqlType, _>(ids))
     }
 
     async fn read<X>(x: &mut X, query: Statement<'_, DB>) -> QueryResult<Vec<Id>>
@@ -181,6 +151,7 @@ where
     fn among<'a>(ids: Vec<(IdA, IdB)>) -> Fragment<'a, DB> {
         let mut statement = Statement::new();
         row::<A, B, DB>(&mut statement);
+        statement.sql(" IN ");
         list(&mut statement, ids, values::<A, B, IdA, IdB, DB>);
         Box::new(statement)
     }

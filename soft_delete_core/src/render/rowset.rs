@@ -63,7 +63,8 @@ pub trait RowSet<DB: SupportedBackend>: Sync {
 pub struct LockedKeys<'s, DB> {
     /// The key column's name.
     pub column: &'static str,
-    /// The keys, bound: `($1, $2, ...)`.
+    /// The keys, bound, as what follows a column compared with them: ` IN ($1, $2, ...)`, or
+    /// ` = ANY($1)` on PostgreSQL.
     pub values: &'s (dyn QueryFragment<DB> + Sync),
 }
 
@@ -161,7 +162,7 @@ impl<'p, M, DB> Root<'p, M, DB> {
 
     /// The same rows, `target` naming by key rows this transaction has read in the set's
     /// state and locked, so that no other can change them, and `keys` listing their keys
-    /// (`($1, ...)`): [`RowSet::locked_keys`]. Only where nothing in the transaction changed
+    /// (` IN ($1, ...)`): [`RowSet::locked_keys`]. Only where nothing in the transaction changed
     /// those rows since (a purge's batch with no `before` hook).
     pub(crate) fn locked(mut self, keys: &'p (dyn QueryFragment<DB> + Sync + 'p)) -> Self {
         self.by_keys = true;
@@ -257,7 +258,7 @@ impl<'s, P, M, L, DB: SupportedBackend> Linked<'s, P, M, L, DB> {
 impl<P, M, L: LinkColumns<DB>, DB: SupportedBackend> Linked<'_, P, M, L, DB> {
     /// The parents' keys, bound, where the parent set is locked rows (see
     /// [`RowSet::locked_keys`]) and the link holds their key: the children are then `<child
-    /// column> IN ($1, ...)`, and the parents' table is not read at all.
+    /// column> IN ($1, ...)` (PostgreSQL: `= ANY($1)`), and the parents' table is not read.
     fn parents_bound(&self) -> Option<&(dyn QueryFragment<DB> + Sync)> {
         let keys = self.parent.locked_keys()?;
         (keys.column == L::PARENT_NAME).then_some(keys.values)
@@ -276,7 +277,7 @@ where
             .sql(" AND ")
             .fragment(L::child_column());
         if let Some(keys) = self.parents_bound() {
-            out.sql(" IN ").push(keys);
+            out.push(keys);
             return;
         }
         let array = DB::KEYS_AS_ARRAY && (self.keys_first || self.parent.by_keys());
