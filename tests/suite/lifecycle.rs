@@ -80,6 +80,15 @@ fn rows(conn: &mut Conn) -> [i64; 7] {
     ]
 }
 
+/// Three code-hosting trees, the first and the third tombstoned.
+fn repos_1_and_3_tombstoned(conn: &mut Conn) {
+    for repo in 1..=3 {
+        code_hosting(conn, repo);
+    }
+    op!(HubRepo::soft_delete(conn, 1)).unwrap();
+    op!(HubRepo::soft_delete(conn, 3)).unwrap();
+}
+
 fn issue_ids(conn: &mut Conn) -> Vec<i32> {
     hub_issues::table
         .order(hub_issues::id)
@@ -125,11 +134,7 @@ fn write_audit(conn: &mut Conn, entry: String) -> soft_delete_core::Result<()> {
 fn purge_deletes_old_tombstones_with_their_subtrees_and_nothing_else() {
     let mut db = connect();
     let conn = &mut *db;
-    for repo in 1..=3 {
-        code_hosting(conn, repo);
-    }
-    op!(HubRepo::soft_delete(conn, 1)).unwrap();
-    op!(HubRepo::soft_delete(conn, 3)).unwrap();
+    repos_1_and_3_tombstoned(conn);
     // Repo 1 was deleted long ago, repo 3 just now.
     diesel::update(hub_repos::table.find(1))
         .set(hub_repos::deleted_at.eq(Some(day(2020, 1, 1))))
@@ -234,11 +239,7 @@ fn a_purge_deletes_children_through_a_join_or_their_keys_where_the_backend_needs
 fn a_purge_binds_its_batch_s_keys_for_the_children_it_deletes() {
     let mut db = connect();
     let conn = &mut *db;
-    for repo in 1..=3 {
-        code_hosting(conn, repo);
-    }
-    op!(HubRepo::soft_delete(conn, 1)).unwrap();
-    op!(HubRepo::soft_delete(conn, 3)).unwrap();
+    repos_1_and_3_tombstoned(conn);
     let sent = super::record_statements(conn);
 
     let report = op!(HubRepo::purge(conn, Purge::any_age())).unwrap();
@@ -323,11 +324,7 @@ fn a_row_a_before_hook_revives_is_not_purged_nor_is_its_cascade() {
 fn a_cutoff_past_year_9999_purges_every_tombstone() {
     let mut db = connect();
     let conn = &mut *db;
-    for repo in 1..=3 {
-        code_hosting(conn, repo);
-    }
-    op!(HubRepo::soft_delete(conn, 1)).unwrap();
-    op!(HubRepo::soft_delete(conn, 3)).unwrap();
+    repos_1_and_3_tombstoned(conn);
     let far_future = NaiveDate::from_ymd_opt(10_000, 1, 1)
         .unwrap()
         .and_hms_opt(0, 0, 0)

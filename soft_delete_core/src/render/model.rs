@@ -34,7 +34,8 @@ pub trait ModelOn<DB: SupportedBackend>: Model {
     fn key_in<'a>(ids: Vec<Self::Id>) -> Fragment<'a, DB>;
     /// The rows whose key sorts after `id`: `key > $id`.
     fn key_after<'a>(id: Self::Id) -> Fragment<'a, DB>;
-    /// `ids` as bound values, `($1, ...)`, where the key is one column.
+    /// `ids`, bound, as what follows another column compared with them (` IN ($1, ...)`, on
+    /// PostgreSQL ` = ANY($1)`), where the key is one column.
     fn key_values<'a>(ids: Vec<Self::Id>) -> Option<Fragment<'a, DB>>;
     /// The rows in `state`: `deleted_at IS NULL`, `deleted_at = $stamp`, ...
     fn in_state<'a>(state: State) -> Fragment<'a, DB>;
