@@ -248,35 +248,38 @@ fn a_purge_binds_its_batch_s_keys_for_the_children_it_deletes() {
     assert_eq!(report.rows_in("hub_repos"), 2);
     assert_eq!(report.rows_in("hub_issues"), 6);
     assert_eq!(rows(conn), [1, 3, 6, 1, 2, 1, 0]);
-    // The batch's repos were picked tombstoned and locked: the issues under them are found by
-    // the repos' keys, bound, without reading the repos again.
+    // The batch's repos were picked tombstoned and locked: the issues under them, and the
+    // webhooks of the hard edge, are found by the repos' keys, bound, without reading the
+    // repos again.
     let sent: Vec<String> = sent
         .lock()
         .unwrap()
         .iter()
         .map(|sql| sql.replace('`', "\""))
         .collect();
-    let on_issues: Vec<&String> = sent
-        .iter()
-        .filter(|sql| {
-            sql.starts_with("DELETE FROM \"hub_issues\"")
-                || sql.starts_with("SELECT COUNT(*) FROM \"hub_issues\"")
-        })
-        .collect();
-    assert_eq!(
-        on_issues.len(),
-        2,
-        "the delete and the live check: {sent:?}"
-    );
-    // Bound as one array on PostgreSQL.
-    let bound = if super::keys_as_array() {
-        "\"hub_issues\".\"repo_id\" = ANY($1)"
-    } else {
-        "\"hub_issues\".\"repo_id\" IN (?, ?)"
-    };
-    for sql in on_issues {
-        assert!(sql.contains(bound), "{sql}");
-        assert!(!sql.contains("\"hub_repos\""), "{sql}");
+    for (table, statements) in [("hub_issues", 2), ("hub_webhooks", 1)] {
+        let on_table: Vec<&String> = sent
+            .iter()
+            .filter(|sql| {
+                sql.starts_with(&format!("DELETE FROM \"{table}\""))
+                    || sql.starts_with(&format!("SELECT COUNT(*) FROM \"{table}\""))
+            })
+            .collect();
+        assert_eq!(
+            on_table.len(),
+            statements,
+            "{table}: the delete (and for issues the live check): {sent:?}"
+        );
+        // Bound as one array on PostgreSQL.
+        let bound = if super::keys_as_array() {
+            format!("\"{table}\".\"repo_id\" = ANY($1)")
+        } else {
+            format!("\"{table}\".\"repo_id\" IN (?, ?)")
+        };
+        for sql in on_table {
+            assert!(sql.contains(&bound), "{sql}");
+            assert!(!sql.contains("\"hub_repos\""), "{sql}");
+        }
     }
 }
 

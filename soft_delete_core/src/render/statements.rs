@@ -170,7 +170,9 @@ where
 }
 
 /// `<head> <Fk's table> WHERE Fk IN (SELECT parent.key FROM parent WHERE ...)`: the rows of a
-/// hard or restricting edge's table that reference the rows of `parent`.
+/// hard or restricting edge's table that reference the rows of `parent`. Where `parent` is
+/// rows read and locked by key ([`RowSet::locked_keys`]: a purge's batch), `Fk` is compared
+/// with their keys, bound, and `parent`'s table is not read again.
 pub(crate) fn referencing<'s, Parent, Fk, DB>(
     head: &'static str,
     parent: &'s dyn RowSet<DB>,
@@ -185,8 +187,16 @@ where
     out.sql(head)
         .push(Fk::Table::default())
         .sql(" WHERE ")
-        .push(Fk::default())
-        .sql(" IN (");
+        .push(Fk::default());
+    let parent_key = <Parent::Key as PrimaryKey>::NAMES;
+    if let Some(keys) = parent
+        .locked_keys()
+        .filter(|keys| parent_key == [keys.column])
+    {
+        out.push(keys.values);
+        return out;
+    }
+    out.sql(" IN (");
     select(&mut out, Parent::key(), Parent::table(), parent);
     out.sql(")");
     out
