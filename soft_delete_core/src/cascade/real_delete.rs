@@ -31,11 +31,9 @@ where
     X: Executor,
     X::Backend: SupportedBackend,
 {
-    let catalog = catalog::read_on(x).await?;
-    Ok(catalog
-        .tables
+    let foreign_keys = catalog::foreign_keys_on(x).await?;
+    Ok(foreign_keys
         .iter()
-        .flat_map(|table| &table.foreign_keys)
         .filter(|key| key.on_delete.blocks_delete())
         .filter_map(
             |key| match (&key.columns[..], &key.referenced_columns[..]) {

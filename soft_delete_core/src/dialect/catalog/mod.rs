@@ -406,6 +406,16 @@ where
     Ok(Catalog { tables })
 }
 
+/// Every foreign key of the current schema's tables but the ledger's, on any kind of
+/// connection: what [`read_on`] finds, without the columns and indexes.
+pub(crate) async fn foreign_keys_on<X>(x: &mut X) -> crate::Result<Vec<ForeignKey>>
+where
+    X: Executor,
+    X::Backend: SupportedBackend,
+{
+    Ok(<X::Backend as CatalogBackend>::read_foreign_keys(x).await?)
+}
+
 /// How [`read`] asks one backend for its schema: implemented for SQLite, PostgreSQL and MySQL
 /// under the crate's features of the same names, and a supertrait of [`SupportedBackend`], so
 /// generic code bounded by `SupportedBackend` reads catalogs with no bound of its own:
@@ -436,6 +446,22 @@ pub trait CatalogBackend: Backend {
     fn read_tables<X>(x: &mut X) -> impl Future<Output = QueryResult<Vec<Table>>>
     where
         X: Executor<Backend = Self>;
+
+    /// The foreign keys of those tables alone, for an operation that checks them before it
+    /// deletes (a purge, a hard delete): by default read with the rest of the tables.
+    #[doc(hidden)]
+    fn read_foreign_keys<X>(x: &mut X) -> impl Future<Output = QueryResult<Vec<ForeignKey>>>
+    where
+        X: Executor<Backend = Self>,
+    {
+        async {
+            let tables = Self::read_tables(x).await?;
+            Ok(tables
+                .into_iter()
+                .flat_map(|table| table.foreign_keys)
+                .collect())
+        }
+    }
 }
 
 /// Whether two SQL names are the same, ignoring ASCII case.

@@ -97,6 +97,48 @@ where
     Ok(assemble(queries, tables, columns, foreign_keys, indexes))
 }
 
+/// Reads the foreign keys of a server backend's tables with its catalog query, alone.
+async fn read_foreign_keys<X: Executor>(
+    x: &mut X,
+    queries: &Queries,
+) -> QueryResult<Vec<ForeignKey>>
+where
+    X::Backend: diesel::sql_types::HasSqlType<Text>,
+    String: diesel::serialize::ToSql<Text, X::Backend>,
+    diesel::query_builder::BoxedSqlQuery<'static, X::Backend, diesel::query_builder::SqlQuery>:
+        diesel::query_builder::QueryFragment<X::Backend>,
+    ForeignKeyRow: diesel::deserialize::FromSqlRow<diesel::sql_types::Untyped, X::Backend>,
+{
+    let rows = load(x, queries.foreign_keys, ledger::TABLE).await?;
+    Ok(foreign_keys(rows))
+}
+
+/// The foreign-key query's rows as keys: the rows of one constraint come together, one per
+/// column, in key order.
+fn foreign_keys(rows: Vec<ForeignKeyRow>) -> Vec<ForeignKey> {
+    let mut keys: Vec<ForeignKey> = Vec::new();
+    for row in rows {
+        match keys.last_mut() {
+            Some(fk)
+                if fk.table == row.table_name
+                    && fk.name.as_deref() == Some(row.constraint_name.as_str()) =>
+            {
+                fk.columns.push(row.column_name);
+                fk.referenced_columns.push(row.referenced_column);
+            }
+            _ => keys.push(ForeignKey {
+                table: row.table_name,
+                name: Some(row.constraint_name),
+                columns: vec![row.column_name],
+                referenced_table: row.referenced_table,
+                referenced_columns: vec![row.referenced_column],
+                on_delete: FkAction::parse(&row.on_delete),
+            }),
+        }
+    }
+    keys
+}
+
 /// Puts the rows together into tables; rows of tables the table list lacks are dropped.
 fn assemble(
     queries: &Queries,
@@ -121,23 +163,9 @@ fn assemble(
             });
         }
     }
-    for row in foreign_keys {
-        let Some(table) = find(&mut tables, &row.table_name) else {
-            continue;
-        };
-        match table.foreign_keys.last_mut() {
-            Some(fk) if fk.name.as_deref() == Some(row.constraint_name.as_str()) => {
-                fk.columns.push(row.column_name);
-                fk.referenced_columns.push(row.referenced_column);
-            }
-            _ => table.foreign_keys.push(ForeignKey {
-                table: row.table_name,
-                name: Some(row.constraint_name),
-                columns: vec![row.column_name],
-                referenced_table: row.referenced_table,
-                referenced_columns: vec![row.referenced_column],
-                on_delete: FkAction::parse(&row.on_delete),
-            }),
+    for fk in self::foreign_keys(foreign_keys) {
+        if let Some(table) = find(&mut tables, &fk.table) {
+            table.foreign_keys.push(fk);
         }
     }
     for row in indexes {
@@ -166,7 +194,7 @@ mod postgres {
     use diesel::pg::Pg;
 
     use super::Queries;
-    use crate::dialect::catalog::{CatalogBackend, Table};
+    use crate::dialect::catalog::{CatalogBackend, ForeignKey, Table};
     use crate::exec::Executor;
 
     const QUERIES: Queries = Queries {
@@ -189,9 +217,14 @@ mod postgres {
         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
           AND a.attnum > 0 AND NOT a.attisdropped AND c.relname <> $1
         ORDER BY c.relname, a.attnum",
+    // The columns' names as subqueries rather than joins: the planner took 3 ms over the
+    // join order of seven catalog tables, for a query that runs in 0.3 ms.
     foreign_keys: "SELECT c.relname AS table_name, k.conname AS constraint_name,
-            a.attname AS column_name, r.relname AS referenced_table,
-            ra.attname AS referenced_column,
+            (SELECT a.attname FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = k.conrelid AND a.attnum = u.attnum) AS column_name,
+            r.relname AS referenced_table,
+            (SELECT a.attname FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = k.confrelid AND a.attnum = u.refnum) AS referenced_column,
             CASE k.confdeltype WHEN 'r' THEN 'RESTRICT' WHEN 'c' THEN 'CASCADE'
                 WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT' ELSE 'NO ACTION' END
                 AS on_delete
@@ -200,9 +233,8 @@ mod postgres {
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_catalog.pg_class r ON r.oid = k.confrelid
         CROSS JOIN LATERAL unnest(k.conkey, k.confkey) WITH ORDINALITY AS u(attnum, refnum, ord)
-        JOIN pg_catalog.pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.attnum
-        JOIN pg_catalog.pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = u.refnum
-        WHERE k.contype = 'f' AND n.nspname = current_schema() AND c.relname <> $1
+        WHERE k.contype = 'f' AND n.nspname = current_schema() AND NOT c.relispartition
+          AND c.relname <> $1
         ORDER BY c.relname, k.conname, u.ord",
     indexes: "SELECT t.relname AS table_name, i.relname AS index_name,
             COALESCE(a.attname, pg_catalog.pg_get_indexdef(x.indexrelid, CAST(k.ord AS INTEGER), true))
@@ -229,6 +261,15 @@ mod postgres {
         {
             super::read_tables(x, &QUERIES)
         }
+
+        fn read_foreign_keys<X>(
+            x: &mut X,
+        ) -> impl core::future::Future<Output = QueryResult<Vec<ForeignKey>>>
+        where
+            X: Executor<Backend = Self>,
+        {
+            super::read_foreign_keys(x, &QUERIES)
+        }
     }
 }
 
@@ -238,10 +279,13 @@ mod mysql {
     use diesel::mysql::Mysql;
 
     use super::Queries;
-    use crate::dialect::catalog::{CatalogBackend, Table};
+    use crate::dialect::catalog::{CatalogBackend, ForeignKey, Table};
     use crate::exec::Executor;
 
-    // MySQL 8 leaves `GENERATION_EXPRESSION` empty on plain columns, MariaDB `NULL`.
+    // MySQL 8 leaves `GENERATION_EXPRESSION` empty on plain columns, MariaDB `NULL`. The
+    // referential constraints are asked for in `DATABASE()` by name, not through the key
+    // columns' schema: MariaDB looks up one schema's constraints only when it is given as a
+    // constant, and otherwise opens every table of the server (8 ms against 0.5 ms).
     const QUERIES: Queries = Queries {
         tables: "SELECT TABLE_NAME AS table_name FROM information_schema.TABLES
         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> ?
@@ -259,7 +303,7 @@ mod mysql {
             k.REFERENCED_COLUMN_NAME AS referenced_column, r.DELETE_RULE AS on_delete
         FROM information_schema.KEY_COLUMN_USAGE k
         JOIN information_schema.REFERENTIAL_CONSTRAINTS r
-            ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.TABLE_NAME = k.TABLE_NAME
+            ON r.CONSTRAINT_SCHEMA = DATABASE() AND r.TABLE_NAME = k.TABLE_NAME
            AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
         WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
           AND k.TABLE_NAME <> ?
@@ -281,6 +325,15 @@ mod mysql {
             X: Executor<Backend = Self>,
         {
             super::read_tables(x, &QUERIES)
+        }
+
+        fn read_foreign_keys<X>(
+            x: &mut X,
+        ) -> impl core::future::Future<Output = QueryResult<Vec<ForeignKey>>>
+        where
+            X: Executor<Backend = Self>,
+        {
+            super::read_foreign_keys(x, &QUERIES)
         }
     }
 }
