@@ -188,14 +188,41 @@ fn assemble(
     tables
 }
 
+/// `CatalogBackend` for a server backend, with its catalog queries.
+macro_rules! reads_with {
+    ($backend:ty, $queries:ident) => {
+        impl $crate::dialect::catalog::CatalogBackend for $backend {
+            fn read_tables<X>(
+                x: &mut X,
+            ) -> impl core::future::Future<
+                Output = diesel::QueryResult<Vec<$crate::dialect::catalog::Table>>,
+            >
+            where
+                X: $crate::exec::Executor<Backend = Self>,
+            {
+                super::read_tables(x, &$queries)
+            }
+
+            fn read_foreign_keys<X>(
+                x: &mut X,
+            ) -> impl core::future::Future<
+                Output = diesel::QueryResult<Vec<$crate::dialect::catalog::ForeignKey>>,
+            >
+            where
+                X: $crate::exec::Executor<Backend = Self>,
+            {
+                super::read_foreign_keys(x, &$queries)
+            }
+        }
+    };
+}
+use reads_with;
+
 #[cfg(feature = "postgres")]
 mod postgres {
-    use diesel::QueryResult;
     use diesel::pg::Pg;
 
     use super::Queries;
-    use crate::dialect::catalog::{CatalogBackend, ForeignKey, Table};
-    use crate::exec::Executor;
 
     const QUERIES: Queries = Queries {
     tables: "SELECT c.relname AS table_name
@@ -254,33 +281,14 @@ mod postgres {
     bare_timestamp_digits: 6,
 };
 
-    impl CatalogBackend for Pg {
-        fn read_tables<X>(x: &mut X) -> impl core::future::Future<Output = QueryResult<Vec<Table>>>
-        where
-            X: Executor<Backend = Self>,
-        {
-            super::read_tables(x, &QUERIES)
-        }
-
-        fn read_foreign_keys<X>(
-            x: &mut X,
-        ) -> impl core::future::Future<Output = QueryResult<Vec<ForeignKey>>>
-        where
-            X: Executor<Backend = Self>,
-        {
-            super::read_foreign_keys(x, &QUERIES)
-        }
-    }
+    super::reads_with!(Pg, QUERIES);
 }
 
 #[cfg(feature = "mysql")]
 mod mysql {
-    use diesel::QueryResult;
     use diesel::mysql::Mysql;
 
     use super::Queries;
-    use crate::dialect::catalog::{CatalogBackend, ForeignKey, Table};
-    use crate::exec::Executor;
 
     // MySQL 8 leaves `GENERATION_EXPRESSION` empty on plain columns, MariaDB `NULL`. The
     // referential constraints are asked for in `DATABASE()` by name, not through the key
@@ -319,21 +327,5 @@ mod mysql {
         bare_timestamp_digits: 0,
     };
 
-    impl CatalogBackend for Mysql {
-        fn read_tables<X>(x: &mut X) -> impl core::future::Future<Output = QueryResult<Vec<Table>>>
-        where
-            X: Executor<Backend = Self>,
-        {
-            super::read_tables(x, &QUERIES)
-        }
-
-        fn read_foreign_keys<X>(
-            x: &mut X,
-        ) -> impl core::future::Future<Output = QueryResult<Vec<ForeignKey>>>
-        where
-            X: Executor<Backend = Self>,
-        {
-            super::read_foreign_keys(x, &QUERIES)
-        }
-    }
+    super::reads_with!(Mysql, QUERIES);
 }
