@@ -30,7 +30,7 @@ use diesel_async::AsyncConnection;
 
 use crate::cascade::SoftDeleteOn;
 use crate::dialect::SupportedBackend;
-use crate::dialect::catalog::{self, Catalog};
+use crate::dialect::catalog::{self, Catalog, ForeignKey};
 use crate::error::Result;
 use crate::exec::{Async, HookSet};
 use crate::hooks::{AsyncHooks, NoHooks};
@@ -390,4 +390,26 @@ where
     C::Backend: SupportedBackend,
 {
     catalog::read_on(&mut Async::new(conn)).await
+}
+
+/// [`audit::catalog::read_foreign_keys`](crate::audit::catalog::read_foreign_keys), awaited:
+/// the foreign keys of the schema alone.
+///
+/// ```
+/// # soft_delete_core::__async_doc! { conn =>
+/// conn.batch_execute(
+///     "CREATE TABLE issues (id INTEGER PRIMARY KEY, repo_id INTEGER REFERENCES repos (id))",
+/// )
+/// .await?;
+/// let keys = soft_delete_core::asynchronous::read_foreign_keys(&mut conn).await?;
+/// assert_eq!(keys.len(), 1);
+/// assert_eq!((keys[0].table.as_str(), keys[0].referenced_table.as_str()), ("issues", "repos"));
+/// # }
+/// ```
+pub async fn read_foreign_keys<C>(conn: &mut C) -> Result<Vec<ForeignKey>>
+where
+    C: AsyncConnection,
+    C::Backend: SupportedBackend,
+{
+    catalog::foreign_keys_on(&mut Async::new(conn)).await
 }

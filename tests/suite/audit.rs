@@ -207,6 +207,56 @@ fn the_catalog_reads_columns_keys_and_indexes() {
 }
 
 #[test]
+fn the_catalog_reads_foreign_keys_alone_as_it_reads_them_with_the_tables() {
+    let mut db = connect();
+    let conn = &mut *db;
+    hazardous_tables(conn);
+    // A key of two columns: one key, its columns in order.
+    run(
+        conn,
+        &[
+            "CREATE TABLE audit_pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (a, b))"
+                .to_owned(),
+            "CREATE TABLE audit_pair_uses (id INTEGER PRIMARY KEY, x INTEGER, y INTEGER, \
+             FOREIGN KEY (x, y) REFERENCES audit_pairs (a, b) ON DELETE SET NULL)"
+                .to_owned(),
+        ],
+    );
+
+    let alone = catalog::read_foreign_keys(conn).unwrap();
+    let with_tables: Vec<_> = catalog::read(conn)
+        .unwrap()
+        .tables
+        .into_iter()
+        .flat_map(|table| table.foreign_keys)
+        .collect();
+
+    let ours = |keys: &[soft_delete_core::audit::catalog::ForeignKey]| {
+        let mut ours: Vec<_> = keys
+            .iter()
+            .filter(|key| key.table.starts_with("audit_"))
+            .cloned()
+            .collect();
+        ours.sort_by_key(|key| (key.table.clone(), key.columns.clone()));
+        ours
+    };
+    assert_eq!(ours(&alone), ours(&with_tables));
+    let pair = ours(&alone)
+        .into_iter()
+        .find(|key| key.table == "audit_pair_uses")
+        .unwrap();
+    assert_eq!(
+        (pair.columns, pair.referenced_columns, pair.on_delete),
+        (
+            vec!["x".to_owned(), "y".to_owned()],
+            vec!["a".to_owned(), "b".to_owned()],
+            FkAction::SetNull
+        )
+    );
+    assert_eq!(ours(&alone).len(), 3);
+}
+
+#[test]
 fn the_schema_audit_finds_each_hazard_by_its_tombstone_column() {
     let mut db = connect();
     let conn = &mut *db;

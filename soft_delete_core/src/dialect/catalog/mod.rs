@@ -392,6 +392,37 @@ where
     block_on(read_on(&mut Blocking::new(conn)))
 }
 
+/// The foreign keys of the schema [`read`] reads, alone: what a purge and a hard delete check
+/// before they delete. One catalog query on PostgreSQL, MySQL and MariaDB, where [`read`] sends
+/// four; on SQLite the tables are read as [`read`] reads them. The keys are the same as those of
+/// [`read`]'s tables, grouped by table in the same order.
+///
+/// ```
+/// use diesel::{Connection, RunQueryDsl, SqliteConnection};
+/// use soft_delete_core::audit::catalog;
+///
+/// let conn = &mut SqliteConnection::establish(":memory:").unwrap();
+/// for sql in [
+///     "CREATE TABLE repos (id INTEGER PRIMARY KEY)",
+///     "CREATE TABLE issues (id INTEGER PRIMARY KEY, repo_id INTEGER NOT NULL REFERENCES repos (id))",
+/// ] {
+///     diesel::sql_query(sql).execute(conn).unwrap();
+/// }
+/// let keys = catalog::read_foreign_keys(conn)?;
+/// assert_eq!(keys.len(), 1);
+/// assert_eq!((keys[0].table.as_str(), keys[0].referenced_table.as_str()), ("issues", "repos"));
+/// assert_eq!((&keys[0].columns[..], &keys[0].referenced_columns[..]), (&["repo_id".to_owned()][..], &["id".to_owned()][..]));
+/// assert!(keys[0].on_delete.blocks_delete());
+/// # Ok::<(), soft_delete_core::Error>(())
+/// ```
+pub fn read_foreign_keys<C>(conn: &mut C) -> crate::Result<Vec<ForeignKey>>
+where
+    C: LoadConnection,
+    C::Backend: SupportedBackend,
+{
+    block_on(foreign_keys_on(&mut Blocking::new(conn)))
+}
+
 /// [`read`], on any kind of connection.
 pub(crate) async fn read_on<X>(x: &mut X) -> crate::Result<Catalog>
 where
@@ -406,8 +437,7 @@ where
     Ok(Catalog { tables })
 }
 
-/// Every foreign key of the current schema's tables but the ledger's, on any kind of
-/// connection: what [`read_on`] finds, without the columns and indexes.
+/// [`read_foreign_keys`], on any kind of connection.
 pub(crate) async fn foreign_keys_on<X>(x: &mut X) -> crate::Result<Vec<ForeignKey>>
 where
     X: Executor,
