@@ -21,5 +21,5 @@ pub mod tombstone;
 
 pub use actor::{ActorBinder, ActorOn, Assignment};
 pub use model::ModelOn;
-pub use rowset::{LinkColumns, LockedKeys, ParentJoin, RowSet, State};
+pub use rowset::{LinkColumns, ParentJoin, RowSet, State};
 pub use tombstone::{Found, TombstoneOn};

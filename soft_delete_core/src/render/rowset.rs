@@ -51,21 +51,13 @@ pub trait RowSet<DB: SupportedBackend>: Sync {
         false
     }
 
-    /// The set's keys as bound values, where the set is exactly rows the operation has read
-    /// and locked by key in its transaction (a purge's batch): a child set linked to the key
-    /// column compares with them instead of reading its parents again.
-    fn locked_keys(&self) -> Option<LockedKeys<'_, DB>> {
+    /// The set's keys as bound values, ` IN ($1, ...)` (PostgreSQL: ` = ANY($1)`), where the
+    /// set is exactly rows the operation has read and locked by key in its transaction (a
+    /// purge's batch) and `columns` are their key's: a set of rows that reference those
+    /// columns compares with the keys instead of reading its parents again.
+    fn locked_keys_of(&self, _columns: &[&str]) -> Option<&(dyn QueryFragment<DB> + Sync)> {
         None
     }
-}
-
-/// The keys of a set of locked rows (see [`RowSet::locked_keys`]).
-pub struct LockedKeys<'s, DB> {
-    /// The key column's name.
-    pub column: &'static str,
-    /// The keys, bound, as what follows a column compared with them: ` IN ($1, $2, ...)`, or
-    /// ` = ANY($1)` on PostgreSQL.
-    pub values: &'s (dyn QueryFragment<DB> + Sync),
 }
 
 /// A set of a child table's rows written as a join: `<child> INNER JOIN <parent table> ON
@@ -162,8 +154,9 @@ impl<'p, M, DB> Root<'p, M, DB> {
 
     /// The same rows, `target` naming by key rows this transaction has read in the set's
     /// state and locked, so that no other can change them, and `keys` listing their keys
-    /// (` IN ($1, ...)`): [`RowSet::locked_keys`]. Only where nothing in the transaction changed
-    /// those rows since (a purge's batch with no `before` hook).
+    /// (` IN ($1, ...)`, or ` = ANY($1)` on PostgreSQL): [`RowSet::locked_keys_of`]. Only where
+    /// nothing in the transaction changed those rows since (a purge's batch with no `before`
+    /// hook).
     pub(crate) fn locked(mut self, keys: &'p (dyn QueryFragment<DB> + Sync + 'p)) -> Self {
         self.by_keys = true;
         self.locked = Some(keys);
@@ -183,12 +176,9 @@ impl<M: ModelOn<DB>, DB: SupportedBackend> RowSet<DB> for Root<'_, M, DB> {
         self.by_keys
     }
 
-    fn locked_keys(&self) -> Option<LockedKeys<'_, DB>> {
-        let values = self.locked?;
-        Some(LockedKeys {
-            column: <M::Key as PrimaryKey>::NAMES[0],
-            values,
-        })
+    fn locked_keys_of(&self, columns: &[&str]) -> Option<&(dyn QueryFragment<DB> + Sync)> {
+        self.locked
+            .filter(|_| <M::Key as PrimaryKey>::NAMES == columns)
     }
 }
 
@@ -257,11 +247,10 @@ impl<'s, P, M, L, DB: SupportedBackend> Linked<'s, P, M, L, DB> {
 
 impl<P, M, L: LinkColumns<DB>, DB: SupportedBackend> Linked<'_, P, M, L, DB> {
     /// The parents' keys, bound, where the parent set is locked rows (see
-    /// [`RowSet::locked_keys`]) and the link holds their key: the children are then `<child
+    /// [`RowSet::locked_keys_of`]) and the link holds their key: the children are then `<child
     /// column> IN ($1, ...)` (PostgreSQL: `= ANY($1)`), and the parents' table is not read.
     fn parents_bound(&self) -> Option<&(dyn QueryFragment<DB> + Sync)> {
-        let keys = self.parent.locked_keys()?;
-        (keys.column == L::PARENT_NAME).then_some(keys.values)
+        self.parent.locked_keys_of(&[L::PARENT_NAME])
     }
 }
 

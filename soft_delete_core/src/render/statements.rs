@@ -171,7 +171,7 @@ where
 
 /// `<head> <Fk's table> WHERE Fk IN (SELECT parent.key FROM parent WHERE ...)`: the rows of a
 /// hard or restricting edge's table that reference the rows of `parent`. Where `parent` is
-/// rows read and locked by key ([`RowSet::locked_keys`]: a purge's batch), `Fk` is compared
+/// rows read and locked by key ([`RowSet::locked_keys_of`]: a purge's batch), `Fk` is compared
 /// with their keys, bound, and `parent`'s table is not read again.
 pub(crate) fn referencing<'s, Parent, Fk, DB>(
     head: &'static str,
@@ -188,12 +188,8 @@ where
         .push(Fk::Table::default())
         .sql(" WHERE ")
         .push(Fk::default());
-    let parent_key = <Parent::Key as PrimaryKey>::NAMES;
-    if let Some(keys) = parent
-        .locked_keys()
-        .filter(|keys| parent_key == [keys.column])
-    {
-        out.push(keys.values);
+    if let Some(keys) = parent.locked_keys_of(<Parent::Key as PrimaryKey>::NAMES) {
+        out.push(keys);
         return out;
     }
     out.sql(" IN (");
