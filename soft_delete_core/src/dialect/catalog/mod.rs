@@ -477,21 +477,12 @@ pub trait CatalogBackend: Backend {
     where
         X: Executor<Backend = Self>;
 
-    /// The foreign keys of those tables alone, for an operation that checks them before it
-    /// deletes (a purge, a hard delete): by default read with the rest of the tables.
+    /// The foreign keys of those tables alone, in one query, for an operation that checks
+    /// them before it deletes (a purge, a hard delete).
     #[doc(hidden)]
     fn read_foreign_keys<X>(x: &mut X) -> impl Future<Output = QueryResult<Vec<ForeignKey>>>
     where
-        X: Executor<Backend = Self>,
-    {
-        async {
-            let tables = Self::read_tables(x).await?;
-            Ok(tables
-                .into_iter()
-                .flat_map(|table| table.foreign_keys)
-                .collect())
-        }
-    }
+        X: Executor<Backend = Self>;
 }
 
 /// Whether two SQL names are the same, ignoring ASCII case.

@@ -30,6 +30,8 @@ struct Column {
 
 #[derive(QueryableByName)]
 struct Reference {
+    #[diesel(sql_type = Text)]
+    table_name: String,
     #[diesel(sql_type = Integer)]
     fk_id: i32,
     #[diesel(sql_type = Text)]
@@ -65,9 +67,16 @@ const TABLES: &str = "SELECT name FROM sqlite_master WHERE type = 'table' \
      AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ? ORDER BY name";
 const COLUMNS: &str = "SELECT name, type AS data_type, \"notnull\" AS not_null, pk, hidden \
      FROM pragma_table_xinfo(?) ORDER BY cid";
-const FOREIGN_KEYS: &str = "SELECT \"id\" AS fk_id, \"table\" AS referenced_table, \
-     \"from\" AS column_name, \"to\" AS referenced_column, on_delete \
-     FROM pragma_foreign_key_list(?) ORDER BY \"id\", seq";
+// One row per column of each table's foreign keys, in order. `REFERENCES repos` without
+// columns names the referenced table's primary key: a column references the key's column at
+// its own position.
+const FOREIGN_KEYS: &str = "SELECT m.name AS table_name, f.\"id\" AS fk_id, \
+     f.\"table\" AS referenced_table, f.\"from\" AS column_name, \
+     COALESCE(f.\"to\", (SELECT p.name FROM pragma_table_info(f.\"table\") AS p \
+         WHERE p.pk = f.seq + 1)) AS referenced_column, f.on_delete \
+     FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f \
+     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> ? \
+     ORDER BY m.name, f.\"id\", f.seq";
 const INDEXES: &str = "SELECT l.name, l.\"unique\" AS is_unique, l.origin, m.sql AS definition \
      FROM pragma_index_list(?) AS l \
      LEFT JOIN sqlite_master AS m ON m.type = 'index' AND m.name = l.name ORDER BY l.name";
@@ -79,38 +88,52 @@ impl CatalogBackend for Sqlite {
         X: Executor<Backend = Self>,
     {
         let names: Vec<Name> = load(x, TABLES, ledger::TABLE).await?;
+        let mut foreign_keys = Self::read_foreign_keys(x).await?;
         let mut tables = Vec::with_capacity(names.len());
         for Name { name } in names {
-            tables.push(read_table(x, name).await?);
-        }
-        // `REFERENCES repos` without columns names the referenced primary key.
-        let keys: Vec<(String, Vec<String>)> = tables
-            .iter()
-            .map(|table| (table.name.clone(), primary_key(table)))
-            .collect();
-        for fk in tables.iter_mut().flat_map(|table| &mut table.foreign_keys) {
-            if fk.referenced_columns.iter().any(String::is_empty)
-                && let Some((_, key)) = keys
-                    .iter()
-                    .find(|(name, _)| super::same(name, &fk.referenced_table))
-            {
-                fk.referenced_columns.clone_from(key);
-            }
+            let (own, others) = foreign_keys.into_iter().partition(|fk| fk.table == name);
+            foreign_keys = others;
+            tables.push(read_table(x, name, own).await?);
         }
         Ok(tables)
     }
+
+    async fn read_foreign_keys<X>(x: &mut X) -> QueryResult<Vec<ForeignKey>>
+    where
+        X: Executor<Backend = Self>,
+    {
+        Ok(group(load(x, FOREIGN_KEYS, ledger::TABLE).await?))
+    }
 }
 
-fn primary_key(table: &Table) -> Vec<String> {
-    table
-        .indexes
-        .iter()
-        .find(|index| index.primary)
-        .map(|index| index.columns.clone())
-        .unwrap_or_default()
+/// Foreign keys from their columns' rows, a key's rows one after the other in order.
+fn group(rows: Vec<Reference>) -> Vec<ForeignKey> {
+    let mut keys: Vec<(i32, ForeignKey)> = Vec::new();
+    for row in rows {
+        let referenced = row.referenced_column.unwrap_or_default();
+        match keys.last_mut() {
+            Some((id, fk)) if *id == row.fk_id && fk.table == row.table_name => {
+                fk.columns.push(row.column_name);
+                fk.referenced_columns.push(referenced);
+            }
+            _ => keys.push((
+                row.fk_id,
+                ForeignKey {
+                    name: None,
+                    table: row.table_name,
+                    columns: vec![row.column_name],
+                    referenced_table: row.referenced_table,
+                    referenced_columns: vec![referenced],
+                    on_delete: FkAction::parse(&row.on_delete),
+                },
+            )),
+        }
+    }
+    keys.into_iter().map(|(_, fk)| fk).collect()
 }
 
-async fn read_table<X>(x: &mut X, name: String) -> QueryResult<Table>
+/// Table `name`'s columns and indexes, with its foreign keys read before.
+async fn read_table<X>(x: &mut X, name: String, foreign_keys: Vec<ForeignKey>) -> QueryResult<Table>
 where
     X: Executor<Backend = Sqlite>,
 {
@@ -133,28 +156,6 @@ where
             data_type: row.data_type,
         })
         .collect();
-
-    let mut foreign_keys: Vec<(i32, ForeignKey)> = Vec::new();
-    for row in load::<_, Reference>(x, FOREIGN_KEYS, &name).await? {
-        let referenced = row.referenced_column.unwrap_or_default();
-        match foreign_keys.last_mut() {
-            Some((id, fk)) if *id == row.fk_id => {
-                fk.columns.push(row.column_name);
-                fk.referenced_columns.push(referenced);
-            }
-            _ => foreign_keys.push((
-                row.fk_id,
-                ForeignKey {
-                    name: None,
-                    table: name.clone(),
-                    columns: vec![row.column_name],
-                    referenced_table: row.referenced_table,
-                    referenced_columns: vec![referenced],
-                    on_delete: FkAction::parse(&row.on_delete),
-                },
-            )),
-        }
-    }
 
     let mut indexes = Vec::new();
     for entry in load::<_, IndexEntry>(x, INDEXES, &name).await? {
@@ -187,7 +188,7 @@ where
     Ok(Table {
         name,
         columns,
-        foreign_keys: foreign_keys.into_iter().map(|(_, fk)| fk).collect(),
+        foreign_keys,
         indexes,
     })
 }
@@ -224,6 +225,65 @@ fn partial_predicate(definition: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use diesel::connection::SimpleConnection;
+    use diesel::{Connection, SqliteConnection};
+
+    use crate::dialect::catalog::{ForeignKey, read, read_foreign_keys};
+
+    #[test]
+    fn a_reference_without_columns_names_the_referenced_primary_key() {
+        let conn = &mut SqliteConnection::establish(":memory:").unwrap();
+        conn.batch_execute(
+            "CREATE TABLE pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (b, a));
+             CREATE TABLE repos (id INTEGER PRIMARY KEY);
+             CREATE TABLE uses (x INTEGER, y INTEGER, repo_id INTEGER REFERENCES repos,
+                 FOREIGN KEY (x, y) REFERENCES pairs);",
+        )
+        .unwrap();
+        let referenced = |keys: Vec<ForeignKey>| {
+            let mut keys: Vec<_> = keys
+                .into_iter()
+                .map(|fk| {
+                    (
+                        fk.table,
+                        fk.columns,
+                        fk.referenced_table,
+                        fk.referenced_columns,
+                    )
+                })
+                .collect();
+            keys.sort();
+            keys
+        };
+        let owned = |names: &[&str]| names.iter().map(|&name| name.to_owned()).collect();
+        let expected = vec![
+            (
+                "uses".to_owned(),
+                owned(&["repo_id"]),
+                "repos".to_owned(),
+                owned(&["id"]),
+            ),
+            (
+                "uses".to_owned(),
+                owned(&["x", "y"]),
+                "pairs".to_owned(),
+                owned(&["b", "a"]),
+            ),
+        ];
+
+        assert_eq!(referenced(read_foreign_keys(conn).unwrap()), expected);
+        let tables = read(conn).unwrap().tables;
+        assert_eq!(
+            referenced(
+                tables
+                    .into_iter()
+                    .flat_map(|table| table.foreign_keys)
+                    .collect()
+            ),
+            expected
+        );
+    }
+
     #[test]
     fn the_predicate_of_a_partial_index() {
         assert_eq!(
