@@ -393,9 +393,9 @@ where
 }
 
 /// The foreign keys of the schema [`read`] reads, alone: what a purge and a hard delete check
-/// before they delete. One catalog query on PostgreSQL, MySQL and MariaDB, where [`read`] sends
-/// four; on SQLite the tables are read as [`read`] reads them. The keys are the ones [`read`]'s
-/// tables hold, each table's together.
+/// before they delete. One catalog query on every backend, where [`read`] sends four on
+/// PostgreSQL, MySQL and MariaDB, and several per table on SQLite. The keys are the ones
+/// [`read`]'s tables hold, each table's together.
 ///
 /// ```
 /// use diesel::{Connection, RunQueryDsl, SqliteConnection};

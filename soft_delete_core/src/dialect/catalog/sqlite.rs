@@ -62,19 +62,20 @@ struct IndexColumn {
     name: Option<String>,
 }
 
-// Table names reach the `pragma_*` functions as bound parameters, never as SQL text.
+// Table names reach the `pragma_*` functions as bound parameters or as column values, never
+// as SQL text.
 const TABLES: &str = "SELECT name FROM sqlite_master WHERE type = 'table' \
      AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> ? ORDER BY name";
 const COLUMNS: &str = "SELECT name, type AS data_type, \"notnull\" AS not_null, pk, hidden \
      FROM pragma_table_xinfo(?) ORDER BY cid";
 // One row per column of each table's foreign keys, in order. `REFERENCES repos` without
 // columns names the referenced table's primary key: a column references the key's column at
-// its own position.
+// its own position. SQLite finds a key's parent in the child's own schema, `main`.
 const FOREIGN_KEYS: &str = "SELECT m.name AS table_name, f.\"id\" AS fk_id, \
      f.\"table\" AS referenced_table, f.\"from\" AS column_name, \
-     COALESCE(f.\"to\", (SELECT p.name FROM pragma_table_info(f.\"table\") AS p \
+     COALESCE(f.\"to\", (SELECT p.name FROM pragma_table_info(f.\"table\", 'main') AS p \
          WHERE p.pk = f.seq + 1)) AS referenced_column, f.on_delete \
-     FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS f \
+     FROM sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS f \
      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name <> ? \
      ORDER BY m.name, f.\"id\", f.seq";
 const INDEXES: &str = "SELECT l.name, l.\"unique\" AS is_unique, l.origin, m.sql AS definition \
@@ -236,52 +237,39 @@ mod tests {
         conn.batch_execute(
             "CREATE TABLE pairs (a INTEGER NOT NULL, b INTEGER NOT NULL, PRIMARY KEY (b, a));
              CREATE TABLE repos (id INTEGER PRIMARY KEY);
+             CREATE TABLE slugs (slug TEXT PRIMARY KEY, n INTEGER) WITHOUT ROWID;
              CREATE TABLE uses (x INTEGER, y INTEGER, repo_id INTEGER REFERENCES repos,
-                 FOREIGN KEY (x, y) REFERENCES pairs);",
+                 slug TEXT REFERENCES slugs, ghost_id INTEGER REFERENCES ghosts,
+                 FOREIGN KEY (x, y) REFERENCES pairs);
+             CREATE TEMP TABLE ghosts (id INTEGER PRIMARY KEY);",
         )
         .unwrap();
-        let referenced = |keys: Vec<ForeignKey>| {
-            let mut keys: Vec<_> = keys
+        type Key = (Vec<String>, String, Vec<String>);
+        let keys_of_uses = |keys: Vec<ForeignKey>| {
+            let mut keys: Vec<Key> = keys
                 .into_iter()
-                .map(|fk| {
-                    (
-                        fk.table,
-                        fk.columns,
-                        fk.referenced_table,
-                        fk.referenced_columns,
-                    )
-                })
+                .filter(|fk| fk.table == "uses")
+                .map(|fk| (fk.columns, fk.referenced_table, fk.referenced_columns))
                 .collect();
             keys.sort();
             keys
         };
-        let owned = |names: &[&str]| names.iter().map(|&name| name.to_owned()).collect();
+        let key = |columns: &[&str], parent: &str, referenced: &[&str]| -> Key {
+            let owned = |names: &[&str]| names.iter().map(|&name| name.to_owned()).collect();
+            (owned(columns), parent.to_owned(), owned(referenced))
+        };
         let expected = vec![
-            (
-                "uses".to_owned(),
-                owned(&["repo_id"]),
-                "repos".to_owned(),
-                owned(&["id"]),
-            ),
-            (
-                "uses".to_owned(),
-                owned(&["x", "y"]),
-                "pairs".to_owned(),
-                owned(&["b", "a"]),
-            ),
+            // `ghosts` is no table of `main`, the schema SQLite finds the key's parent in.
+            key(&["ghost_id"], "ghosts", &[""]),
+            key(&["repo_id"], "repos", &["id"]),
+            key(&["slug"], "slugs", &["slug"]),
+            key(&["x", "y"], "pairs", &["b", "a"]),
         ];
 
-        assert_eq!(referenced(read_foreign_keys(conn).unwrap()), expected);
+        assert_eq!(keys_of_uses(read_foreign_keys(conn).unwrap()), expected);
         let tables = read(conn).unwrap().tables;
-        assert_eq!(
-            referenced(
-                tables
-                    .into_iter()
-                    .flat_map(|table| table.foreign_keys)
-                    .collect()
-            ),
-            expected
-        );
+        let with_tables = tables.into_iter().flat_map(|table| table.foreign_keys);
+        assert_eq!(keys_of_uses(with_tables.collect()), expected);
     }
 
     #[test]
