@@ -231,6 +231,9 @@ mod tests {
 
     use crate::dialect::catalog::{ForeignKey, read, read_foreign_keys};
 
+    /// A foreign key's columns, referenced table and referenced columns.
+    type Key = (Vec<String>, String, Vec<String>);
+
     #[test]
     fn a_reference_without_columns_names_the_referenced_primary_key() {
         let conn = &mut SqliteConnection::establish(":memory:").unwrap();
@@ -244,7 +247,6 @@ mod tests {
              CREATE TEMP TABLE ghosts (id INTEGER PRIMARY KEY);",
         )
         .unwrap();
-        type Key = (Vec<String>, String, Vec<String>);
         let keys_of_uses = |keys: Vec<ForeignKey>| {
             let mut keys: Vec<Key> = keys
                 .into_iter()
