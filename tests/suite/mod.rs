@@ -96,6 +96,16 @@ mod lifecycle {
     include!("lifecycle.rs");
 }
 
+mod purge_shapes {
+    use super::cascade::{code_hosting, live_comments};
+    use super::cascade_schema::*;
+    use super::{Db, connect};
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+
+    include!("purge_shapes.rs");
+}
+
 mod restores {
     use super::cascade::{code_hosting, live_comments, thread};
     use super::cascade_schema::*;

@@ -9,7 +9,10 @@
 //! purge: the batch is split until that row stands alone, the row is left as it is
 //! (tombstoned, with its cascade) and reported in [`Report::held`](crate::Report::held) with
 //! what holds it, and the purge goes on with the others. Run it again once the reference is
-//! gone. Batches go through the rows in key order, each in its own transaction.
+//! gone. Batches go through the rows in key order, each in its own transaction. In a tree
+//! (`#[cascade(Self(foreign_key = ...))]`) a held row's tombstoned replies are rows of the
+//! purged model too: those on the way down to what holds it are held with it, and the others
+//! are purged on their own.
 //!
 //! ```
 //! # soft_delete_core::__doc_fixture!();
