@@ -39,31 +39,31 @@ diesel::allow_tables_to_appear_in_same_query!(jt_posts, jt_tags, jt_post_tags);
 #[derive(Debug, Queryable, Identifiable, SoftDelete)]
 #[diesel(table_name = jt_posts)]
 #[cascade(JtPostTag)]
-struct JtPost {
-    id: i32,
-    deleted_at: Option<NaiveDateTime>,
+pub(super) struct JtPost {
+    pub(super) id: i32,
+    pub(super) deleted_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Queryable, Identifiable, SoftDelete)]
 #[diesel(table_name = jt_tags)]
 #[cascade(JtPostTag)]
-struct JtTag {
-    id: i32,
-    deleted_at: Option<NaiveDateTime>,
+pub(super) struct JtTag {
+    pub(super) id: i32,
+    pub(super) deleted_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Queryable, Identifiable, Associations, SoftDelete)]
 #[diesel(table_name = jt_post_tags, primary_key(post_id, tag_id))]
 #[diesel(belongs_to(JtPost, foreign_key = post_id), belongs_to(JtTag, foreign_key = tag_id))]
 #[soft_delete(parent = JtPost, parent = JtTag)]
-struct JtPostTag {
-    post_id: i32,
-    tag_id: i32,
-    deleted_at: Option<NaiveDateTime>,
+pub(super) struct JtPostTag {
+    pub(super) post_id: i32,
+    pub(super) tag_id: i32,
+    pub(super) deleted_at: Option<NaiveDateTime>,
 }
 
 /// Posts 1 and 2, tags 10 and 20, every post tagged with every tag.
-fn schema(conn: &mut Conn) {
+pub(super) fn schema(conn: &mut Conn) {
     let stamp = if std::any::type_name::<Db>().ends_with("Mysql") {
         "DATETIME(6)"
     } else {
@@ -88,7 +88,7 @@ fn schema(conn: &mut Conn) {
 }
 
 /// The live links, as `(post, tag)`.
-fn live_links(conn: &mut Conn) -> Vec<(i32, i32)> {
+pub(super) fn live_links(conn: &mut Conn) -> Vec<(i32, i32)> {
     JtPostTag::active()
         .order((jt_post_tags::post_id, jt_post_tags::tag_id))
         .select((jt_post_tags::post_id, jt_post_tags::tag_id))

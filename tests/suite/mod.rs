@@ -99,7 +99,7 @@ mod lifecycle {
 mod purge_shapes {
     use super::cascade::{code_hosting, live_comments};
     use super::cascade_schema::*;
-    use super::{Db, connect};
+    use super::connect;
     use diesel::connection::SimpleConnection;
     use diesel::prelude::*;
 

@@ -8,59 +8,11 @@ use soft_delete_core::purge::Purge;
 use soft_delete_core::testing::{assert_cascade_tombstoned, assert_tombstoned};
 use soft_delete_core::{Hooks, Outcome, SoftDelete};
 
+use super::join_tables::{
+    JtPost, JtPostTag, JtTag, jt_post_tags, jt_posts, jt_tags, live_links, schema,
+};
+
 type Conn = super::Conn;
-
-diesel::table! {
-    ps_posts (id) {
-        id -> Integer,
-        deleted_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    ps_tags (id) {
-        id -> Integer,
-        deleted_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    ps_post_tags (post_id, tag_id) {
-        post_id -> Integer,
-        tag_id -> Integer,
-        deleted_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::joinable!(ps_post_tags -> ps_posts (post_id));
-diesel::joinable!(ps_post_tags -> ps_tags (tag_id));
-diesel::allow_tables_to_appear_in_same_query!(ps_posts, ps_tags, ps_post_tags);
-
-#[derive(Debug, Queryable, Identifiable, SoftDelete)]
-#[diesel(table_name = ps_posts)]
-#[cascade(PsPostTag)]
-struct PsPost {
-    id: i32,
-    deleted_at: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Queryable, Identifiable, SoftDelete)]
-#[diesel(table_name = ps_tags)]
-#[cascade(PsPostTag)]
-struct PsTag {
-    id: i32,
-    deleted_at: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Queryable, Identifiable, Associations, SoftDelete)]
-#[diesel(table_name = ps_post_tags, primary_key(post_id, tag_id))]
-#[diesel(belongs_to(PsPost, foreign_key = post_id), belongs_to(PsTag, foreign_key = tag_id))]
-#[soft_delete(parent = PsPost, parent = PsTag)]
-struct PsPostTag {
-    post_id: i32,
-    tag_id: i32,
-    deleted_at: Option<NaiveDateTime>,
-}
 
 /// The ids of a table whose key is `id`, in order.
 macro_rules! ids {
@@ -71,10 +23,6 @@ macro_rules! ids {
             .load::<i32>($conn)
             .unwrap()
     };
-}
-
-fn is_mysql() -> bool {
-    std::any::type_name::<Db>().ends_with("Mysql")
 }
 
 fn run_ddl(conn: &mut Conn, statements: &[String]) {
@@ -658,37 +606,23 @@ fn a_note_authored_across_domains_goes_with_its_authors_domain_in_its_batch() {
 
 // ----- two-column keys --------------------------------------------------------------------------
 
-/// Posts 1..=4 and tags 10, 20, 30, every post tagged with every tag.
+/// Posts 1..=4 and tags 10, 20, 30 (the schema of `join_tables`, grown): post 2 without tag
+/// 30 and post 3 without tag 20, every other post tagged with every tag.
 fn tagged_posts(conn: &mut Conn) {
-    let stamp = if is_mysql() {
-        "DATETIME(6)"
-    } else {
-        "TIMESTAMP"
-    };
-    run_ddl(
-        conn,
-        &[
-            format!("CREATE TABLE ps_posts (id INTEGER PRIMARY KEY, deleted_at {stamp} NULL)"),
-            format!("CREATE TABLE ps_tags (id INTEGER PRIMARY KEY, deleted_at {stamp} NULL)"),
-            format!(
-                "CREATE TABLE ps_post_tags (post_id INTEGER NOT NULL, tag_id INTEGER NOT NULL, \
-                 deleted_at {stamp} NULL, PRIMARY KEY (post_id, tag_id), \
-                 FOREIGN KEY (post_id) REFERENCES ps_posts (id), \
-                 FOREIGN KEY (tag_id) REFERENCES ps_tags (id))"
-            ),
-            "INSERT INTO ps_posts (id) VALUES (1), (2), (3), (4)".to_owned(),
-            "INSERT INTO ps_tags (id) VALUES (10), (20), (30)".to_owned(),
-            "INSERT INTO ps_post_tags (post_id, tag_id) VALUES (1, 10), (1, 20), (1, 30), \
-             (2, 10), (2, 20), (3, 10), (3, 30), (4, 10), (4, 20), (4, 30)"
-                .to_owned(),
-        ],
-    );
+    schema(conn);
+    conn.batch_execute(
+        "INSERT INTO jt_posts (id) VALUES (3), (4);
+         INSERT INTO jt_tags (id) VALUES (30);
+         INSERT INTO jt_post_tags (post_id, tag_id) VALUES
+             (1, 30), (3, 10), (3, 30), (4, 10), (4, 20), (4, 30);",
+    )
+    .unwrap();
 }
 
 fn links(conn: &mut Conn) -> Vec<(i32, i32)> {
-    ps_post_tags::table
-        .order((ps_post_tags::post_id, ps_post_tags::tag_id))
-        .select((ps_post_tags::post_id, ps_post_tags::tag_id))
+    jt_post_tags::table
+        .order((jt_post_tags::post_id, jt_post_tags::tag_id))
+        .select((jt_post_tags::post_id, jt_post_tags::tag_id))
         .load(conn)
         .unwrap()
 }
@@ -699,42 +633,34 @@ fn pair_keyed_links_are_purged_under_their_posts_across_batches() {
     let conn = &mut *db;
     tagged_posts(conn);
     for post in 1..=3 {
-        op!(PsPost::soft_delete(conn, post)).unwrap();
+        op!(JtPost::soft_delete(conn, post)).unwrap();
     }
     // A live link under post 2, written past the crate.
-    conn.batch_execute("INSERT INTO ps_post_tags (post_id, tag_id) VALUES (2, 30)")
+    conn.batch_execute("INSERT INTO jt_post_tags (post_id, tag_id) VALUES (2, 30)")
         .unwrap();
 
-    let report = op!(PsPost::purge(conn, Purge::any_age().batch_size(1))).unwrap();
+    let report = op!(JtPost::purge(conn, Purge::any_age().batch_size(1))).unwrap();
 
-    assert_held(&report, &[("2", "ps_post_tags (live rows)")]);
-    assert_eq!(report.rows_in("ps_posts"), 2);
-    assert_eq!(report.rows_in("ps_post_tags"), 5);
-    assert_eq!(ids!(conn, ps_posts), [2, 4]);
+    assert_held(&report, &[("2", "jt_post_tags (live rows)")]);
+    assert_eq!(report.rows_in("jt_posts"), 2);
+    assert_eq!(report.rows_in("jt_post_tags"), 5);
+    assert_eq!(ids!(conn, jt_posts), [2, 4]);
     assert_eq!(
         links(conn),
         [(2, 10), (2, 20), (2, 30), (4, 10), (4, 20), (4, 30)]
     );
-    let posts: Vec<(i32, bool)> = ps_posts::table
-        .order(ps_posts::id)
-        .load::<PsPost>(conn)
+    let posts: Vec<(i32, bool)> = jt_posts::table
+        .order(jt_posts::id)
+        .load::<JtPost>(conn)
         .unwrap()
         .into_iter()
         .map(|post| (post.id, post.deleted_at.is_some()))
         .collect();
     assert_eq!(posts, [(2, true), (4, false)]);
-    let live_links: Vec<(i32, i32)> = ps_post_tags::table
-        .order((ps_post_tags::post_id, ps_post_tags::tag_id))
-        .load::<PsPostTag>(conn)
-        .unwrap()
-        .into_iter()
-        .filter(|link| link.deleted_at.is_none())
-        .map(|link| (link.post_id, link.tag_id))
-        .collect();
-    assert_eq!(live_links, [(2, 30), (4, 10), (4, 20), (4, 30)]);
-    let tags: Vec<(i32, bool)> = ps_tags::table
-        .order(ps_tags::id)
-        .load::<PsTag>(conn)
+    assert_eq!(live_links(conn), [(2, 30), (4, 10), (4, 20), (4, 30)]);
+    let tags: Vec<(i32, bool)> = jt_tags::table
+        .order(jt_tags::id)
+        .load::<JtTag>(conn)
         .unwrap()
         .into_iter()
         .map(|tag| (tag.id, tag.deleted_at.is_some()))
@@ -748,28 +674,28 @@ fn pair_keyed_rows_meet_a_cutoff_one_pair_per_batch() {
     let conn = &mut *db;
     tagged_posts(conn);
     for key in [(1, 10), (1, 20), (1, 30), (3, 10), (4, 30)] {
-        op!(PsPostTag::soft_delete(conn, key)).unwrap();
+        op!(JtPostTag::soft_delete(conn, key)).unwrap();
     }
     // (1, 10), (1, 30) and (4, 30) long ago; (1, 20) and (3, 10) just now.
     diesel::update(
-        ps_post_tags::table.filter(
-            ps_post_tags::post_id
+        jt_post_tags::table.filter(
+            jt_post_tags::post_id
                 .eq(1)
-                .and(ps_post_tags::tag_id.ne(20))
-                .or(ps_post_tags::post_id.eq(4).and(ps_post_tags::tag_id.eq(30))),
+                .and(jt_post_tags::tag_id.ne(20))
+                .or(jt_post_tags::post_id.eq(4).and(jt_post_tags::tag_id.eq(30))),
         ),
     )
-    .set(ps_post_tags::deleted_at.eq(Some(day(2020, 1, 1))))
+    .set(jt_post_tags::deleted_at.eq(Some(day(2020, 1, 1))))
     .execute(conn)
     .unwrap();
 
-    let report = op!(PsPostTag::purge(
+    let report = op!(JtPostTag::purge(
         conn,
         Purge::older_than(day(2021, 1, 1)).batch_size(1)
     ))
     .unwrap();
 
-    assert_eq!(report.rows_in("ps_post_tags"), 3);
+    assert_eq!(report.rows_in("jt_post_tags"), 3);
     assert_eq!(
         links(conn),
         [
@@ -782,6 +708,6 @@ fn pair_keyed_rows_meet_a_cutoff_one_pair_per_batch() {
             (4, 20)
         ]
     );
-    assert_tombstoned::<PsPostTag, _>(conn, (1, 20));
-    assert_tombstoned::<PsPostTag, _>(conn, (3, 10));
+    assert_tombstoned::<JtPostTag, _>(conn, (1, 20));
+    assert_tombstoned::<JtPostTag, _>(conn, (3, 10));
 }
