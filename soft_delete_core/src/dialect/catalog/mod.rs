@@ -485,6 +485,25 @@ pub trait CatalogBackend: Backend {
         X: Executor<Backend = Self>;
 }
 
+/// Foreign keys from a catalog query's rows, one per key column, each made a one-column key
+/// and tagged with what names its key (a constraint's name, SQLite's key id): consecutive rows
+/// of one table with the same tag are one key, their columns in order.
+fn keys_from_columns<Tag: PartialEq>(
+    rows: impl IntoIterator<Item = (Tag, ForeignKey)>,
+) -> Vec<ForeignKey> {
+    let mut keys: Vec<(Tag, ForeignKey)> = Vec::new();
+    for (tag, column) in rows {
+        match keys.last_mut() {
+            Some((last, key)) if *last == tag && key.table == column.table => {
+                key.columns.extend(column.columns);
+                key.referenced_columns.extend(column.referenced_columns);
+            }
+            _ => keys.push((tag, column)),
+        }
+    }
+    keys.into_iter().map(|(_, key)| key).collect()
+}
+
 /// Whether two SQL names are the same, ignoring ASCII case.
 pub(crate) fn same(a: &str, b: &str) -> bool {
     a.eq_ignore_ascii_case(b)

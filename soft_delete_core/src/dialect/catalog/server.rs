@@ -5,7 +5,9 @@
 use diesel::sql_types::{Integer, Nullable, Text};
 use diesel::{QueryResult, QueryableByName};
 
-use super::{ColumnInfo, FkAction, ForeignKey, Index, Table, load, same, second_digits};
+use super::{
+    ColumnInfo, FkAction, ForeignKey, Index, Table, keys_from_columns, load, same, second_digits,
+};
 use crate::dialect::ledger;
 use crate::exec::Executor;
 
@@ -116,27 +118,17 @@ where
 /// The foreign-key query's rows as keys: the rows of one constraint come together, one per
 /// column, in key order.
 fn foreign_keys(rows: Vec<ForeignKeyRow>) -> Vec<ForeignKey> {
-    let mut keys: Vec<ForeignKey> = Vec::new();
-    for row in rows {
-        match keys.last_mut() {
-            Some(fk)
-                if fk.table == row.table_name
-                    && fk.name.as_deref() == Some(row.constraint_name.as_str()) =>
-            {
-                fk.columns.push(row.column_name);
-                fk.referenced_columns.push(row.referenced_column);
-            }
-            _ => keys.push(ForeignKey {
-                table: row.table_name,
-                name: Some(row.constraint_name),
-                columns: vec![row.column_name],
-                referenced_table: row.referenced_table,
-                referenced_columns: vec![row.referenced_column],
-                on_delete: FkAction::parse(&row.on_delete),
-            }),
-        }
-    }
-    keys
+    keys_from_columns(rows.into_iter().map(|row| {
+        let column = ForeignKey {
+            table: row.table_name,
+            name: Some(row.constraint_name.clone()),
+            columns: vec![row.column_name],
+            referenced_table: row.referenced_table,
+            referenced_columns: vec![row.referenced_column],
+            on_delete: FkAction::parse(&row.on_delete),
+        };
+        (row.constraint_name, column)
+    }))
 }
 
 /// Puts the rows together into tables; rows of tables the table list lacks are dropped.

@@ -4,7 +4,9 @@ use diesel::sql_types::{Integer, Nullable, Text};
 use diesel::sqlite::Sqlite;
 use diesel::{QueryResult, QueryableByName};
 
-use super::{CatalogBackend, ColumnInfo, FkAction, ForeignKey, Index, Table, load};
+use super::{
+    CatalogBackend, ColumnInfo, FkAction, ForeignKey, Index, Table, keys_from_columns, load,
+};
 use crate::dialect::ledger;
 use crate::exec::Executor;
 
@@ -103,34 +105,19 @@ impl CatalogBackend for Sqlite {
     where
         X: Executor<Backend = Self>,
     {
-        Ok(group(load(x, FOREIGN_KEYS, ledger::TABLE).await?))
+        let rows: Vec<Reference> = load(x, FOREIGN_KEYS, ledger::TABLE).await?;
+        Ok(keys_from_columns(rows.into_iter().map(|row| {
+            let column = ForeignKey {
+                name: None,
+                table: row.table_name,
+                columns: vec![row.column_name],
+                referenced_table: row.referenced_table,
+                referenced_columns: vec![row.referenced_column.unwrap_or_default()],
+                on_delete: FkAction::parse(&row.on_delete),
+            };
+            (row.fk_id, column)
+        })))
     }
-}
-
-/// Foreign keys from their columns' rows, a key's rows one after the other in order.
-fn group(rows: Vec<Reference>) -> Vec<ForeignKey> {
-    let mut keys: Vec<(i32, ForeignKey)> = Vec::new();
-    for row in rows {
-        let referenced = row.referenced_column.unwrap_or_default();
-        match keys.last_mut() {
-            Some((id, fk)) if *id == row.fk_id && fk.table == row.table_name => {
-                fk.columns.push(row.column_name);
-                fk.referenced_columns.push(referenced);
-            }
-            _ => keys.push((
-                row.fk_id,
-                ForeignKey {
-                    name: None,
-                    table: row.table_name,
-                    columns: vec![row.column_name],
-                    referenced_table: row.referenced_table,
-                    referenced_columns: vec![referenced],
-                    on_delete: FkAction::parse(&row.on_delete),
-                },
-            )),
-        }
-    }
-    keys.into_iter().map(|(_, fk)| fk).collect()
 }
 
 /// Table `name`'s columns and indexes, with its foreign keys read before.
